@@ -1,0 +1,40 @@
+// Builds the Express app from its dependencies (db, config, clock, rng) so tests can start it on port 0.
+import express from 'express';
+import type { Config } from './config';
+import type { Db } from './storage/db';
+import { schemaVersion } from './storage/db';
+import { problemHandler, redactPath, sendProblem } from './http/problem';
+
+export interface AppDeps {
+  db: Db;
+  config: Config;
+  /** Current time; tests pass a fixed clock. */
+  clock: () => Date;
+  /** Random bytes source for tokens and ids. */
+  randomBytes: (n: number) => Buffer;
+  log: (line: string) => void;
+}
+
+export function createApp(deps: AppDeps): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', deps.config.trustProxy ? 1 : false);
+  if (deps.config.logLevel === 'info') {
+    app.use((req, res, next) => {
+      const started = process.hrtime.bigint();
+      res.on('finish', () => {
+        const ms = Number(process.hrtime.bigint() - started) / 1e6;
+        deps.log(`${req.method} ${redactPath(req.path)} ${res.statusCode} ${ms.toFixed(1)}ms`);
+      });
+      next();
+    });
+  }
+
+  app.get('/api/health', (_req, res) => {
+    res.json({ status: 'ok', schemaVersion: schemaVersion(deps.db) });
+  });
+
+  app.use('/api', (_req, res) => sendProblem(res, 404, 'There is no such API endpoint.'));
+  app.use(problemHandler(deps.log));
+  return app;
+}

@@ -1,0 +1,51 @@
+// The only reader of process.env: validates every setting once at boot and explains a bad value in one sentence.
+import path from 'node:path';
+import { z } from 'zod';
+
+/** Raised when a setting is present but unusable; main.ts prints the message and exits 1. */
+export class ConfigError extends Error {}
+
+export interface Config {
+  /** PORT: TCP port the site listens on (0 picks a free one; tests use that). Default 3000. */
+  port: number;
+  /** HOST: interface to bind. Default 127.0.0.1 (loopback); set 0.0.0.0 behind a reverse proxy. */
+  host: string;
+  /** DSLKIT_DB: path of the SQLite file. Default ./data/dslkit.db. */
+  dbPath: string;
+  /** DSLKIT_SECRET_FILE: file holding the server secret used to derive invitation tokens. Default beside the db. */
+  secretFile: string;
+  /** DSLKIT_PUBLIC_URL: base of links in invitation mail merges. Default http://localhost:<port>. */
+  publicUrl: string;
+  /** DSLKIT_SEED_DEMO: "1" seeds the demo trial on an empty database at start (default), "0" never. */
+  seedDemo: boolean;
+  /** DSLKIT_TRUST_PROXY: "1" when behind a TLS-terminating proxy (cookies become Secure). Default "0". */
+  trustProxy: boolean;
+  /** DSLKIT_LOG: "info" (default), "quiet" (no request log) . */
+  logLevel: 'info' | 'quiet';
+}
+
+const portSchema = z.coerce.number().int().min(0).max(65535);
+const flagSchema = z.enum(['0', '1']);
+
+function readSetting<T>(env: NodeJS.ProcessEnv, key: string, schema: z.ZodType<T>, fallback: string, explain: string): T {
+  const raw = env[key] ?? fallback;
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) throw new ConfigError(`${key}=${JSON.stringify(raw)} is not valid: ${explain}.`);
+  return parsed.data;
+}
+
+/** Reads and validates the configuration; throws ConfigError naming the bad key. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const port = readSetting(env, 'PORT', portSchema, '3000', 'PORT must be a whole number from 0 to 65535');
+  const host = readSetting(env, 'HOST', z.string().min(1), '127.0.0.1', 'HOST must name an interface');
+  const dbPath = path.resolve(readSetting(env, 'DSLKIT_DB', z.string().min(1), './data/dslkit.db', 'DSLKIT_DB must be a file path'));
+  const secretFile = path.resolve(env.DSLKIT_SECRET_FILE ?? path.join(path.dirname(dbPath), 'secret.key'));
+  const publicUrl = readSetting(
+    env, 'DSLKIT_PUBLIC_URL', z.url().transform((u) => u.replace(/\/$/, '')), `http://localhost:${port || 3000}`,
+    'DSLKIT_PUBLIC_URL must be an absolute http(s) URL such as https://surveys.example.org',
+  );
+  const seedDemo = readSetting(env, 'DSLKIT_SEED_DEMO', flagSchema, '1', 'DSLKIT_SEED_DEMO must be 0 or 1') === '1';
+  const trustProxy = readSetting(env, 'DSLKIT_TRUST_PROXY', flagSchema, '0', 'DSLKIT_TRUST_PROXY must be 0 or 1') === '1';
+  const logLevel = readSetting(env, 'DSLKIT_LOG', z.enum(['info', 'quiet']), 'info', 'DSLKIT_LOG must be info or quiet');
+  return { port, host, dbPath, secretFile, publicUrl, seedDemo, trustProxy, logLevel };
+}

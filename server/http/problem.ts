@@ -1,0 +1,50 @@
+// Maps every failure to an RFC 9457 problem+json response (or a plain page for browsers); never leaks a stack trace.
+import type { ErrorRequestHandler, Request, Response } from 'express';
+import { DslkitError, type FieldProblem } from '../domain/errors';
+
+export interface ProblemBody { type: string; title: string; status: number; detail: string; errors?: FieldProblem[] }
+
+const titles: Record<number, string> = {
+  400: 'Bad request', 401: 'Sign-in needed', 403: 'Forbidden', 404: 'Not found', 409: 'Conflict',
+  410: 'Gone', 413: 'Request too large', 415: 'Unsupported media type', 429: 'Too many requests', 500: 'Internal error',
+};
+
+/** Sends a problem+json body with the given status. */
+export function sendProblem(res: Response, status: number, detail: string, extra: Partial<ProblemBody> = {}): void {
+  const body: ProblemBody = { type: extra.type ?? 'about:blank', title: titles[status] ?? 'Error', status, detail, ...extra };
+  res.status(status).type('application/problem+json').send(JSON.stringify(body));
+}
+
+/** Turns body-parser and framework errors into the status they mean. */
+function statusOf(err: unknown): number {
+  if (err instanceof DslkitError) return err.status;
+  const e = err as { status?: number; statusCode?: number; type?: string };
+  const s = e?.status ?? e?.statusCode;
+  return typeof s === 'number' && s >= 400 && s < 600 ? s : 500;
+}
+
+function detailOf(err: unknown, status: number): string {
+  if (err instanceof DslkitError) return err.message;
+  const type = (err as { type?: string })?.type;
+  if (type === 'entity.parse.failed') return 'The request body is not valid JSON.';
+  if (type === 'entity.too.large') return 'The request body is larger than this endpoint accepts.';
+  if (type === 'encoding.unsupported' || type === 'charset.unsupported') return 'The request body encoding is not supported.';
+  if (status >= 500) return 'Something went wrong on the server. Nothing was saved; please try again.';
+  return titles[status] ?? 'The request could not be handled.';
+}
+
+/** Express error middleware: the single place errors become HTTP responses. Logs 5xx without request bodies or tokens. */
+export function problemHandler(log: (line: string) => void): ErrorRequestHandler {
+  return (err, req: Request, res: Response, _next) => {
+    const status = statusOf(err);
+    if (status >= 500) log(`error ${req.method} ${redactPath(req.path)}: ${(err as Error)?.stack ?? String(err)}`);
+    if (res.headersSent) return;
+    const problems = err instanceof DslkitError && err.problems.length ? { errors: err.problems } : {};
+    sendProblem(res, status, detailOf(err, status), { type: err instanceof DslkitError ? err.type : 'about:blank', ...problems });
+  };
+}
+
+/** Removes invitation tokens and other secrets from a path before it is logged. */
+export function redactPath(p: string): string {
+  return p.replace(/\/(s|api\/s)\/[^/]+/g, '/$1/[token]');
+}
