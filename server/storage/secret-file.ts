@@ -1,0 +1,21 @@
+// Reads the server secret (32 random bytes, hex) from its file, creating it with owner-only permissions on first use.
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+
+export function loadOrCreateSecret(file: string): Buffer {
+  if (fs.existsSync(file)) {
+    const hex = fs.readFileSync(file, 'utf8').trim();
+    if (!/^[0-9a-f]{64}$/.test(hex)) throw new Error(`${file} is not a dslkit secret (64 hex characters expected)`);
+    return Buffer.from(hex, 'hex');
+  }
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const secret = crypto.randomBytes(32);
+  fs.writeFileSync(file, secret.toString('hex') + '\n', { mode: 0o600, flag: 'wx' });
+  return secret;
+}
+
+/** The default secret file for a database: beside it, named secret.key. */
+export function secretFileFor(dbPath: string): string {
+  return path.join(path.dirname(path.resolve(dbPath)), 'secret.key');
+}
