@@ -34,6 +34,9 @@ export function createApp(deps: AppDeps): express.Express {
     res.json({ status: 'ok', schemaVersion: schemaVersion(deps.db) });
   });
 
+  // --- routers: one line each, in order (security headers first, catch-alls last) ---
+  // --- end routers ---
+
   app.use('/api', (_req, res) => sendProblem(res, 404, 'There is no such API endpoint.'));
   app.use(problemHandler(deps.log));
   return app;

@@ -2,6 +2,7 @@
 import crypto from 'node:crypto';
 import { loadConfig, ConfigError } from './config';
 import { openDatabase } from './storage/db';
+import { loadOrCreateSecret } from './storage/secret-file';
 import { createApp } from './app';
 
 function log(line: string): void { process.stdout.write(`${new Date().toISOString()} ${line}\n`); }
@@ -15,7 +16,7 @@ async function main(): Promise<void> {
   const db = openDatabase(config.dbPath);
   if (config.seedDemo) {
     const { seedDemoIfEmpty } = await import('./domain/demo/seed-demo');
-    const seeded = seedDemoIfEmpty(db, { clock: () => new Date() });
+    const seeded = seedDemoIfEmpty(db, { clock: () => new Date(), secret: loadOrCreateSecret(config.secretFile) });
     if (seeded) log(`seeded the synthetic demo trial "demo" into ${config.dbPath}`);
   }
   const app = createApp({ db, config, clock: () => new Date(), randomBytes: crypto.randomBytes, log });
