@@ -12,6 +12,8 @@ export interface AppDeps {
   clock: () => Date;
   /** Random bytes source for tokens and ids. */
   randomBytes: (n: number) => Buffer;
+  /** Server secret from which invitation tokens are derived (see domain/invitation-tokens.ts). */
+  secret: Buffer;
   log: (line: string) => void;
 }
 

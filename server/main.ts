@@ -14,12 +14,13 @@ async function main(): Promise<void> {
     throw err;
   }
   const db = openDatabase(config.dbPath);
+  const secret = loadOrCreateSecret(config.secretFile);
   if (config.seedDemo) {
     const { seedDemoIfEmpty } = await import('./domain/demo/seed-demo');
-    const seeded = seedDemoIfEmpty(db, { clock: () => new Date(), secret: loadOrCreateSecret(config.secretFile) });
+    const seeded = seedDemoIfEmpty(db, { clock: () => new Date(), secret });
     if (seeded) log(`seeded the synthetic demo trial "demo" into ${config.dbPath}`);
   }
-  const app = createApp({ db, config, clock: () => new Date(), randomBytes: crypto.randomBytes, log });
+  const app = createApp({ db, config, clock: () => new Date(), randomBytes: crypto.randomBytes, secret, log });
   const server = app.listen(config.port, config.host, () => {
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;

@@ -13,7 +13,7 @@ export async function startTestServer(overrides: Partial<AppDeps> = {}, env: Rec
   const t = tempDb();
   const logs: string[] = [];
   const config = loadConfig({ PORT: '0', DSLKIT_DB: t.file, DSLKIT_SECRET_FILE: `${t.dir}/secret.key`, DSLKIT_LOG: 'quiet', ...env });
-  const deps: AppDeps = { db: t.db, config, clock: () => new Date(), randomBytes: crypto.randomBytes, log: (l) => logs.push(l), ...overrides };
+  const deps: AppDeps = { db: t.db, config, clock: () => new Date(), randomBytes: crypto.randomBytes, secret: crypto.randomBytes(32), log: (l) => logs.push(l), ...overrides };
   const app = createApp(deps);
   const server: Server = await new Promise((resolve) => { const s = app.listen(0, '127.0.0.1', () => resolve(s)); });
   const { port } = server.address() as AddressInfo;
