@@ -1,0 +1,143 @@
+// Survey responses: one per invitation, raw answers appended as snapshots (never overwritten), scores stored with instrument id@version on submit.
+import type { Db } from './db';
+import { ConflictError, ValidationError } from '../domain/errors';
+import { getRegistry, validateAnswers, type InstrumentDef } from '../../instruments/registry';
+import { scoreInstrument } from '../../instruments/score';
+
+export type Answers = Record<string, unknown>;
+
+export interface ResponseState {
+  id: number;
+  status: 'partial' | 'complete';
+  currentPage: number;
+  /** The newest snapshot's answers ({} before the first save). */
+  answers: Answers;
+  submittedAt: string | null;
+}
+
+export interface ResponseKey {
+  invitationId: number | null;
+  dslId: string;
+  waveId: number;
+  /** 'id@version' of every instrument answered, in page order. */
+  instruments: string[];
+}
+
+export interface SubmitResult { responseId: number; status: 'complete'; submittedAt: string; alreadySubmitted: boolean }
+
+interface ResponseRow { id: number; status: 'partial' | 'complete'; current_page: number; submitted_at: string | null }
+
+/** The instruments behind 'id@version' keys (throws NotFoundError for an unknown one). */
+export function instrumentDefs(keys: string[]): InstrumentDef[] {
+  const registry = getRegistry();
+  return keys.map((k) => registry.get(k));
+}
+
+function latestAnswers(db: Db, responseId: number): Answers {
+  const row = db.prepare('SELECT answers FROM response_snapshots WHERE response_id = ? ORDER BY id DESC LIMIT 1').get(responseId) as { answers: string } | undefined;
+  return row ? JSON.parse(row.answers) as Answers : {};
+}
+
+function stateOf(db: Db, row: ResponseRow): ResponseState {
+  return { id: row.id, status: row.status, currentPage: row.current_page, answers: latestAnswers(db, row.id), submittedAt: row.submitted_at };
+}
+
+function findRow(db: Db, invitationId: number): ResponseRow | undefined {
+  return db.prepare('SELECT id, status, current_page, submitted_at FROM responses WHERE invitation_id = ?').get(invitationId) as ResponseRow | undefined;
+}
+
+/** The response for an invitation with its current answers, or undefined before anything was saved. */
+export function findResponseForInvitation(db: Db, invitationId: number): ResponseState | undefined {
+  const row = findRow(db, invitationId);
+  return row ? stateOf(db, row) : undefined;
+}
+
+function createRow(db: Db, key: ResponseKey, at: string): number {
+  return Number(db.prepare(`INSERT INTO responses (invitation_id, dsl_id, wave_id, instruments, status, current_page, started_at, updated_at)
+    VALUES (?, ?, ?, ?, 'partial', 0, ?, ?)`).run(key.invitationId, key.dslId, key.waveId, JSON.stringify(key.instruments), at, at).lastInsertRowid);
+}
+
+/** Gets the invitation's response, creating an empty partial one on first use. */
+export function getOrCreateResponse(db: Db, key: ResponseKey & { invitationId: number }, at: string): ResponseState {
+  return db.transaction(() => {
+    const row = findRow(db, key.invitationId);
+    if (row) return stateOf(db, row);
+    const id = createRow(db, key, at);
+    return { id, status: 'partial', currentPage: 0, answers: {}, submittedAt: null } satisfies ResponseState;
+  }).immediate();
+}
+
+function appendSnapshot(db: Db, responseId: number, kind: 'progress' | 'submit' | 'import', answers: Answers, page: number, at: string): void {
+  db.prepare('INSERT INTO response_snapshots (response_id, kind, answers, page, saved_at) VALUES (?, ?, ?, ?, ?)')
+    .run(responseId, kind, JSON.stringify(answers), page, at);
+}
+
+function throwIfInvalid(defs: InstrumentDef[], answers: Answers, mode: 'partial' | 'complete'): void {
+  const problems = validateAnswers(defs, answers, mode);
+  if (problems.length) throw new ValidationError(`${problems.length} answer${problems.length === 1 ? '' : 's'} could not be accepted; nothing was saved.`, problems);
+}
+
+/** Validates (partial) and appends a progress snapshot; sets the page to resume on. Refused once submitted. */
+export function saveProgress(db: Db, key: ResponseKey & { invitationId: number }, answers: Answers, page: number, at: string): ResponseState {
+  throwIfInvalid(instrumentDefs(key.instruments), answers, 'partial');
+  return db.transaction(() => {
+    const row = findRow(db, key.invitationId);
+    if (row?.status === 'complete') throw new ConflictError('These answers have already been submitted; they can no longer be changed.');
+    const id = row?.id ?? createRow(db, key, at);
+    appendSnapshot(db, id, 'progress', answers, page, at);
+    db.prepare('UPDATE responses SET current_page = ?, updated_at = ? WHERE id = ?').run(page, at, id);
+    return { id, status: 'partial', currentPage: page, answers, submittedAt: null } satisfies ResponseState;
+  }).immediate();
+}
+
+function storeScores(db: Db, responseId: number, defs: InstrumentDef[], answers: Answers, at: string): void {
+  const insert = db.prepare('INSERT INTO scores (response_id, instrument, scale, value, reason, band, computed_at) VALUES (?, ?, ?, ?, ?, ?, ?)');
+  for (const def of defs) {
+    const result = scoreInstrument(def, answers);
+    for (const [scale, s] of Object.entries(result.scales)) insert.run(responseId, result.instrument, scale, s.value, s.reason ?? null, s.band ?? null, at);
+  }
+}
+
+/**
+ * Submits in ONE transaction: validates the complete answers, appends a submit snapshot, marks the response
+ * complete and stores its scores. Idempotent: once complete, a repeat returns the first result and stores nothing.
+ */
+export function submitResponse(db: Db, key: ResponseKey & { invitationId: number }, answers: Answers, at: string): SubmitResult {
+  const defs = instrumentDefs(key.instruments);
+  return db.transaction((): SubmitResult => {
+    const row = findRow(db, key.invitationId);
+    if (row?.status === 'complete') return { responseId: row.id, status: 'complete', submittedAt: row.submitted_at as string, alreadySubmitted: true };
+    throwIfInvalid(defs, answers, 'complete');
+    const id = row?.id ?? createRow(db, key, at);
+    const page = row?.current_page ?? 0;
+    appendSnapshot(db, id, 'submit', answers, page, at);
+    db.prepare("UPDATE responses SET status = 'complete', submitted_at = ?, updated_at = ? WHERE id = ?").run(at, at, id);
+    storeScores(db, id, defs, answers, at);
+    return { responseId: id, status: 'complete', submittedAt: at, alreadySubmitted: false };
+  }).immediate();
+}
+
+/**
+ * Stores a complete response in one go (demo seeding, imports of paper or legacy returns): validated, an
+ * 'import' snapshot, status complete, scores computed with the same engine. Refuses a second response for an invitation.
+ * Nests inside a caller's transaction (as a savepoint).
+ */
+export function insertCompleteResponse(db: Db, input: ResponseKey & { answers: Answers; at: string }): number {
+  const defs = instrumentDefs(input.instruments);
+  throwIfInvalid(defs, input.answers, 'complete');
+  return db.transaction(() => {
+    if (input.invitationId !== null && findRow(db, input.invitationId)) throw new ConflictError(`invitation ${input.invitationId} already has a response`);
+    const id = createRow(db, input, input.at);
+    appendSnapshot(db, id, 'import', input.answers, 0, input.at);
+    db.prepare("UPDATE responses SET status = 'complete', submitted_at = ?, updated_at = ? WHERE id = ?").run(input.at, input.at, id);
+    storeScores(db, id, defs, input.answers, input.at);
+    return id;
+  })();
+}
+
+export interface StoredScore { instrument: string; scale: string; value: number | null; reason: string | null; band: string | null }
+
+/** The scores stored for a response (for tests and analysis). */
+export function scoresOfResponse(db: Db, responseId: number): StoredScore[] {
+  return db.prepare('SELECT instrument, scale, value, reason, band FROM scores WHERE response_id = ? ORDER BY instrument, scale').all(responseId) as StoredScore[];
+}
