@@ -131,10 +131,20 @@ function matchesKey(answer: unknown, entry: KeyEntry | undefined): boolean {
 function finish(rule: ScaleRule, value: number): ScaleScore {
   let v = value;
   if (rule.multiply !== undefined) v *= rule.multiply;
-  if (rule.round !== undefined) v = Number(v.toFixed(rule.round));
+  if (rule.round !== undefined) v = roundHalfUp(v, rule.round);
   if (!Number.isFinite(v)) return nullScore('the rules produced a non-finite number');
   const score: ScaleScore = { value: v };
   const band = rule.bands?.find((b) => (b.min === undefined || v >= b.min) && (b.max === undefined || v <= b.max));
   if (band) score.band = band.label;
   return score;
+}
+
+/** Rounds half away from zero at the given decimals, working on the decimal string so 1.005 -> 1.01 (toFixed gives 1.00). */
+export function roundHalfUp(v: number, decimals: number): number {
+  const shift = (x: number, by: number): number => {
+    const [mantissa, exponent = '0'] = String(x).split('e');
+    return Number(`${mantissa}e${Number(exponent) + by}`);
+  };
+  const sign = v < 0 ? -1 : 1;
+  return sign * shift(Math.round(shift(Math.abs(v), decimals)), -decimals);
 }
