@@ -4,6 +4,8 @@ import type { Config } from './config';
 import type { Db } from './storage/db';
 import { schemaVersion } from './storage/db';
 import { problemHandler, redactPath, sendProblem } from './http/problem';
+import { surveyRoutes } from './http/survey-routes';
+import { respondentPages } from './http/respondent-pages';
 
 export interface AppDeps {
   db: Db;
@@ -37,6 +39,8 @@ export function createApp(deps: AppDeps): express.Express {
   });
 
   // --- routers: one line each, in order (security headers first, catch-alls last) ---
+  app.use(surveyRoutes(deps)); // respondent survey API: /api/s/:token (+ /progress, /submit)
+  app.use(respondentPages(deps)); // respondent pages: /s/:token, /assets
   // --- end routers ---
 
   app.use('/api', (_req, res) => sendProblem(res, 404, 'There is no such API endpoint.'));

@@ -1,0 +1,92 @@
+// The page behind an invitation link /s/<token>: the built survey client when the link is open, otherwise a plain page a DSL understands (no JavaScript).
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import express, { Router, type Response } from 'express';
+import type { AppDeps } from '../app';
+import { DslkitError } from '../domain/errors';
+import { openInvitation } from './survey-routes';
+
+/** Where Vite writes the respondent client (client/vite.config.ts). */
+export const clientDist = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'client', 'dist');
+
+const supportLine = `<p>If you would like to talk to someone about how you are feeling, the Education Support helpline is free
+  and confidential, open 24 hours a day: call <a href="tel:08000562561">08000 562 561</a> or visit
+  <a href="https://www.educationsupport.org.uk/">educationsupport.org.uk</a>.</p>`;
+
+const pages: Record<number, { title: string; body: string }> = {
+  404: {
+    title: "This link doesn't work",
+    body: `<p>We could not find a survey for this link.</p>
+  <ul>
+    <li>Check that you copied the <strong>whole</strong> link from your invitation email. Long links are sometimes split over two lines.</li>
+    <li>Try clicking the link in the email again, or copy and paste it into the address bar.</li>
+    <li>If it still doesn't work, reply to your invitation email and the evaluation team will send you a new link.</li>
+  </ul>`,
+  },
+  410: {
+    title: 'This survey has closed',
+    body: `<p>Thank you for taking the time to open it. This survey is no longer accepting answers, so there is nothing more you need to do.</p>
+  <p>If you think this is a mistake, reply to your invitation email and the evaluation team will help.</p>
+  ${supportLine}`,
+  },
+  503: {
+    title: 'The survey is not available just now',
+    body: `<p>Please try again in a few minutes. Your saved answers are safe.</p>`,
+  },
+};
+
+/** A complete, self-contained HTML page: lang, title, one heading, readable without scripts or external files. */
+export function plainPage(title: string, body: string): string {
+  return `<!doctype html>
+<html lang="en-GB">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="robots" content="noindex">
+<title>${title} – DSL survey</title>
+<style>
+  body { font-family: system-ui, -apple-system, "Segoe UI", Arial, sans-serif; font-size: 1.125rem; line-height: 1.5; color: #0b0c0c; background: #fff; margin: 0; }
+  main { max-width: 40rem; margin: 0 auto; padding: 2rem 1rem; }
+  h1 { font-size: 2rem; line-height: 1.2; margin: 0 0 1rem; }
+  a { color: #1d4f91; text-decoration-thickness: 2px; }
+  a:focus-visible { outline: 3px solid #fd0; background: #fd0; color: #0b0c0c; }
+</style>
+</head>
+<body>
+<main>
+  <h1>${title}</h1>
+  ${body}
+</main>
+</body>
+</html>
+`;
+}
+
+function sendPlainPage(res: Response, status: number): void {
+  const page = pages[status] ?? pages[404];
+  res.status(status).set('Cache-Control', 'no-store').type('html').send(plainPage(page.title, page.body));
+}
+
+export function respondentPages(deps: AppDeps): Router {
+  const router = Router();
+  router.use('/assets', express.static(path.join(clientDist, 'assets'), { immutable: true, maxAge: '365d', index: false, fallthrough: true }));
+
+  router.get('/s/:token', (req, res) => {
+    res.set('Referrer-Policy', 'no-referrer');
+    try {
+      openInvitation(deps, String(req.params.token));
+    } catch (err) {
+      if (err instanceof DslkitError && (err.status === 404 || err.status === 410)) { sendPlainPage(res, err.status); return; }
+      throw err;
+    }
+    const index = path.join(clientDist, 'index.html');
+    if (!fs.existsSync(index)) {
+      deps.log('the respondent client is not built (client/dist/index.html missing): run npm run build:client');
+      sendPlainPage(res, 503);
+      return;
+    }
+    res.set('Cache-Control', 'no-store').sendFile(index);
+  });
+  return router;
+}

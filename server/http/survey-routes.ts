@@ -1,0 +1,77 @@
+// The respondent API behind an invitation link: GET the survey and saved answers, PUT progress, POST submit (idempotent).
+import express, { Router, type Request, type Response, type NextFunction } from 'express';
+import type { AppDeps } from '../app';
+import { sendProblem } from './problem';
+import { ValidationError } from '../domain/errors';
+import { assertSurveyOpen, linkNotFound, surveyAccessState } from '../domain/surveys/survey-access';
+import { respondentSurvey } from '../domain/surveys/respondent-survey';
+import { answerProblemsInBody, parseBody, progressBodySchema, submitBodySchema } from '../domain/surveys/answer-body';
+import { findSurveyInvitation, type SurveyInvitation } from '../storage/survey-access-repo';
+import { findResponseForInvitation, instrumentDefs, saveProgress, submitResponse } from '../storage/response-repo';
+
+/** Request bodies above this are refused with 413 before parsing. */
+export const surveyBodyLimit = '64kb';
+
+/** Finds the invitation for the token in the URL and checks it may be used now; throws the 404/410 every respondent sees. */
+export function openInvitation(deps: AppDeps, token: string): SurveyInvitation {
+  const inv = findSurveyInvitation(deps.db, token);
+  if (!inv) throw linkNotFound();
+  assertSurveyOpen(surveyAccessState({ now: deps.clock(), opensAt: inv.opensAt, closesAt: inv.closesAt, dslStatus: inv.dslStatus }));
+  return inv;
+}
+
+/** Answer problems found by the repository point at /answers/<id>; the request body calls them /data/<id>. */
+function inBodyTerms<T>(fn: () => T): T {
+  try { return fn(); } catch (err) {
+    if (err instanceof ValidationError) throw new ValidationError(err.message, answerProblemsInBody(err.problems));
+    throw err;
+  }
+}
+
+function noStore(_req: Request, res: Response, next: NextFunction): void {
+  res.set('Cache-Control', 'no-store');
+  next();
+}
+
+function requireJson(req: Request, res: Response, next: NextFunction): void {
+  if (!req.is('application/json')) { sendProblem(res, 415, 'Send the answers as JSON (Content-Type: application/json).'); return; }
+  next();
+}
+
+export function surveyRoutes(deps: AppDeps): Router {
+  const router = Router();
+  const json = express.json({ limit: surveyBodyLimit, strict: true });
+
+  router.use('/api/s', noStore);
+
+  router.get('/api/s/:token', (req, res) => {
+    const inv = openInvitation(deps, String(req.params.token));
+    const { survey } = respondentSurvey(instrumentDefs(inv.instruments));
+    const saved = findResponseForInvitation(deps.db, inv.invitationId);
+    res.json({
+      survey,
+      data: saved?.answers ?? {},
+      page: saved?.currentPage ?? 0,
+      status: saved?.status ?? 'new',
+      closesAt: inv.closesAt,
+    });
+  });
+
+  router.put('/api/s/:token/progress', requireJson, json, (req, res) => {
+    const inv = openInvitation(deps, String(req.params.token));
+    const body = parseBody(progressBodySchema, req.body);
+    const { pageCount } = respondentSurvey(instrumentDefs(inv.instruments));
+    if (body.page >= pageCount) throw new ValidationError('The page number is outside the survey.', [{ pointer: '/page', detail: `page ${body.page} does not exist; the survey has ${pageCount} pages (0 to ${pageCount - 1})` }]);
+    inBodyTerms(() => saveProgress(deps.db, { ...inv, invitationId: inv.invitationId }, body.data, body.page, deps.clock().toISOString()));
+    res.status(204).end();
+  });
+
+  router.post('/api/s/:token/submit', requireJson, json, (req, res) => {
+    const inv = openInvitation(deps, String(req.params.token));
+    const body = parseBody(submitBodySchema, req.body);
+    const result = inBodyTerms(() => submitResponse(deps.db, { ...inv, invitationId: inv.invitationId }, body.data, deps.clock().toISOString()));
+    res.status(200).json({ status: result.status, submittedAt: result.submittedAt });
+  });
+
+  return router;
+}

@@ -1,0 +1,51 @@
+// Read-only lookups the respondent survey and the invitations export need: token -> invitation + wave, and who to invite.
+import type { Db } from './db';
+import { findInvitationByToken } from './invitation-repo';
+
+export interface SurveyInvitation {
+  invitationId: number;
+  dslId: string;
+  dslStatus: string;
+  waveId: number;
+  waveName: string;
+  opensAt: string;
+  closesAt: string;
+  /** 'id@version' in page order. */
+  instruments: string[];
+}
+
+/** The invitation and its wave for a token; undefined when the token is malformed or unknown. */
+export function findSurveyInvitation(db: Db, token: string): SurveyInvitation | undefined {
+  const inv = findInvitationByToken(db, token);
+  if (!inv) return undefined;
+  const wave = db.prepare('SELECT id, name, opens_at, closes_at, instruments FROM waves WHERE id = ?').get(inv.wave_id) as
+    { id: number; name: string; opens_at: string; closes_at: string; instruments: string } | undefined;
+  if (!wave) return undefined;
+  return {
+    invitationId: inv.id, dslId: inv.dsl_id, dslStatus: inv.dsl_status, waveId: wave.id, waveName: wave.name,
+    opensAt: wave.opens_at, closesAt: wave.closes_at, instruments: JSON.parse(wave.instruments) as string[],
+  };
+}
+
+export interface WaveRef { id: number; trialId: string; name: string; opensAt: string; closesAt: string }
+
+/** A trial's wave by name (baseline, midpoint, endline), or undefined. */
+export function findWaveByName(db: Db, trialId: string, name: string): WaveRef | undefined {
+  const row = db.prepare('SELECT id, trial_id, name, opens_at, closes_at FROM waves WHERE trial_id = ? AND name = ?').get(trialId, name) as
+    { id: number; trial_id: string; name: string; opens_at: string; closes_at: string } | undefined;
+  return row && { id: row.id, trialId: row.trial_id, name: row.name, opensAt: row.opens_at, closesAt: row.closes_at };
+}
+
+export interface InvitationRecipient { dslId: string; urn: number; schoolName: string; name: string; email: string; invited: boolean }
+
+/** Every active DSL in the trial with their school and contact details, and whether the wave already invited them. */
+export function listInvitationRecipients(db: Db, trialId: string, waveId: number): InvitationRecipient[] {
+  const rows = db.prepare(`SELECT d.id AS dsl_id, d.urn, s.name AS school_name, c.name, c.email, i.id AS invitation_id
+    FROM dsls d JOIN schools s ON s.urn = d.urn
+    LEFT JOIN dsl_contacts c ON c.dsl_id = d.id
+    LEFT JOIN invitations i ON i.dsl_id = d.id AND i.wave_id = ?
+    WHERE d.trial_id = ? AND d.status = 'active'
+    ORDER BY d.urn, d.id`).all(waveId, trialId) as
+    { dsl_id: string; urn: number; school_name: string; name: string | null; email: string | null; invitation_id: number | null }[];
+  return rows.map((r) => ({ dslId: r.dsl_id, urn: r.urn, schoolName: r.school_name, name: r.name ?? '', email: r.email ?? '', invited: r.invitation_id !== null }));
+}
