@@ -1,0 +1,87 @@
+// The plain data a report is built from (gathered by server/storage/report-data-repo.ts; tests build it by hand or from a seeded database).
+export type ArmName = 'intervention' | 'control';
+
+export interface ReportTrial {
+  id: string;
+  title: string;
+  kind: 'trial' | 'programme';
+  unit: 'school' | 'local_authority';
+  strata: string[];
+  method: string | null;
+  seed: number | null;
+  status: string;
+  sessionsIntended: number | null;
+  sessionIntervalWeeks: [number, number];
+  startsOn: string | null;
+  endsOn: string | null;
+  isDemo: boolean;
+}
+
+export interface ReportRandomisation {
+  method: string; algorithmVersion: string; seed: number; inputSha256: string; strata: string[]; cluster: string | null; createdAt: string;
+}
+
+export interface ReportSchool {
+  urn: number; name: string; laCode: string; laName: string; phase: string | null; type: string | null; pupils: number | null;
+  fsmPercent: number | null; ofstedRating: string | null; urbanRural: string | null;
+  /** Status in the trial (trial_schools); null when the school was allocated without a trial_schools row. */
+  enrolment: 'enrolled' | 'declined' | 'withdrawn' | null;
+  arm: ArmName | null;
+  stratum: string | null;
+}
+
+export interface ReportDsl { id: string; urn: number; role: string | null; status: 'active' | 'withdrawn' | 'erased' }
+
+export interface ReportWave { id: number; name: 'baseline' | 'midpoint' | 'endline'; opensAt: string; closesAt: string; instruments: string[] }
+
+export interface ReportInvitation { waveId: number; dslId: string }
+
+export interface ReportWaveResponse { id: number; waveId: number; dslId: string; status: 'partial' | 'complete'; submittedAt: string | null }
+
+export interface ReportScore { waveId: number; dslId: string; instrument: string; scale: string; value: number | null }
+
+export interface ReportSession {
+  id: number; kind: 'introduction' | 'formal' | 'adhoc'; mode: 'face_to_face' | 'online' | 'phone' | 'email'; format: 'individual' | 'group';
+  heldOn: string; durationMinutes: number; attendees: { dslId: string; urn: number }[];
+}
+
+/** Administrative counts per school and measure, summed over the outcome window and the baseline window (the year before). */
+export interface ReportAdminOutcome { urn: number; measure: string; outcomeCount: number | null; outcomeMonths: number; baselineCount: number | null; baselineMonths: number }
+
+export interface AdminWindows { outcome: [string, string] | null; baseline: [string, string] | null }
+
+/** A completed form (evaluation form, time log) with its newest answers. */
+export interface ReportFormResponse { responseId: number; dslId: string; urn: number; instrument: string; submittedAt: string | null; answers: Record<string, unknown> }
+
+export interface ReportCost { item: string; amountPence: number; basis: 'per_school' | 'per_dsl' | 'total'; note: string | null }
+
+export interface ReportQuote { responseId: number; item: string; selectedBy: string; selectedAt: string }
+
+export interface ProtocolMdes { icc: number; r2Cluster: number; r2Individual: number; clusterSize: number | null; alpha: number; power: number }
+
+export interface ReportSettings {
+  /** 'admin:<measure>' or '<instrument id>:<scale>'; null chooses a default. */
+  primaryOutcome: string | null;
+  effectSize: 'glass' | 'hedges';
+  seType: 'auto' | 'cr1' | 'cr2';
+  protocolMdes: Partial<ProtocolMdes>;
+}
+
+export interface ReportData {
+  trial: ReportTrial;
+  randomisation: ReportRandomisation | null;
+  schools: ReportSchool[];
+  dsls: ReportDsl[];
+  waves: ReportWave[];
+  invitations: ReportInvitation[];
+  waveResponses: ReportWaveResponse[];
+  scores: ReportScore[];
+  sessions: ReportSession[];
+  adminOutcomes: ReportAdminOutcome[];
+  adminWindows: AdminWindows;
+  forms: ReportFormResponse[];
+  costs: ReportCost[];
+  quotes: ReportQuote[];
+  descriptions: Record<string, string>;
+  settings: ReportSettings;
+}

@@ -1,0 +1,197 @@
+// SQL that gathers everything one trial's reports need (registry, allocation, waves, scores, sessions, admin outcomes, forms, costs, quotes) into plain ReportData; plus the writes for report inputs (costs, quotes, descriptions, settings).
+import type { Db } from './db';
+import { NotFoundError, ValidationError } from '../domain/errors';
+import type {
+  AdminWindows, ReportAdminOutcome, ReportCost, ReportData, ReportDsl, ReportFormResponse, ReportInvitation, ReportQuote,
+  ReportSchool, ReportScore, ReportSession, ReportSettings, ReportTrial, ReportWave, ReportWaveResponse,
+} from '../../reports/view-models/report-data';
+
+/** Instruments whose completed responses the IPE report reads as forms (not wave outcomes). */
+export const FORM_INSTRUMENTS = ['dsl-evaluation', 'dsl-time-log'] as const;
+
+export const TIDIER_FIELDS = ['name', 'why', 'what_materials', 'what_procedures', 'who_provided', 'how', 'where',
+  'when_how_much', 'tailoring', 'modifications', 'how_well_planned', 'how_well_actual'] as const;
+export type TidierField = (typeof TIDIER_FIELDS)[number];
+
+function parseJson<T>(text: string | null | undefined, fallback: T): T {
+  if (!text) return fallback;
+  try { return JSON.parse(text) as T; } catch { return fallback; }
+}
+
+/** Adds months to 'YYYY-MM'. */
+export function addMonths(month: string, delta: number): string {
+  const [y, m] = month.split('-').map(Number);
+  const total = y * 12 + (m - 1) + delta;
+  return `${String(Math.floor(total / 12)).padStart(4, '0')}-${String((total % 12) + 1).padStart(2, '0')}`;
+}
+
+/** Outcome window = the trial's months (starts_on..ends_on); baseline = the 12 months before it (the previous year's same measure). */
+export function adminWindowsFor(startsOn: string | null, endsOn: string | null): AdminWindows {
+  if (!startsOn || !endsOn) return { outcome: null, baseline: null };
+  const start = startsOn.slice(0, 7);
+  const end = endsOn.slice(0, 7);
+  return { outcome: [start, end], baseline: [addMonths(start, -12), addMonths(start, -1)] };
+}
+
+interface TrialRow {
+  id: string; title: string; kind: 'trial' | 'programme'; unit: 'school' | 'local_authority'; strata: string; method: string | null; seed: number | null;
+  status: string; sessions_intended: number | null; session_interval_weeks: string; starts_on: string | null; ends_on: string | null; is_demo: number;
+}
+
+function loadTrial(db: Db, trialId: string): ReportTrial {
+  const t = db.prepare('SELECT * FROM trials WHERE id = ?').get(trialId) as TrialRow | undefined;
+  if (!t) throw new NotFoundError(`There is no trial "${trialId}".`, [{ pointer: '/trial', detail: `no trial "${trialId}"` }]);
+  const interval = parseJson<number[]>(t.session_interval_weeks, [4, 6]);
+  return {
+    id: t.id, title: t.title, kind: t.kind, unit: t.unit, strata: parseJson<string[]>(t.strata, []), method: t.method, seed: t.seed, status: t.status,
+    sessionsIntended: t.sessions_intended, sessionIntervalWeeks: [Number(interval[0] ?? 4), Number(interval[1] ?? 6)],
+    startsOn: t.starts_on, endsOn: t.ends_on, isDemo: t.is_demo === 1,
+  };
+}
+
+/** Reads one trial's report data. Throws NotFoundError when the trial does not exist. */
+export function loadReportData(db: Db, trialId: string): ReportData {
+  const trial = loadTrial(db, trialId);
+  const r = db.prepare('SELECT method, algorithm_version, seed, input_sha256, strata, cluster, created_at FROM randomisations WHERE trial_id = ?').get(trialId) as
+    { method: string; algorithm_version: string; seed: number; input_sha256: string; strata: string; cluster: string | null; created_at: string } | undefined;
+
+  // Schools in the trial: those listed in trial_schools plus any allocated without a listing.
+  const schools = (db.prepare(`
+    SELECT s.urn, s.name, s.la_code, la.name AS la_name, s.phase, s.type, s.pupils, s.fsm_percent, s.ofsted_rating, s.urban_rural,
+           ts.status AS enrolment, a.arm, a.stratum
+    FROM schools s
+    JOIN local_authorities la ON la.code = s.la_code
+    LEFT JOIN trial_schools ts ON ts.urn = s.urn AND ts.trial_id = @t
+    LEFT JOIN allocations a ON a.urn = s.urn AND a.trial_id = @t
+    WHERE ts.trial_id IS NOT NULL OR a.trial_id IS NOT NULL
+    ORDER BY s.urn`).all({ t: trialId }) as Array<Record<string, unknown>>).map((s): ReportSchool => ({
+    urn: Number(s.urn), name: String(s.name), laCode: String(s.la_code), laName: String(s.la_name), phase: s.phase as string | null, type: s.type as string | null,
+    pupils: s.pupils as number | null, fsmPercent: s.fsm_percent as number | null, ofstedRating: s.ofsted_rating as string | null, urbanRural: s.urban_rural as string | null,
+    enrolment: s.enrolment as ReportSchool['enrolment'], arm: s.arm as ReportSchool['arm'], stratum: s.stratum as string | null,
+  }));
+
+  const dsls = db.prepare('SELECT id, urn, role, status FROM dsls WHERE trial_id = ? ORDER BY id').all(trialId) as ReportDsl[];
+
+  const waves = (db.prepare('SELECT id, name, opens_at, closes_at, instruments FROM waves WHERE trial_id = ? ORDER BY opens_at, id').all(trialId) as
+    Array<{ id: number; name: ReportWave['name']; opens_at: string; closes_at: string; instruments: string }>).map((w): ReportWave => ({
+    id: w.id, name: w.name, opensAt: w.opens_at, closesAt: w.closes_at, instruments: parseJson<string[]>(w.instruments, []),
+  }));
+
+  const invitations = db.prepare(`SELECT i.wave_id AS waveId, i.dsl_id AS dslId FROM invitations i JOIN waves w ON w.id = i.wave_id
+    WHERE w.trial_id = ? ORDER BY i.wave_id, i.dsl_id`).all(trialId) as ReportInvitation[];
+
+  const waveResponses = db.prepare(`SELECT r.id, r.wave_id AS waveId, r.dsl_id AS dslId, r.status, r.submitted_at AS submittedAt
+    FROM responses r JOIN waves w ON w.id = r.wave_id WHERE w.trial_id = ? AND r.dsl_id IS NOT NULL ORDER BY r.wave_id, r.dsl_id`).all(trialId) as ReportWaveResponse[];
+
+  const scores = db.prepare(`SELECT r.wave_id AS waveId, r.dsl_id AS dslId, s.instrument, s.scale, s.value
+    FROM scores s JOIN responses r ON r.id = s.response_id JOIN waves w ON w.id = r.wave_id
+    WHERE w.trial_id = ? AND r.status = 'complete' AND r.dsl_id IS NOT NULL ORDER BY r.wave_id, r.dsl_id, s.instrument, s.scale`).all(trialId) as ReportScore[];
+
+  const sessionRows = db.prepare(`SELECT id, kind, mode, format, held_on AS heldOn, duration_minutes AS durationMinutes
+    FROM supervision_sessions WHERE trial_id = ? ORDER BY held_on, id`).all(trialId) as Array<Omit<ReportSession, 'attendees'>>;
+  const attendees = db.prepare(`SELECT sa.session_id AS sessionId, sa.dsl_id AS dslId, sa.urn FROM supervision_attendees sa
+    JOIN supervision_sessions ss ON ss.id = sa.session_id WHERE ss.trial_id = ? ORDER BY sa.session_id, sa.dsl_id`).all(trialId) as Array<{ sessionId: number; dslId: string; urn: number }>;
+  const bySession = new Map<number, { dslId: string; urn: number }[]>();
+  for (const a of attendees) {
+    const list = bySession.get(a.sessionId) ?? [];
+    list.push({ dslId: a.dslId, urn: a.urn });
+    bySession.set(a.sessionId, list);
+  }
+  const sessions: ReportSession[] = sessionRows.map((s) => ({ ...s, attendees: bySession.get(s.id) ?? [] }));
+
+  const adminWindows = adminWindowsFor(trial.startsOn, trial.endsOn);
+  const adminOutcomes = loadAdminOutcomes(db, trialId, adminWindows);
+
+  const forms = loadForms(db, trialId);
+
+  const costs = db.prepare('SELECT item, amount_pence AS amountPence, basis, note FROM programme_costs WHERE trial_id = ? ORDER BY id').all(trialId) as ReportCost[];
+  const quotes = db.prepare('SELECT response_id AS responseId, item, selected_by AS selectedBy, selected_at AS selectedAt FROM report_quotes WHERE trial_id = ? ORDER BY response_id, item').all(trialId) as ReportQuote[];
+  const descriptions: Record<string, string> = {};
+  for (const d of db.prepare('SELECT field, body FROM intervention_descriptions WHERE trial_id = ? ORDER BY field').all(trialId) as { field: string; body: string }[]) descriptions[d.field] = d.body;
+
+  return {
+    trial,
+    randomisation: r ? { method: r.method, algorithmVersion: r.algorithm_version, seed: r.seed, inputSha256: r.input_sha256, strata: parseJson<string[]>(r.strata, []), cluster: r.cluster, createdAt: r.created_at } : null,
+    schools, dsls, waves, invitations, waveResponses, scores, sessions, adminOutcomes, adminWindows, forms, costs, quotes, descriptions,
+    settings: loadReportSettings(db, trialId),
+  };
+}
+
+function loadAdminOutcomes(db: Db, trialId: string, windows: AdminWindows): ReportAdminOutcome[] {
+  const out = windows.outcome ?? ['0000-00', '9999-12'];
+  const base = windows.baseline ?? ['9999-12', '0000-00']; // an empty window when the trial has no dates
+  const rows = db.prepare(`
+    SELECT o.urn, o.measure,
+      SUM(CASE WHEN o.period BETWEEN @o0 AND @o1 THEN o.count END) AS outcomeCount,
+      COUNT(DISTINCT CASE WHEN o.period BETWEEN @o0 AND @o1 THEN o.period END) AS outcomeMonths,
+      SUM(CASE WHEN o.period BETWEEN @b0 AND @b1 THEN o.count END) AS baselineCount,
+      COUNT(DISTINCT CASE WHEN o.period BETWEEN @b0 AND @b1 THEN o.period END) AS baselineMonths
+    FROM admin_outcomes o
+    WHERE o.urn IN (SELECT urn FROM allocations WHERE trial_id = @t UNION SELECT urn FROM trial_schools WHERE trial_id = @t)
+      AND ((o.period BETWEEN @o0 AND @o1) OR (o.period BETWEEN @b0 AND @b1))
+    GROUP BY o.urn, o.measure ORDER BY o.urn, o.measure`).all({ t: trialId, o0: out[0], o1: out[1], b0: base[0], b1: base[1] }) as ReportAdminOutcome[];
+  return rows;
+}
+
+function loadForms(db: Db, trialId: string): ReportFormResponse[] {
+  const rows = db.prepare(`
+    SELECT r.id AS responseId, r.dsl_id AS dslId, d.urn, r.instruments, r.submitted_at AS submittedAt,
+      (SELECT answers FROM response_snapshots s WHERE s.response_id = r.id ORDER BY s.id DESC LIMIT 1) AS answers
+    FROM responses r JOIN dsls d ON d.id = r.dsl_id
+    WHERE d.trial_id = ? AND r.status = 'complete' AND (${FORM_INSTRUMENTS.map(() => 'r.instruments LIKE ?').join(' OR ')})
+    ORDER BY r.id`).all(trialId, ...FORM_INSTRUMENTS.map((f) => `%"${f}@%`)) as Array<{ responseId: number; dslId: string; urn: number; instruments: string; submittedAt: string | null; answers: string | null }>;
+  return rows.map((r) => {
+    const instruments = parseJson<string[]>(r.instruments, []);
+    const instrument = instruments.find((k) => (FORM_INSTRUMENTS as readonly string[]).includes(k.split('@')[0])) ?? instruments[0] ?? '';
+    return { responseId: r.responseId, dslId: r.dslId, urn: r.urn, instrument, submittedAt: r.submittedAt, answers: parseJson<Record<string, unknown>>(r.answers, {}) };
+  });
+}
+
+const defaultSettings: ReportSettings = { primaryOutcome: null, effectSize: 'glass', seType: 'auto', protocolMdes: {} };
+
+export function loadReportSettings(db: Db, trialId: string): ReportSettings {
+  const s = db.prepare('SELECT primary_outcome, effect_size, se_type, protocol_mdes FROM report_settings WHERE trial_id = ?').get(trialId) as
+    { primary_outcome: string | null; effect_size: 'glass' | 'hedges'; se_type: 'auto' | 'cr1' | 'cr2'; protocol_mdes: string } | undefined;
+  if (!s) return { ...defaultSettings, protocolMdes: {} };
+  return { primaryOutcome: s.primary_outcome, effectSize: s.effect_size, seType: s.se_type, protocolMdes: parseJson(s.protocol_mdes, {}) };
+}
+
+/** Creates or replaces a trial's report settings. */
+export function saveReportSettings(db: Db, trialId: string, settings: Partial<ReportSettings>, at: string): void {
+  loadTrial(db, trialId);
+  const merged = { ...loadReportSettings(db, trialId), ...settings };
+  db.prepare(`INSERT INTO report_settings (trial_id, primary_outcome, effect_size, se_type, protocol_mdes, updated_at) VALUES (?, ?, ?, ?, ?, ?)
+    ON CONFLICT (trial_id) DO UPDATE SET primary_outcome = excluded.primary_outcome, effect_size = excluded.effect_size, se_type = excluded.se_type,
+    protocol_mdes = excluded.protocol_mdes, updated_at = excluded.updated_at`)
+    .run(trialId, merged.primaryOutcome, merged.effectSize, merged.seType, JSON.stringify(merged.protocolMdes), at);
+}
+
+/** Records an entered programme cost; returns its id. */
+export function addProgrammeCost(db: Db, trialId: string, cost: ReportCost, at: string): number {
+  loadTrial(db, trialId);
+  if (!Number.isInteger(cost.amountPence) || cost.amountPence < 0) throw new ValidationError('A cost must be a whole, non-negative number of pence.', [{ pointer: '/amount_pence', detail: 'must be a whole number of pence, 0 or more' }]);
+  return Number(db.prepare('INSERT INTO programme_costs (trial_id, item, amount_pence, basis, note, created_at) VALUES (?, ?, ?, ?, ?, ?)')
+    .run(trialId, cost.item, cost.amountPence, cost.basis, cost.note, at).lastInsertRowid);
+}
+
+/** Marks a free-text answer as quoted in the IPE report (idempotent). The response must be a form of this trial and the item a text answer in it. */
+export function selectQuote(db: Db, trialId: string, responseId: number, item: string, selectedBy: string, at: string): void {
+  const form = loadForms(db, trialId).find((f) => f.responseId === responseId);
+  if (!form) throw new NotFoundError(`Response ${responseId} is not a completed form of trial "${trialId}".`, [{ pointer: '/response_id', detail: 'not a completed form of this trial' }]);
+  if (typeof form.answers[item] !== 'string' || (form.answers[item] as string).trim() === '') {
+    throw new ValidationError(`Response ${responseId} has no text answer for "${item}".`, [{ pointer: '/item', detail: 'no text answer for this item' }]);
+  }
+  db.prepare('INSERT OR IGNORE INTO report_quotes (trial_id, response_id, item, selected_by, selected_at) VALUES (?, ?, ?, ?, ?)').run(trialId, responseId, item, selectedBy, at);
+}
+
+export function unselectQuote(db: Db, trialId: string, responseId: number, item: string): void {
+  db.prepare('DELETE FROM report_quotes WHERE trial_id = ? AND response_id = ? AND item = ?').run(trialId, responseId, item);
+}
+
+/** Sets one TIDieR field of the intervention description. */
+export function setInterventionDescription(db: Db, trialId: string, field: TidierField, body: string, by: string, at: string): void {
+  loadTrial(db, trialId);
+  if (!(TIDIER_FIELDS as readonly string[]).includes(field)) throw new ValidationError(`"${field}" is not a TIDieR field.`, [{ pointer: '/field', detail: `one of ${TIDIER_FIELDS.join(', ')}` }]);
+  db.prepare(`INSERT INTO intervention_descriptions (trial_id, field, body, updated_at, updated_by) VALUES (?, ?, ?, ?, ?)
+    ON CONFLICT (trial_id, field) DO UPDATE SET body = excluded.body, updated_at = excluded.updated_at, updated_by = excluded.updated_by`).run(trialId, field, body, at, by);
+}
