@@ -4,6 +4,9 @@ import type { Config } from './config';
 import type { Db } from './storage/db';
 import { schemaVersion } from './storage/db';
 import { problemHandler, redactPath, sendProblem } from './http/problem';
+import { securityHeaders } from './http/security';
+import { govukAssetsRouter } from './http/staff/assets-router';
+import { staffLayer, staffRouter, staffNotFound } from './http/staff/router';
 import { surveyRoutes } from './http/survey-routes';
 import { respondentPages } from './http/respondent-pages';
 
@@ -23,6 +26,7 @@ export function createApp(deps: AppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', deps.config.trustProxy ? 1 : false);
+  app.use(securityHeaders(deps.config)); // first: CSP, nosniff, no-referrer, no framing (+ HSTS behind TLS) on every response
   if (deps.config.logLevel === 'info') {
     app.use((req, res, next) => {
       const started = process.hrtime.bigint();
@@ -39,8 +43,12 @@ export function createApp(deps: AppDeps): express.Express {
   });
 
   // --- routers: one line each, in order (security headers first, catch-alls last) ---
+  app.use('/govuk', govukAssetsRouter()); // govuk-frontend CSS, JS, fonts, images
+  app.use('/staff', staffLayer(deps)); // staff body parsing, session, CSRF (for every /staff router below)
+  app.use('/staff', staffRouter(deps)); // sign-in, evaluator and supervisor consoles
   app.use(surveyRoutes(deps)); // respondent survey API: /api/s/:token (+ /progress, /submit)
   app.use(respondentPages(deps)); // respondent pages: /s/:token, /assets
+  app.use('/staff', staffNotFound()); // staff 404 page (keep last among /staff routers)
   // --- end routers ---
 
   app.use('/api', (_req, res) => sendProblem(res, 404, 'There is no such API endpoint.'));

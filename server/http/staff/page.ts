@@ -1,0 +1,46 @@
+// Sends server-rendered staff pages: fills the layout's user, navigation, CSRF token and phase banner from the signed-in session.
+import type { Request, Response } from 'express';
+import { renderPage, type ErrorItem, type LayoutModel, type NavItem } from '../../views/render';
+import { roleLabels, evaluatorRoles, type Role } from '../../domain/auth/roles';
+import { getAuth } from './auth';
+
+const navByRole: Record<Role, Array<{ text: string; href: string }>> = {
+  admin: [{ text: 'Trials', href: '/staff/trials' }, { text: 'Audit log', href: '/staff/audit' }],
+  evaluator: [{ text: 'Trials', href: '/staff/trials' }, { text: 'Audit log', href: '/staff/audit' }],
+  supervisor: [{ text: 'My supervision', href: '/staff/supervision' }],
+  la_officer: [{ text: 'Dashboards', href: '/staff/la' }],
+};
+
+/** The navigation for a role, with the entry that prefixes the current path marked active. */
+export function navFor(role: Role, currentPath: string): NavItem[] {
+  return navByRole[role].map((n) => ({ ...n, active: currentPath === n.href || currentPath.startsWith(`${n.href}/`) }));
+}
+
+/** Layout fields for the current request: user name and role, CSRF token, navigation (empty when signed out). */
+export function chromeFor(req: Request, res: Response): Partial<LayoutModel> {
+  const auth = getAuth(res);
+  if (!auth) return { user: null, csrfToken: null, nav: [] };
+  return {
+    user: { name: auth.user.name, roleLabel: roleLabels[auth.user.role] },
+    csrfToken: auth.csrfToken,
+    nav: navFor(auth.user.role, req.baseUrl + req.path),
+  };
+}
+
+/** Renders `view` in the layout and sends it (no caching: staff pages hold personal data). */
+export function sendPage(req: Request, res: Response, view: string, model: LayoutModel & Record<string, unknown>, status = 200): void {
+  const html = renderPage(view, { ...chromeFor(req, res), ...model });
+  res.status(status).set('Cache-Control', 'no-store').type('html').send(html);
+}
+
+/** Turns field problems into error-summary items linking to `#<field>` (or to the problem list for CSV lines). */
+export function errorItems(problems: Array<{ detail: string; pointer?: string; line?: number; column?: string }>, fallbackHref: string | null = null): ErrorItem[] {
+  return problems.map((p) => ({
+    text: p.line !== undefined ? `Line ${p.line}: ${p.column ? `${p.column}: ` : ''}${p.detail}` : p.detail,
+    href: p.pointer && /^\/[a-zA-Z][\w-]*$/.test(p.pointer) ? `#${p.pointer.slice(1)}` : fallbackHref,
+  }));
+}
+
+export function isEvaluator(role: Role): boolean {
+  return evaluatorRoles.includes(role);
+}
