@@ -8,8 +8,8 @@ export interface SubmitRunOptions {
   tokens: string[];
   instruments: string[];
   concurrency: number;
-  /** Called after every 2xx with the number of 2xx so far (e.g. to kill the server mid-stream). */
-  onSuccess?: (okSoFar: number) => void;
+  /** Called after every 2xx with the number of 2xx so far and the token (e.g. to kill the server mid-stream). */
+  onSuccess?: (okSoFar: number, token: string) => void;
 }
 
 /** POSTs one complete answer set per token; connection errors (a killed server) count as failed, never throw. */
@@ -27,7 +27,7 @@ export async function submitAll(opts: SubmitRunOptions): Promise<SubmitOutcome> 
         const res = await fetch(`${opts.url}/api/s/${token}/submit`, { method: 'POST', headers: { 'content-type': 'application/json' }, body, signal: AbortSignal.timeout(15_000) });
         await res.arrayBuffer();
         statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
-        if (res.status >= 200 && res.status < 300) { ok.push(token); opts.onSuccess?.(ok.length); } else failed.push(token);
+        if (res.status >= 200 && res.status < 300) { ok.push(token); opts.onSuccess?.(ok.length, token); } else failed.push(token);
       } catch {
         failed.push(token);
       }

@@ -19,7 +19,10 @@ export interface BackupResult {
 export interface BackupOptions {
   /** Replace an existing destination file. */
   force?: boolean;
-  /** Pages copied per step; smaller steps let the server write between them. Default 256. */
+  /**
+   * Pages copied per step. Default: all in one step, which holds one read transaction for the whole copy so a
+   * busy server (whose writes do not wait for readers in WAL mode) cannot force SQLite to restart the copy.
+   */
   pagesPerStep?: number;
 }
 
@@ -27,6 +30,11 @@ export interface BackupOptions {
 export function tableCounts(db: Database.Database): Record<string, number> {
   const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").all() as { name: string }[];
   return Object.fromEntries(tables.map(({ name }) => [name, (db.prepare(`SELECT count(*) AS n FROM "${name.replace(/"/g, '""')}"`).get() as { n: number }).n]));
+}
+
+/** Opens a backup copy (or any database file) read-only without touching its journal mode, for checks. */
+export function openCopyReadOnly(file: string): Database.Database {
+  return new Database(file, { readonly: true, fileMustExist: true });
 }
 
 /** PRAGMA integrity_check: 'ok', or the problems it lists joined by '; '. */
@@ -53,7 +61,7 @@ export async function backupDatabase(source: string, destination: string, opts: 
   const live = new Database(from, { fileMustExist: true });
   try {
     live.pragma('busy_timeout = 5000');
-    const pages = opts.pagesPerStep ?? 256;
+    const pages = opts.pagesPerStep ?? 0x7fffffff;
     await live.backup(partial, { progress: () => pages });
   } catch (err) {
     fs.rmSync(partial, { force: true });
@@ -67,7 +75,7 @@ export async function backupDatabase(source: string, destination: string, opts: 
     const writable = new Database(partial, { fileMustExist: true });
     writable.pragma('journal_mode = DELETE');
     writable.close();
-    const copy = new Database(partial, { readonly: true, fileMustExist: true });
+    const copy = openCopyReadOnly(partial);
     let result: Omit<BackupResult, 'file' | 'bytes'>;
     try {
       result = { integrity: integrityOf(copy), counts: tableCounts(copy), schemaVersion: copy.pragma('user_version', { simple: true }) as number };
