@@ -1,0 +1,89 @@
+// `dslkit trial create|list|show`: set up a trial (or a programme outside a trial) and look at it.
+import { UsageError, flag, numberOption, requiredString, stringOption, type CliCommand, type CliContext } from '../command';
+import { createTrial, getTrial, listTrials, trialCounts, type TrialKind, type TrialUnit } from '../../storage/trial-repo';
+import { getRandomisation } from '../../storage/allocation-repo';
+import { listWaves } from '../../storage/wave-repo';
+import { listSchoolsInTrial } from '../../storage/school-repo';
+import { NotFoundError } from '../../domain/errors';
+
+function create(ctx: CliContext): number {
+  const unit = stringOption(ctx, 'unit') ?? 'school';
+  const kind = stringOption(ctx, 'kind') ?? 'trial';
+  if (unit !== 'school' && unit !== 'local_authority') throw new UsageError(`--unit "${unit}" must be school or local_authority`);
+  if (kind !== 'trial' && kind !== 'programme') throw new UsageError(`--kind "${kind}" must be trial or programme`);
+  const t = createTrial(ctx.openDb(), {
+    id: requiredString(ctx, 'id'), title: requiredString(ctx, 'title'), unit: unit as TrialUnit, kind: kind as TrialKind,
+    sessionsIntended: numberOption(ctx, 'sessions-intended', { integer: true, min: 0, max: 50 }) ?? null,
+    retentionUntil: stringOption(ctx, 'retention-until') ?? null, startsOn: stringOption(ctx, 'starts-on') ?? null,
+    endsOn: stringOption(ctx, 'ends-on') ?? null, createdAt: ctx.clock().toISOString(),
+  });
+  ctx.io.stdout(`created ${t.kind} "${t.id}" (${t.title}), unit of randomisation: ${t.unit}\n`);
+  return 0;
+}
+
+function list(ctx: CliContext): number {
+  const db = ctx.openDb();
+  const trials = listTrials(db);
+  if (flag(ctx, 'json')) { ctx.io.stdout(`${JSON.stringify(trials.map((t) => ({ ...t, ...trialCounts(db, t.id) })), null, 2)}\n`); return 0; }
+  if (!trials.length) { ctx.io.stdout('no trials yet (dslkit trial create --id <id> --title <title>)\n'); return 0; }
+  for (const t of trials) {
+    const c = trialCounts(db, t.id);
+    ctx.io.stdout(`${t.id.padEnd(20)} ${t.status.padEnd(10)} ${String(c.schools).padStart(5)} schools ${String(c.dsls).padStart(5)} DSLs  ${t.title}${t.isDemo ? ' [demo]' : ''}\n`);
+  }
+  return 0;
+}
+
+function show(ctx: CliContext, id: string | undefined): number {
+  if (!id) throw new UsageError('name the trial: dslkit trial show <id>');
+  const db = ctx.openDb();
+  const t = getTrial(db, id);
+  if (!t) throw new NotFoundError(`no trial "${id}" (dslkit trial list shows the trials)`);
+  const c = trialCounts(db, id);
+  const r = getRandomisation(db, id);
+  const waves = listWaves(db, id);
+  const schools = listSchoolsInTrial(db, id);
+  const arms = { control: schools.filter((s) => s.arm === 'control').length, intervention: schools.filter((s) => s.arm === 'intervention').length };
+  if (flag(ctx, 'json')) { ctx.io.stdout(`${JSON.stringify({ trial: t, counts: c, randomisation: r ?? null, arms, waves }, null, 2)}\n`); return 0; }
+  const lines = [
+    `${t.id}: ${t.title}${t.isDemo ? ' [demo, synthetic data]' : ''}`,
+    `  kind ${t.kind}, unit ${t.unit}, status ${t.status}, created ${t.createdAt}`,
+    `  sessions intended: ${t.sessionsIntended ?? 'not set'}; runs ${t.startsOn ?? '?'} to ${t.endsOn ?? '?'}; personal data kept until ${t.retentionUntil ?? 'not set'}`,
+    `  ${c.schools} schools enrolled, ${c.dsls} DSLs`,
+    r ? `  randomised ${r.createdAt} by ${r.createdBy}: ${r.method} (${r.algorithmVersion}), seed ${r.seed}, strata [${r.strata.join(', ')}]${r.cluster ? `, clusters ${r.cluster}` : ''}; input SHA-256 ${r.inputSha256}`
+      : '  not randomised yet',
+    ...(r ? [`  arms: ${arms.intervention} intervention, ${arms.control} control`] : []),
+    ...(waves.length ? waves.map((w) => `  wave ${w.name}: ${w.opensAt} to ${w.closesAt}: ${w.instruments.join(', ')}`) : ['  no waves yet']),
+  ];
+  ctx.io.stdout(`${lines.join('\n')}\n`);
+  return 0;
+}
+
+export const command: CliCommand = {
+  name: 'trial',
+  summary: 'create a trial, list trials, show one',
+  usage: 'trial create --id <id> --title <title> [--unit school|local_authority] [--kind trial|programme] [--sessions-intended 3] [--retention-until YYYY-MM-DD]\n       dslkit trial list [--json]\n       dslkit trial show <id> [--json]',
+  description: `
+A trial's id is 1-40 lower-case letters, digits or hyphens. --unit local_authority randomises whole
+local authorities. --kind programme records a traded programme outside a trial (no randomisation).
+--sessions-intended is the number of formal supervision sessions each school should receive besides the
+introduction. --retention-until is the date after which personal data (DSL names and emails) must be erased.`,
+  options: [
+    { name: 'id', type: 'string', valueName: '<id>', description: 'trial id (create)' },
+    { name: 'title', type: 'string', valueName: '<title>', description: 'trial title (create)' },
+    { name: 'unit', type: 'string', valueName: '<unit>', description: 'unit of randomisation: school or local_authority', default: 'school' },
+    { name: 'kind', type: 'string', valueName: '<kind>', description: 'trial or programme', default: 'trial' },
+    { name: 'sessions-intended', type: 'string', valueName: '<n>', description: 'formal supervision sessions intended per school' },
+    { name: 'retention-until', type: 'string', valueName: '<date>', description: 'erase personal data after this date (YYYY-MM-DD)' },
+    { name: 'starts-on', type: 'string', valueName: '<date>', description: 'first day of the intervention period (YYYY-MM-DD)' },
+    { name: 'ends-on', type: 'string', valueName: '<date>', description: 'last day of the intervention period (YYYY-MM-DD)' },
+    { name: 'json', type: 'boolean', description: 'print JSON (list, show)' },
+  ],
+  usesDb: true,
+  run(ctx) {
+    const [sub, ...rest] = ctx.positionals;
+    if (sub === 'create') { if (rest.length) throw new UsageError(`unexpected argument "${rest[0]}"`); return create(ctx); }
+    if (sub === 'list') return list(ctx);
+    if (sub === 'show') return show(ctx, rest[0]);
+    throw new UsageError(sub ? `unknown trial command "${sub}" (use create, list or show)` : 'say create, list or show');
+  },
+};
