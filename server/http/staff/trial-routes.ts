@@ -1,0 +1,330 @@
+// Evaluator console: trials, school and DSL imports, randomisation (preview then lock), waves, invitations, fieldwork monitor, outcomes, reports.
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { Request, Response } from 'express';
+import type { AppDeps } from '../../app';
+import type { StaffRoute } from './route-table';
+import { evaluatorRoles, actorOf } from '../../domain/auth/roles';
+import { DslkitError, NotFoundError, ValidationError } from '../../domain/errors';
+import { toCsv } from '../../domain/csv';
+import { createTrial, getTrial, listTrials, trialCounts, type Trial } from '../../storage/trial-repo';
+import { importSchools, listSchoolsInTrial, enrolledSchoolsTable } from '../../storage/school-repo';
+import { importDsls, listDsls } from '../../storage/dsl-repo';
+import { getRandomisation, randomiseTrial } from '../../storage/allocation-repo';
+import { randomiseTable, sha256Hex, isMethod, METHODS } from '../../domain/randomisation/randomise';
+import { createWave, listWaves, getWaveById, waveState, WAVE_NAMES } from '../../storage/wave-repo';
+import { issueInvitations } from '../../storage/invitation-repo';
+import { importOutcomes } from '../../storage/outcome-repo';
+import { appendAudit, readAudit } from '../../storage/audit-repo';
+import { activeDslContacts, fieldworkCounts, nonResponders } from '../../storage/fieldwork-repo';
+import { getRegistry } from '../../../instruments/registry';
+import { tableModel } from '../../views/render';
+import { authOf } from './auth';
+import { field, fieldList, uploadedFiles } from './body';
+import { errorItems, sendPage } from './page';
+import { balanceRows } from './balance-view';
+
+/** The trial named in the URL, or 404. */
+export function trialOr404(deps: AppDeps, id: string): Trial {
+  const t = typeof id === 'string' ? getTrial(deps.db, id) : undefined;
+  if (!t) throw new NotFoundError('There is no such trial.');
+  return t;
+}
+
+const phaseOf = (t: Trial) => (t.isDemo ? 'DEMO' as const : 'BETA' as const);
+const who = (res: Response, deps: AppDeps) => ({ actor: actorOf(authOf(res).user), at: deps.clock().toISOString() });
+const param = (req: Request, name: string) => String((req.params as Record<string, string>)[name] ?? '');
+
+/** Retention state of a trial: shown on its page, a warning once the date has passed. */
+export function retentionNotice(t: Trial, now: Date): { text: string; passed: boolean } {
+  if (!t.retentionUntil) return { text: 'No retention date is set: set one so personal data is erased on time.', passed: false };
+  const passed = now.toISOString().slice(0, 10) > t.retentionUntil;
+  return { text: passed ? `The retention date ${t.retentionUntil} has passed: erase the personal data (dslkit erase) now.` : `Personal data is kept until ${t.retentionUntil}.`, passed };
+}
+
+function trialPage(req: Request, res: Response, deps: AppDeps, t: Trial, extra: { errors?: ReturnType<typeof errorItems>; notice?: string } = {}, status = 200): void {
+  const counts = trialCounts(deps.db, t.id);
+  const rand = getRandomisation(deps.db, t.id);
+  const waves = listWaves(deps.db, t.id);
+  const now = deps.clock();
+  sendPage(req, res, 'staff/trial', {
+    title: t.title, phase: phaseOf(t), trial: t, counts, errors: extra.errors ?? [], notice: extra.notice ?? '',
+    retention: retentionNotice(t, now),
+    randomisation: rand ? `Randomised on ${rand.createdAt.slice(0, 10)} (${rand.method}, seed ${rand.seed}).` : '',
+    canRandomise: !rand && t.kind === 'trial' && t.status === 'setup',
+    waves: tableModel('Waves', ['Wave', 'Opens', 'Closes', 'State', 'Instruments', 'Invitations'], waves.map((w) => [
+      w.name, w.opensAt.slice(0, 10), w.closesAt.slice(0, 10), waveState(w, now).replace('_', ' '), w.instruments.join(', '),
+      { text: 'Download links (CSV)', href: `/staff/trials/${t.id}/waves/${w.id}/invitations.csv` },
+    ]), 'No waves yet.'),
+  }, status);
+}
+
+async function handleImport(req: Request, res: Response, deps: AppDeps, kind: 'schools' | 'dsls'): Promise<void> {
+  const t = trialOr404(deps, param(req, 'trialId'));
+  const file = uploadedFiles(req).find((f) => f.field === 'file');
+  if (!file || !file.text.trim()) { trialPage(req, res, deps, t, { errors: [{ text: 'Choose a CSV file to upload.', href: `#${kind}-file` }] }, 400); return; }
+  const source = path.basename(file.filename || `${kind}.csv`);
+  try {
+    const by = who(res, deps);
+    const result = kind === 'schools'
+      ? importSchools(deps.db, file.text, { source, actor: by.actor, at: by.at, trialId: t.id })
+      : importDsls(deps.db, file.text, { trialId: t.id, source, actor: by.actor, at: by.at, randomBytes: deps.randomBytes });
+    trialPage(req, res, deps, t, { notice: `Imported ${result.rows} ${kind === 'schools' ? 'schools' : 'DSLs'} from ${source}: ${result.added} added, ${result.changed} changed, ${result.unchanged} unchanged.` });
+  } catch (err) {
+    if (!(err instanceof DslkitError) || err.status >= 500) throw err;
+    const problems = err.problems.length ? err.problems : [{ pointer: '', detail: err.message }];
+    trialPage(req, res, deps, t, { errors: errorItems(problems, `#${kind}-file`), notice: `Nothing was imported from ${source}: fix every line listed and upload the file again.` }, err.status);
+  }
+}
+
+function randomiseOptions(req: Request, source: 'query' | 'body'): { seed: number; method: string; strata: string[] } | null {
+  const get = (n: string) => (source === 'query' ? (typeof req.query[n] === 'string' ? String(req.query[n]).trim() : '') : field(req, n));
+  const seedText = get('seed');
+  if (!seedText) return null;
+  const strata = (source === 'query' ? ([] as string[]).concat((req.query.strata as string[] | string | undefined) ?? []) : fieldList(req, 'strata')).filter(Boolean);
+  return { seed: Number(seedText), method: get('method') || 'stratified', strata };
+}
+
+const strataChoices = ['LA (code)', 'PhaseOfEducation (name)', 'UrbanRural (name)'];
+
+function randomisePage(req: Request, res: Response, deps: AppDeps, t: Trial, errors: ReturnType<typeof errorItems>, status = 200): void {
+  const opts = randomiseOptions(req, 'query');
+  let preview: ReturnType<typeof tableModel> | null = null;
+  let previewErrors = errors;
+  if (opts && !errors.length) {
+    try {
+      if (!Number.isInteger(opts.seed)) throw new ValidationError('The seed must be a whole number.', [{ pointer: '/seed', detail: 'The seed must be a whole number.' }]);
+      if (!isMethod(opts.method)) throw new ValidationError('Choose a randomisation method.', [{ pointer: '/method', detail: 'Choose a randomisation method.' }]);
+      const { table, columns } = enrolledSchoolsTable(deps.db, t.id);
+      const csv = toCsv(columns, table.rows.map((r) => r.values));
+      const result = randomiseTable(table, { seed: opts.seed, method: opts.method, strata: opts.strata, idColumn: 'URN', cluster: t.unit === 'local_authority' ? 'LA (code)' : undefined }, { sha256: sha256Hex(csv), source: `trial ${t.id}` });
+      const arms = new Map(result.schools.map((s) => [Number(s.id), s.arm]));
+      const schools = listSchoolsInTrial(deps.db, t.id).filter((s) => s.enrolment === 'enrolled');
+      preview = tableModel('Balance if this allocation is locked', ['Characteristic', 'Control', 'Intervention', 'Standardised difference'], balanceRows(schools, (urn) => arms.get(urn) ?? 'control'));
+    } catch (err) {
+      if (!(err instanceof DslkitError) || err.status >= 500) throw err;
+      previewErrors = errorItems(err.problems.length ? err.problems : [{ pointer: '', detail: err.message }], '#seed');
+      status = 400;
+    }
+  }
+  sendPage(req, res, 'staff/randomise', {
+    title: `Randomise ${t.title}`, phase: phaseOf(t), trial: t, errors: previewErrors, preview,
+    seed: opts ? String(opts.seed) : '', methods: METHODS.map((m) => ({ value: m, checked: (opts?.method ?? 'stratified') === m })),
+    strata: strataChoices.map((s, i) => ({ value: s, id: `strata-${i}`, checked: (opts?.strata ?? []).includes(s) })),
+    chosenStrata: opts?.strata ?? [], method: opts?.method ?? 'stratified', backLink: `/staff/trials/${t.id}`,
+  }, status);
+}
+
+function wavesPage(req: Request, res: Response, deps: AppDeps, t: Trial, errors: ReturnType<typeof errorItems> = [], status = 200): void {
+  const instruments = getRegistry().list().filter((d) => d.respondent === 'dsl');
+  const now = deps.clock();
+  sendPage(req, res, 'staff/waves', {
+    title: `Waves of ${t.title}`, phase: phaseOf(t), trial: t, errors, backLink: `/staff/trials/${t.id}`,
+    waves: tableModel('Waves', ['Wave', 'Opens', 'Closes', 'State', 'Instruments'], listWaves(deps.db, t.id).map((w) => [w.name, w.opensAt, w.closesAt, waveState(w, now).replace('_', ' '), w.instruments.join(', ')]), 'No waves yet.'),
+    names: WAVE_NAMES.map((n) => ({ value: n, selected: field(req, 'name') === n })),
+    instruments: instruments.map((d, i) => ({ id: `instrument-${i}`, value: d.key, title: d.title, checked: fieldList(req, 'instruments').includes(d.key) })),
+    opensAt: field(req, 'opensAt'), closesAt: field(req, 'closesAt'),
+  }, status);
+}
+
+function outcomesPage(req: Request, res: Response, deps: AppDeps, t: Trial, extra: { errors?: ReturnType<typeof errorItems>; notice?: string } = {}, status = 200): void {
+  const rows = deps.db.prepare(`SELECT o.period, count(DISTINCT o.urn) AS schools, sum(o.count) AS total FROM admin_outcomes o
+    JOIN trial_schools ts ON ts.urn = o.urn AND ts.trial_id = ? GROUP BY o.period ORDER BY o.period`).all(t.id) as Array<{ period: string; schools: number; total: number }>;
+  sendPage(req, res, 'staff/outcomes', {
+    title: `Administrative outcomes for ${t.title}`, phase: phaseOf(t), trial: t, errors: extra.errors ?? [], notice: extra.notice ?? '', backLink: `/staff/trials/${t.id}`,
+    summary: tableModel('Imported so far (this trial\'s schools)', ['Month', { text: 'Schools', numeric: true }, { text: 'Total count (all measures)', numeric: true }], rows.map((r) => [r.period, r.schools, r.total]), 'No outcomes imported yet.'),
+  }, status);
+}
+
+type ReportRenderer = (db: AppDeps['db'], opts: { trialId: string; kind: 'arm-comparison' | 'ipe'; clock: () => Date }) => Promise<string>;
+/** reports/render.ts is written by the reports engineer; loaded on first use so the console works while it is absent. */
+async function loadRenderReport(): Promise<ReportRenderer | null> {
+  const file = path.join(path.dirname(new URL(import.meta.url).pathname), '..', '..', '..', 'reports', 'render.ts');
+  try {
+    const mod = await import(pathToFileURL(file).href) as { renderReport?: ReportRenderer };
+    return mod.renderReport ?? null;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND') return null;
+    throw err;
+  }
+}
+
+export const trialRoutes: StaffRoute[] = [
+  {
+    method: 'get', path: '/trials', roles: evaluatorRoles, summary: 'list trials and the create form',
+    handler: (req, res, deps) => {
+      const now = deps.clock();
+      sendPage(req, res, 'staff/trials', {
+        title: 'Trials', errors: [], form: { id: '', title: '', kind: 'trial', retentionUntil: '', sessionsIntended: '' },
+        trials: tableModel(null, ['Trial', 'Title', 'Kind', 'Status', 'Retention'], listTrials(deps.db).map((t) => [
+          { text: t.id, href: `/staff/trials/${t.id}`, header: true }, t.title, t.isDemo ? `${t.kind} (demo)` : t.kind, t.status,
+          retentionNotice(t, now).passed ? `PASSED ${t.retentionUntil}` : t.retentionUntil ?? 'not set',
+        ]), 'No trials yet.'),
+      });
+    },
+  },
+  {
+    method: 'post', path: '/trials', roles: evaluatorRoles, summary: 'create a trial',
+    handler: (req, res, deps) => {
+      const by = who(res, deps);
+      const form = { id: field(req, 'id'), title: field(req, 'title'), kind: field(req, 'kind') === 'programme' ? 'programme' : 'trial', retentionUntil: field(req, 'retentionUntil'), sessionsIntended: field(req, 'sessionsIntended') };
+      try {
+        const sessions = form.sessionsIntended ? Number(form.sessionsIntended) : null;
+        const t = createTrial(deps.db, { id: form.id, title: form.title, kind: form.kind as 'trial' | 'programme', retentionUntil: form.retentionUntil || null, sessionsIntended: sessions, createdAt: by.at });
+        appendAudit(deps.db, { ...by, action: 'trial.create', trialId: t.id, detail: { kind: t.kind } });
+        res.redirect(303, `/staff/trials/${t.id}`);
+      } catch (err) {
+        if (!(err instanceof DslkitError) || err.status >= 500) throw err;
+        const lines = err.message.split('\n');
+        sendPage(req, res, 'staff/trials', { title: 'Trials', form, errors: lines.map((text) => ({ text, href: '#id' })), trials: tableModel(null, ['Trial'], [], '') }, err.status);
+      }
+    },
+  },
+  { method: 'get', path: '/trials/:trialId', roles: evaluatorRoles, summary: 'trial overview', handler: (req, res, deps) => trialPage(req, res, deps, trialOr404(deps, param(req, 'trialId'))) },
+  { method: 'post', path: '/trials/:trialId/schools', roles: evaluatorRoles, summary: 'import schools CSV', handler: (req, res, deps) => handleImport(req, res, deps, 'schools') },
+  { method: 'post', path: '/trials/:trialId/dsls', roles: evaluatorRoles, summary: 'import DSL roster CSV', handler: (req, res, deps) => handleImport(req, res, deps, 'dsls') },
+  { method: 'get', path: '/trials/:trialId/randomise', roles: evaluatorRoles, summary: 'randomisation form and balance preview', handler: (req, res, deps) => randomisePage(req, res, deps, trialOr404(deps, param(req, 'trialId')), []) },
+  {
+    method: 'post', path: '/trials/:trialId/randomise', roles: evaluatorRoles, summary: 'lock the randomisation',
+    handler: (req, res, deps) => {
+      const t = trialOr404(deps, param(req, 'trialId'));
+      const opts = randomiseOptions(req, 'body');
+      if (!opts || !Number.isInteger(opts.seed) || !isMethod(opts.method) || field(req, 'confirm') !== 'yes') {
+        throw new ValidationError('Preview the balance table first, then confirm the randomisation.');
+      }
+      randomiseTrial(deps.db, t.id, { seed: opts.seed, method: opts.method, strata: opts.strata }, who(res, deps));
+      res.redirect(303, `/staff/trials/${t.id}`);
+    },
+  },
+  { method: 'get', path: '/trials/:trialId/waves', roles: evaluatorRoles, summary: 'waves and their instruments', handler: (req, res, deps) => wavesPage(req, res, deps, trialOr404(deps, param(req, 'trialId'))) },
+  {
+    method: 'post', path: '/trials/:trialId/waves', roles: evaluatorRoles, summary: 'create a wave',
+    handler: (req, res, deps) => {
+      const t = trialOr404(deps, param(req, 'trialId'));
+      try {
+        const w = createWave(deps.db, { trialId: t.id, name: field(req, 'name'), opensAt: field(req, 'opensAt'), closesAt: field(req, 'closesAt'), instruments: fieldList(req, 'instruments') });
+        appendAudit(deps.db, { ...who(res, deps), action: 'wave.create', trialId: t.id, detail: { wave: w.name, instruments: w.instruments } });
+        res.redirect(303, `/staff/trials/${t.id}/waves`);
+      } catch (err) {
+        if (!(err instanceof DslkitError) || err.status >= 500) throw err;
+        wavesPage(req, res, deps, t, err.message.split('\n').map((text) => ({ text, href: '#name' })), err.status);
+      }
+    },
+  },
+  {
+    method: 'get', path: '/trials/:trialId/waves/:waveId/invitations.csv', roles: evaluatorRoles, summary: 'download invitation links (mail merge)',
+    handler: (req, res, deps) => {
+      const t = trialOr404(deps, param(req, 'trialId'));
+      const w = getWaveById(deps.db, Number(param(req, 'waveId')));
+      if (!w || w.trialId !== t.id) throw new NotFoundError('There is no such wave.');
+      const by = who(res, deps);
+      const contacts = activeDslContacts(deps.db, t.id);
+      const issued = new Map(issueInvitations(deps.db, deps.secret, w.id, contacts.map((c) => c.dslId), by.at).map((i) => [i.dslId, i.token]));
+      appendAudit(deps.db, { ...by, action: 'invitations.download', trialId: t.id, detail: { wave: w.name, count: contacts.length } });
+      const rows = contacts.map((c) => ({ dsl_id: c.dslId, school_urn: c.urn, school_name: c.schoolName, la_code: c.laCode, name: c.name, email: c.email, wave: w.name, closes: w.closesAt.slice(0, 10), link: `${deps.config.publicUrl}/s/${issued.get(c.dslId)}` }));
+      res.set('Cache-Control', 'no-store').type('text/csv').attachment(`${t.id}-${w.name}-invitations.csv`)
+        .send(toCsv(['dsl_id', 'school_urn', 'school_name', 'la_code', 'name', 'email', 'wave', 'closes', 'link'], rows));
+    },
+  },
+  {
+    method: 'get', path: '/trials/:trialId/fieldwork', roles: evaluatorRoles, summary: 'live fieldwork monitor',
+    handler: (req, res, deps) => {
+      const t = trialOr404(deps, param(req, 'trialId'));
+      const cells = fieldworkCounts(deps.db, t.id);
+      const pct = (k: number, n: number) => (n ? `${((100 * k) / n).toFixed(0)}%` : '–');
+      const rollup = (key: (c: (typeof cells)[number]) => string) => {
+        const m = new Map<string, { invited: number; partial: number; complete: number }>();
+        for (const c of cells) { const e = m.get(key(c)) ?? { invited: 0, partial: 0, complete: 0 }; e.invited += c.invited; e.partial += c.partial; e.complete += c.complete; m.set(key(c), e); }
+        return [...m.entries()].map(([k, v]) => [...k.split('|'), v.invited, v.partial, v.complete, pct(v.complete, v.invited)]);
+      };
+      const num = (text: string) => ({ text, numeric: true });
+      const head = (...cols: string[]) => [...cols, num('Invited'), num('Partial'), num('Complete'), num('Response rate')];
+      const waves = listWaves(deps.db, t.id);
+      sendPage(req, res, 'staff/fieldwork', {
+        title: `Fieldwork: ${t.title}`, phase: phaseOf(t), trial: t, backLink: `/staff/trials/${t.id}`,
+        byWave: tableModel('By wave', head('Wave'), rollup((c) => c.wave), 'No invitations issued yet.'),
+        byArm: tableModel('By wave and arm', head('Wave', 'Arm'), rollup((c) => `${c.wave}|${c.arm}`), 'No invitations issued yet.'),
+        byLa: tableModel('By wave and local authority', head('Wave', 'Local authority'), rollup((c) => `${c.wave}|${c.laName} (${c.laCode})`), 'No invitations issued yet.'),
+        reminders: waves.map((w) => ({ wave: w.name, href: `/staff/trials/${t.id}/fieldwork/${w.id}/reminders`, count: nonResponders(deps.db, t.id, w.id).length })),
+      });
+    },
+  },
+  {
+    method: 'get', path: '/trials/:trialId/fieldwork/:waveId/reminders', roles: evaluatorRoles, summary: 'non-responders to remind (names and emails)',
+    handler: (req, res, deps) => {
+      const t = trialOr404(deps, param(req, 'trialId'));
+      const w = getWaveById(deps.db, Number(param(req, 'waveId')));
+      if (!w || w.trialId !== t.id) throw new NotFoundError('There is no such wave.');
+      const list = nonResponders(deps.db, t.id, w.id);
+      appendAudit(deps.db, { ...who(res, deps), action: 'reminders.view', trialId: t.id, detail: { wave: w.name, count: list.length } });
+      sendPage(req, res, 'staff/reminders', {
+        title: `Reminders: ${w.name} wave`, phase: phaseOf(t), trial: t, backLink: `/staff/trials/${t.id}/fieldwork`,
+        table: tableModel(`${list.length} DSLs have not completed the ${w.name} survey`, ['DSL id', 'School', 'Name', 'Email', 'Status'], list.map((n) => [n.dslId, `${n.schoolName} (${n.urn})`, n.name, n.email, n.status]), 'Everyone invited has completed this wave.'),
+      });
+    },
+  },
+  { method: 'get', path: '/trials/:trialId/outcomes', roles: evaluatorRoles, summary: 'administrative outcomes import form', handler: (req, res, deps) => outcomesPage(req, res, deps, trialOr404(deps, param(req, 'trialId'))) },
+  {
+    method: 'post', path: '/trials/:trialId/outcomes', roles: evaluatorRoles, summary: 'import administrative outcomes CSV',
+    handler: (req, res, deps) => {
+      const t = trialOr404(deps, param(req, 'trialId'));
+      const file = uploadedFiles(req).find((f) => f.field === 'file');
+      if (!file || !file.text.trim()) { outcomesPage(req, res, deps, t, { errors: [{ text: 'Choose a CSV file to upload.', href: '#outcomes-file' }] }, 400); return; }
+      const source = path.basename(file.filename || 'outcomes.csv');
+      try {
+        const by = who(res, deps);
+        const r = importOutcomes(deps.db, file.text, source, by.actor, by.at);
+        outcomesPage(req, res, deps, t, { notice: `Imported ${r.rows} counts for ${r.schools} schools, ${r.periods[0]} to ${r.periods[1]}: ${r.added} added, ${r.changed} changed, ${r.unchanged} unchanged.` });
+      } catch (err) {
+        if (!(err instanceof DslkitError) || err.status >= 500) throw err;
+        outcomesPage(req, res, deps, t, { errors: errorItems(err.problems.length ? err.problems : [{ pointer: '', detail: err.message }], '#outcomes-file'), notice: `Nothing was imported from ${source}: fix every line listed and upload the file again.` }, err.status);
+      }
+    },
+  },
+  {
+    method: 'get', path: '/trials/:trialId/reports', roles: evaluatorRoles, summary: 'reports list',
+    handler: (req, res, deps) => {
+      const t = trialOr404(deps, param(req, 'trialId'));
+      sendPage(req, res, 'staff/reports', { title: `Reports: ${t.title}`, phase: phaseOf(t), trial: t, backLink: `/staff/trials/${t.id}` });
+    },
+  },
+  {
+    method: 'get', path: '/trials/:trialId/reports/:kind', roles: evaluatorRoles, summary: 'run and download a report',
+    handler: async (req, res, deps) => {
+      const t = trialOr404(deps, param(req, 'trialId'));
+      const kind = param(req, 'kind').replace(/\.html$/, '');
+      if (kind !== 'arm-comparison' && kind !== 'ipe') throw new NotFoundError('There is no such report.');
+      const render = await loadRenderReport();
+      if (!render) throw new NotFoundError('Reports are not installed in this build.');
+      const html = await render(deps.db, { trialId: t.id, kind, clock: deps.clock });
+      appendAudit(deps.db, { ...who(res, deps), action: 'report.run', trialId: t.id, detail: { kind } });
+      res.set('Cache-Control', 'no-store').type('html');
+      if (req.query.download === '1') res.attachment(`${t.id}-${kind}.html`);
+      res.send(html);
+    },
+  },
+  {
+    method: 'get', path: '/trials/:trialId/dsls', roles: evaluatorRoles, summary: 'DSLs (pseudonymous) with withdraw/erase',
+    handler: (req, res, deps) => {
+      const t = trialOr404(deps, param(req, 'trialId'));
+      sendPage(req, res, 'staff/dsls', {
+        title: `DSLs in ${t.title}`, phase: phaseOf(t), trial: t, backLink: `/staff/trials/${t.id}`,
+        table: tableModel(null, ['DSL id', 'School URN', 'Role', 'Status', 'Action'], listDsls(deps.db, t.id).map((d) => [
+          d.id, d.urn, d.role, d.status, d.status === 'erased' ? 'erased' : { text: 'Withdraw or erase', href: `/staff/trials/${t.id}/dsls/${d.id}/erase` },
+        ]), 'No DSLs imported yet.'),
+      });
+    },
+  },
+  {
+    method: 'get', path: '/audit', roles: evaluatorRoles, summary: 'audit log viewer',
+    handler: (req, res, deps) => {
+      const trialId = typeof req.query.trial === 'string' && req.query.trial ? req.query.trial : undefined;
+      const entries = readAudit(deps.db, { trialId, limit: 500 });
+      sendPage(req, res, 'staff/audit', {
+        title: 'Audit log', trialFilter: trialId ?? '',
+        table: tableModel(`Newest first${trialId ? ` (trial ${trialId})` : ''}; at most 500 entries`, ['When (UTC)', 'Who', 'Action', 'Trial', 'Detail'],
+          entries.map((e) => [e.at.replace('T', ' ').slice(0, 19), e.actor, e.action, e.trial_id, JSON.stringify(e.detail)]), 'Nothing recorded yet.'),
+      });
+    },
+  },
+];
