@@ -5,6 +5,7 @@ export default defineConfig({
   test: {
     include: ['tests/**/*.test.ts'],
     environment: 'node',
+    globalSetup: ['./tests/helpers/build-client.ts'], // builds the respondent client once when its sources changed
     testTimeout: 30_000,
     hookTimeout: 120_000,
     pool: 'forks',
