@@ -36,20 +36,22 @@ export function openDatabase(file: string, options: { readonly?: boolean } = {})
   return db;
 }
 
-/** Applies every migration newer than the database's user_version, each in its own transaction. */
+/** Applies every migration not yet recorded in schema_migrations (each in its own transaction), in version order. */
 export function migrate(db: Db): number {
-  const current = db.pragma('user_version', { simple: true }) as number;
+  db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)');
+  const applied = new Set((db.prepare('SELECT version FROM schema_migrations').all() as Array<{ version: number }>).map((r) => r.version));
   for (const m of listMigrations()) {
-    if (m.version <= current) continue;
+    if (applied.has(m.version)) continue;
     db.transaction(() => {
       db.exec(m.sql);
-      db.pragma(`user_version = ${m.version}`);
+      db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(m.version, m.name, new Date().toISOString());
+      db.pragma(`user_version = ${Math.max(m.version, db.pragma('user_version', { simple: true }) as number)}`);
     })();
   }
-  return db.pragma('user_version', { simple: true }) as number;
+  return schemaVersion(db);
 }
 
-/** The schema version recorded in the database file. */
+/** The schema version recorded in the database file: the highest migration applied. */
 export function schemaVersion(db: Db): number {
   return db.pragma('user_version', { simple: true }) as number;
 }
