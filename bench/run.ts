@@ -1,0 +1,185 @@
+// `npm run bench`: loads the real server on loopback (submissions, progress saves, pages, dashboards), runs the full crash test and every engineer's bench, prints one table and writes bench/latest.md.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { openDatabase } from '../server/storage/db';
+import { createSurveyFixture } from './helpers/fixture';
+import { repoRoot, sampleMemory, startServerProcess } from './helpers/server-process';
+import { runCrashScenario } from './helpers/crash';
+import { markdownTable, normaliseFigures, textTable, type FigureRow } from './helpers/figures';
+import { pagesRun, progressRun, submissionRun, type LoadFigures } from './load';
+
+const quick = process.argv.includes('--quick');
+const scale = {
+  invitations: quick ? 3000 : 20_000,
+  connections: 64,
+  progressAmount: quick ? 2000 : 10_000,
+  pageAmount: quick ? 1000 : 5000,
+  maxSeconds: quick ? 5 : 15,
+  crashSubmissions: quick ? 600 : 5000,
+};
+
+/** Engineers' bench modules: file, export name, and what the area is called in the table. */
+const engineerBenches = [
+  { file: 'bench/client-size.ts', exportName: 'benchClientSize', area: 'respondent client' },
+  { file: 'bench/randomisation-bench.ts', exportName: 'benchRandomisation', area: 'randomisation' },
+  { file: 'bench/analysis-bench.ts', exportName: 'benchAnalysis', area: 'analysis' },
+  { file: 'bench/report-bench.ts', exportName: 'benchReports', area: 'reports' },
+];
+
+const rows: FigureRow[] = [];
+const notes: string[] = [];
+const say = (line: string) => process.stdout.write(`${line}\n`);
+
+function loadRows(area: string, f: LoadFigures, target?: { perSecond: number; p99Ms: number }): void {
+  rows.push({ area, measure: `${f.name}: throughput`, value: `${f.perSecond.toFixed(0)} req/s (${f.requests} in ${f.seconds.toFixed(1)} s)`, target: target ? `≥ ${target.perSecond} req/s` : '', ok: target ? f.perSecond >= target.perSecond : undefined });
+  rows.push({ area, measure: `${f.name}: latency p50 / p99`, value: `${f.p50Ms} ms / ${f.p99Ms} ms`, target: target ? `p99 < ${target.p99Ms} ms` : '', ok: target ? f.p99Ms < target.p99Ms : undefined });
+  rows.push({ area, measure: `${f.name}: non-2xx / errors`, value: `${f.non2xx} / ${f.errors}${f.non2xx ? ` (${JSON.stringify(f.statusCounts)})` : ''}`, target: '0 / 0', ok: f.non2xx === 0 && f.errors === 0 });
+}
+
+async function loadPhase(): Promise<void> {
+  say(`building a bench database with ${scale.invitations} invitations...`);
+  const fx = await createSurveyFixture({ invitations: scale.invitations, withDemo: true });
+  const server = await startServerProcess({ dbFile: fx.dbFile, secretFile: fx.secretFile });
+  const memory = sampleMemory(server.pid);
+  try {
+    const half = Math.floor(fx.tokens.length / 2);
+    say('warm-up...');
+    await pagesRun('warm-up', server.url, fx.tokens.slice(0, 200).map((t) => `/api/s/${t}`), { connections: 8, amount: 400, maxSeconds: 5 });
+
+    say('progress saves...');
+    loadRows('survey API', await progressRun(server.url, fx.tokens.slice(half), fx.instruments, { connections: scale.connections, amount: scale.progressAmount, maxSeconds: scale.maxSeconds }));
+    say('submissions (each with a different invitation token)...');
+    loadRows('survey API', await submissionRun(server.url, fx.tokens, fx.instruments, { connections: scale.connections, maxSeconds: scale.maxSeconds }), { perSecond: 1500, p99Ms: 50 });
+    say('survey JSON and page...');
+    loadRows('survey API', await pagesRun('survey JSON (GET /api/s/:token)', server.url, fx.tokens.slice(0, 2000).map((t) => `/api/s/${t}`), { connections: scale.connections, amount: scale.pageAmount, maxSeconds: scale.maxSeconds }));
+    loadRows('survey page', await pagesRun('invitation page (GET /s/:token)', server.url, fx.tokens.slice(0, 2000).map((t) => `/s/${t}`), { connections: scale.connections, amount: scale.pageAmount, maxSeconds: scale.maxSeconds }));
+
+    const dashboards = await liveDashboards(server.url, fx.dbFile);
+    if (dashboards.length) {
+      say(`dashboards (${dashboards.join(', ')})...`);
+      loadRows('LA dashboards', await pagesRun(`dashboards (${dashboards.length} pages)`, server.url, dashboards, { connections: scale.connections, amount: scale.pageAmount, maxSeconds: scale.maxSeconds }));
+    } else {
+      notes.push('LA dashboards: no /dashboards/<la> page answered 200 on the bench database, so they were not loaded.');
+    }
+  } finally {
+    const peak = memory.stop();
+    await server.stop();
+    fx.cleanup();
+    rows.push({ area: 'server', measure: 'peak resident memory (VmRSS sampled every 100 ms; VmHWM)', value: `${(peak.peakRssKb / 1024).toFixed(0)} MB; ${(peak.hwmKb / 1024).toFixed(0)} MB`, target: '< 250 MB', ok: peak.hwmKb / 1024 < 250 });
+  }
+}
+
+/** /dashboards/<la> for every LA in the database that answers 200 (the route may not exist yet, or need publishing). */
+async function liveDashboards(url: string, dbFile: string): Promise<string[]> {
+  const db = openDatabase(dbFile, { readonly: true });
+  let codes: string[];
+  try { codes = (db.prepare('SELECT code FROM local_authorities ORDER BY code').all() as { code: string }[]).map((r) => r.code); } finally { db.close(); }
+  const live: string[] = [];
+  for (const code of codes) {
+    const p = `/dashboards/${encodeURIComponent(code)}`;
+    const res = await fetch(url + p).catch(() => undefined);
+    if (res?.status === 200) live.push(p);
+    await res?.arrayBuffer();
+  }
+  return live;
+}
+
+async function crashPhase(): Promise<void> {
+  say(`crash consistency: ${scale.crashSubmissions} concurrent submissions, SIGKILL mid-stream, restart...`);
+  const run = await runCrashScenario(scale.crashSubmissions);
+  const lost = run.afterRestart.lostOrBroken.length + run.afterRestart.inconsistent.length;
+  rows.push({ area: 'crash', measure: `acknowledged before SIGKILL (of ${run.submissions})`, value: String(run.acknowledgedBeforeKill), target: '' });
+  rows.push({ area: 'crash', measure: 'acknowledged but lost, duplicated or half-written after restart', value: String(lost), target: '0', ok: lost === 0 });
+  rows.push({ area: 'crash', measure: 'integrity_check after restart', value: run.afterRestart.integrity, target: 'ok', ok: run.afterRestart.integrity === 'ok' });
+  const retried = run.completeAfterRetry === run.submissions && run.report.lostOrBroken.length === 0;
+  rows.push({ area: 'crash', measure: 'every DSL retries: one complete response each', value: `${run.completeAfterRetry} of ${run.submissions}`, target: `${run.submissions}`, ok: retried });
+}
+
+async function engineerPhase(): Promise<void> {
+  for (const b of engineerBenches) {
+    const file = path.join(repoRoot, b.file);
+    if (!fs.existsSync(file)) { notes.push(`${b.area}: ${b.file} does not exist yet, so ${b.exportName}() was skipped.`); say(`skipped ${b.exportName}: ${b.file} is missing`); continue; }
+    const mod = await import(pathToFileURL(file).href) as Record<string, unknown>;
+    const fn = mod[b.exportName];
+    if (typeof fn !== 'function') { notes.push(`${b.area}: ${b.file} does not export ${b.exportName}(), so it was skipped.`); say(`skipped ${b.exportName}: not exported by ${b.file}`); continue; }
+    say(`${b.exportName}()...`);
+    const started = performance.now();
+    try {
+      const result = await (fn as () => unknown)();
+      rows.push(...normaliseFigures(b.area, result));
+      rows.push({ area: b.area, measure: `${b.exportName}() wall time`, value: `${((performance.now() - started) / 1000).toFixed(1)} s`, target: '' });
+    } catch (err) {
+      rows.push({ area: b.area, measure: `${b.exportName}() failed`, value: (err as Error).message.split('\n')[0], target: '', ok: false });
+    }
+  }
+}
+
+function machine(): Record<string, string> {
+  const cpus = os.cpus();
+  return {
+    cpu: cpus[0]?.model ?? 'unknown',
+    cores: String(cpus.length),
+    ram: `${(os.totalmem() / 2 ** 30).toFixed(1)} GiB`,
+    node: process.version,
+    os: `${os.type()} ${os.release()}`,
+    'load average at start (1/5/15 min)': os.loadavg().map((l) => l.toFixed(2)).join(' / '),
+    date: new Date().toISOString(),
+    mode: quick ? 'quick (--quick: reduced counts)' : 'full',
+  };
+}
+
+function markdown(m: Record<string, string>): string {
+  return [
+    '# dslkit benchmark: latest figures',
+    '',
+    'Written by `npm run bench` (bench/run.ts). The server ran as a child process on 127.0.0.1 with a temporary',
+    `database of ${scale.invitations} synthetic invitations; autocannon used ${scale.connections} connections, each run bounded to`,
+    `${scale.maxSeconds} s. The load generator shares the machine's cores with the server.`,
+    '',
+    '## Machine',
+    '',
+    ...Object.entries(m).map(([k, v]) => `- ${k}: ${v}`),
+    '',
+    '## Figures',
+    '',
+    markdownTable(rows),
+    '',
+    ...(notes.length ? ['## Notes', '', ...notes.map((n) => `- ${n}`), ''] : []),
+  ].join('\n');
+}
+
+/** Replaces the block between <!-- bench:start --> and <!-- bench:end --> in README.md, when both markers exist. */
+function updateReadme(md: string): boolean {
+  const readme = path.join(repoRoot, 'README.md');
+  if (!fs.existsSync(readme)) return false;
+  const text = fs.readFileSync(readme, 'utf8');
+  const start = text.indexOf('<!-- bench:start -->');
+  const end = text.indexOf('<!-- bench:end -->');
+  if (start < 0 || end < start) return false;
+  const body = md.replace(/^# .*\n\n/, '').replace(/^## /gm, '#### ');
+  fs.writeFileSync(readme, `${text.slice(0, start)}<!-- bench:start -->\n${body.trim()}\n${text.slice(end)}`);
+  return true;
+}
+
+async function main(): Promise<void> {
+  const m = machine();
+  say(`dslkit bench on ${m.cpu} (${m.cores} cores, ${m.ram}), node ${m.node}, load ${m['load average at start (1/5/15 min)']}${quick ? ', quick mode' : ''}`);
+  await loadPhase();
+  await crashPhase();
+  await engineerPhase();
+  say('');
+  say(textTable(rows));
+  for (const n of notes) say(`note: ${n}`);
+  if (quick) { say('\nquick mode: bench/latest.md and README.md left as they were'); return; }
+  const md = markdown(m);
+  fs.writeFileSync(path.join(repoRoot, 'bench', 'latest.md'), md);
+  say(`\nwrote bench/latest.md${updateReadme(md) ? ' and the figures in README.md' : ''}`);
+  process.exitCode = 0;
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`bench failed: ${(err as Error).stack ?? String(err)}\n`);
+  process.exitCode = 1;
+});
