@@ -2,8 +2,12 @@
 import type { StaffRoute } from './route-table';
 import { accountRoutes } from './account-routes';
 import { trialRoutes } from './trial-routes';
+import { dataRoutes } from './data-routes';
+import { supervisionRoutes } from './supervision-routes';
 
 export const staffRoutes: readonly StaffRoute[] = [
   ...accountRoutes,
   ...trialRoutes,
+  ...dataRoutes,
+  ...supervisionRoutes,
 ];

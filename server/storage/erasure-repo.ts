@@ -1,0 +1,34 @@
+// Carries out a DSL's withdrawal or erasure in one transaction and records it in the audit log (counts only, no personal data).
+import type { Db } from './db';
+import { NotFoundError } from '../domain/errors';
+import { checkTransition, type DslStatus, type ErasureMode } from '../domain/erasure/request';
+import { appendAudit } from './audit-repo';
+
+export interface ErasureResult { dslId: string; mode: ErasureMode; deleted: { contacts: number; responses: number; snapshots: number; scores: number; attendances: number; invitations: number } }
+
+/** Withdraws (status 'withdrawn', invitations removed so links stop working) or erases (also contacts, responses, snapshots, scores, attendances) one DSL. */
+export function withdrawOrErase(db: Db, trialId: string, dslId: string, mode: ErasureMode, by: { actor: string; at: string }): ErasureResult {
+  return db.transaction(() => {
+    const dsl = db.prepare('SELECT status FROM dsls WHERE id = ? AND trial_id = ?').get(dslId, trialId) as { status: DslStatus } | undefined;
+    if (!dsl) throw new NotFoundError(`There is no DSL "${dslId}" in trial "${trialId}".`);
+    checkTransition(dsl.status, mode);
+    const count = (sql: string) => (db.prepare(sql).get(dslId) as { n: number }).n;
+    const deleted = { contacts: 0, responses: 0, snapshots: 0, scores: 0, attendances: 0, invitations: 0 };
+    if (mode === 'erase') {
+      deleted.snapshots = count('SELECT count(*) AS n FROM response_snapshots WHERE response_id IN (SELECT id FROM responses WHERE dsl_id = ?)');
+      deleted.scores = count('SELECT count(*) AS n FROM scores WHERE response_id IN (SELECT id FROM responses WHERE dsl_id = ?)');
+      db.prepare('DELETE FROM scores WHERE response_id IN (SELECT id FROM responses WHERE dsl_id = ?)').run(dslId);
+      db.prepare('DELETE FROM response_snapshots WHERE response_id IN (SELECT id FROM responses WHERE dsl_id = ?)').run(dslId);
+      deleted.responses = db.prepare('DELETE FROM responses WHERE dsl_id = ? OR invitation_id IN (SELECT id FROM invitations WHERE dsl_id = ?)').run(dslId, dslId).changes;
+      deleted.attendances = db.prepare('DELETE FROM supervision_attendees WHERE dsl_id = ?').run(dslId).changes;
+      deleted.contacts = db.prepare('DELETE FROM dsl_contacts WHERE dsl_id = ?').run(dslId).changes;
+      deleted.invitations = db.prepare('DELETE FROM invitations WHERE dsl_id = ?').run(dslId).changes;
+      db.prepare("UPDATE dsls SET status = 'erased', role = NULL, withdrawn_at = COALESCE(withdrawn_at, ?) WHERE id = ?").run(by.at, dslId);
+    } else {
+      deleted.invitations = db.prepare('DELETE FROM invitations WHERE dsl_id = ? AND id NOT IN (SELECT invitation_id FROM responses WHERE invitation_id IS NOT NULL)').run(dslId).changes;
+      db.prepare("UPDATE dsls SET status = 'withdrawn', withdrawn_at = ? WHERE id = ?").run(by.at, dslId);
+    }
+    appendAudit(db, { at: by.at, actor: by.actor, action: mode === 'erase' ? 'dsl.erase' : 'dsl.withdraw', trialId, detail: { dslId, deleted } });
+    return { dslId, mode, deleted };
+  })();
+}

@@ -1,0 +1,110 @@
+// Supervision sessions delivered by supervising social workers: log one (individual or group, possibly across schools), list them, and the supervisor's schools and DSLs.
+import type { Db } from './db';
+import { NotFoundError, ValidationError, type FieldProblem } from '../domain/errors';
+import { isIsoDate } from './trial-repo';
+import { appendAudit } from './audit-repo';
+
+export const SESSION_KINDS = ['introduction', 'formal', 'adhoc'] as const;
+export const SESSION_MODES = ['face_to_face', 'online', 'phone', 'email'] as const;
+export type SessionKind = (typeof SESSION_KINDS)[number];
+export type SessionMode = (typeof SESSION_MODES)[number];
+
+export interface NewSession {
+  trialId: string;
+  /** The supervisor logging it; when set, every DSL must be at a school assigned to them. Null for imports by evaluators. */
+  supervisorUserId: number | null;
+  kind: string; mode: string; heldOn: string; durationMinutes: number;
+  /** One DSL for an individual session; two or more make it a group session. */
+  dslIds: string[];
+  at: string; actor: string;
+}
+
+export interface SessionRecord {
+  id: number; trialId: string; supervisorUserId: number | null; kind: SessionKind; mode: SessionMode; format: 'individual' | 'group';
+  heldOn: string; durationMinutes: number; attendees: Array<{ dslId: string; urn: number }>;
+}
+
+/** Validates and stores a session with its attendees in one transaction; returns its id. Problems name the form field. */
+export function logSession(db: Db, s: NewSession): number {
+  const problems: FieldProblem[] = [];
+  if (!(SESSION_KINDS as readonly string[]).includes(s.kind)) problems.push({ pointer: '/kind', detail: 'Choose the kind of session.' });
+  if (!(SESSION_MODES as readonly string[]).includes(s.mode)) problems.push({ pointer: '/mode', detail: 'Choose how the session was held.' });
+  if (!isIsoDate(s.heldOn)) problems.push({ pointer: '/heldOn', detail: 'Enter the date of the session as YYYY-MM-DD.' });
+  else if (s.heldOn > s.at.slice(0, 10)) problems.push({ pointer: '/heldOn', detail: 'The date of the session must be today or in the past.' });
+  if (!Number.isInteger(s.durationMinutes) || s.durationMinutes < 1 || s.durationMinutes > 1440) problems.push({ pointer: '/durationMinutes', detail: 'Enter the duration in whole minutes, from 1 to 1440.' });
+  const ids = [...new Set(s.dslIds)];
+  if (ids.length === 0) problems.push({ pointer: '/dsls', detail: 'Choose the DSL or DSLs who attended.' });
+  const dsl = db.prepare(`SELECT d.id, d.urn, d.status FROM dsls d WHERE d.id = ? AND d.trial_id = ?`);
+  const assigned = db.prepare('SELECT 1 FROM supervisor_assignments WHERE user_id = ? AND trial_id = ? AND urn = ?');
+  const attendees: Array<{ dslId: string; urn: number }> = [];
+  for (const id of ids) {
+    const d = dsl.get(id, s.trialId) as { id: string; urn: number; status: string } | undefined;
+    if (!d || (s.supervisorUserId !== null && !assigned.get(s.supervisorUserId, s.trialId, d.urn))) { problems.push({ pointer: '/dsls', detail: `DSL ${id} is not one of yours in this trial.` }); continue; }
+    if (d.status === 'erased') { problems.push({ pointer: '/dsls', detail: `DSL ${id} has withdrawn and asked for their data to be erased.` }); continue; }
+    attendees.push({ dslId: d.id, urn: d.urn });
+  }
+  if (problems.length) throw new ValidationError(problems.map((p) => p.detail).join('\n'), problems);
+  return db.transaction(() => {
+    const id = Number(db.prepare(`INSERT INTO supervision_sessions (trial_id, supervisor_user_id, kind, mode, format, held_on, duration_minutes, created_at)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?)`).run(s.trialId, s.supervisorUserId, s.kind, s.mode, attendees.length > 1 ? 'group' : 'individual', s.heldOn, s.durationMinutes, s.at).lastInsertRowid);
+    const ins = db.prepare('INSERT INTO supervision_attendees (session_id, dsl_id, urn) VALUES (?, ?, ?)');
+    for (const a of attendees) ins.run(id, a.dslId, a.urn);
+    appendAudit(db, { at: s.at, actor: s.actor, action: 'supervision.log', trialId: s.trialId, detail: { sessionId: id, kind: s.kind, attendees: attendees.length } });
+    return id;
+  })();
+}
+
+interface SessionRow { id: number; trial_id: string; supervisor_user_id: number | null; kind: SessionKind; mode: SessionMode; format: 'individual' | 'group'; held_on: string; duration_minutes: number }
+
+/** Sessions of a trial (optionally one supervisor's), newest first, with attendees. */
+export function listSessions(db: Db, filter: { trialId: string; supervisorUserId?: number }): SessionRecord[] {
+  const rows = (filter.supervisorUserId !== undefined
+    ? db.prepare('SELECT * FROM supervision_sessions WHERE trial_id = ? AND supervisor_user_id = ? ORDER BY held_on DESC, id DESC').all(filter.trialId, filter.supervisorUserId)
+    : db.prepare('SELECT * FROM supervision_sessions WHERE trial_id = ? ORDER BY held_on DESC, id DESC').all(filter.trialId)) as SessionRow[];
+  const att = db.prepare('SELECT dsl_id AS dslId, urn FROM supervision_attendees WHERE session_id = ? ORDER BY urn, dsl_id');
+  return rows.map((r) => ({
+    id: r.id, trialId: r.trial_id, supervisorUserId: r.supervisor_user_id, kind: r.kind, mode: r.mode, format: r.format,
+    heldOn: r.held_on, durationMinutes: r.duration_minutes, attendees: att.all(r.id) as Array<{ dslId: string; urn: number }>,
+  }));
+}
+
+/** One session, only if it belongs to this supervisor (else NotFoundError: other supervisors' sessions are invisible). */
+export function requireOwnSession(db: Db, supervisorUserId: number, trialId: string, sessionId: number): SessionRecord {
+  const s = listSessions(db, { trialId, supervisorUserId }).find((x) => x.id === sessionId);
+  if (!s) throw new NotFoundError('There is no such session.');
+  return s;
+}
+
+export interface SupervisedSchool { urn: number; name: string; laCode: string; dsls: Array<{ id: string; name: string; status: string }> }
+
+/** The schools assigned to a supervisor in a trial with their DSLs' names (supervisors know their DSLs), never answers or scores. */
+export function supervisedSchools(db: Db, userId: number, trialId: string): SupervisedSchool[] {
+  const schools = db.prepare(`SELECT s.urn, s.name, s.la_code AS laCode FROM supervisor_assignments sa JOIN schools s ON s.urn = sa.urn
+    WHERE sa.user_id = ? AND sa.trial_id = ? ORDER BY s.name`).all(userId, trialId) as Array<{ urn: number; name: string; laCode: string }>;
+  const dsls = db.prepare(`SELECT d.id, COALESCE(c.name, '(erased)') AS name, d.status FROM dsls d LEFT JOIN dsl_contacts c ON c.dsl_id = d.id
+    WHERE d.trial_id = ? AND d.urn = ? AND d.status <> 'erased' ORDER BY c.name, d.id`);
+  return schools.map((s) => ({ ...s, dsls: dsls.all(trialId, s.urn) as Array<{ id: string; name: string; status: string }> }));
+}
+
+/** Trials in which a supervisor has schools. */
+export function supervisorTrials(db: Db, userId: number): Array<{ id: string; title: string; intervalWeeks: [number, number]; isDemo: boolean }> {
+  return (db.prepare(`SELECT DISTINCT t.id, t.title, t.session_interval_weeks AS w, t.is_demo AS demo FROM supervisor_assignments sa JOIN trials t ON t.id = sa.trial_id
+    WHERE sa.user_id = ? ORDER BY t.id`).all(userId) as Array<{ id: string; title: string; w: string; demo: number }>)
+    .map((r) => ({ id: r.id, title: r.title, intervalWeeks: JSON.parse(r.w) as [number, number], isDemo: r.demo === 1 }));
+}
+
+/** Stores a completed record-of-supervision form for a session (raw answers as an append-only snapshot). */
+export function saveSupervisionRecord(db: Db, r: { sessionId: number; authorUserId: number; dslId: string | null; instrument: string; answers: Record<string, unknown>; at: string }): number {
+  return db.transaction(() => {
+    const id = Number(db.prepare(`INSERT INTO responses (dsl_id, supervision_session_id, author_user_id, instruments, status, started_at, updated_at, submitted_at)
+      VALUES (?, ?, ?, ?, 'complete', ?, ?, ?)`).run(r.dslId, r.sessionId, r.authorUserId, JSON.stringify([r.instrument]), r.at, r.at, r.at).lastInsertRowid);
+    db.prepare("INSERT INTO response_snapshots (response_id, kind, answers, page, saved_at) VALUES (?, 'submit', ?, 0, ?)").run(id, JSON.stringify(r.answers), r.at);
+    return id;
+  })();
+}
+
+/** How many records have been written for each of a supervisor's sessions. */
+export function recordCounts(db: Db, sessionIds: number[]): Map<number, number> {
+  const q = db.prepare('SELECT count(*) AS n FROM responses WHERE supervision_session_id = ?');
+  return new Map(sessionIds.map((id) => [id, (q.get(id) as { n: number }).n]));
+}
