@@ -1,7 +1,7 @@
 // Disclosure control: no published count from 1 to 5, and no hidden count recoverable from the published totals (property-based).
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
-import { protectCountTable, protectSummary, protectRate, groupSmallCategories, type ProtectedCountTable } from '../../server/domain/disclosure';
+import { protectCountTable, protectSummary, protectRate, type ProtectedCountTable } from '../../server/domain/disclosure';
 
 /** Augmented grid (cells + totals) of published entries: number, or null when hidden. */
 function publishedGrid(t: ProtectedCountTable): (number | null)[][] {
@@ -34,7 +34,7 @@ function rank(m: number[][]): number {
  * With the published entries known, a hidden entry k is determined exactly iff the unit vector e_k lies
  * in the row space of the line equations restricted to the hidden entries.
  */
-function recoverableHiddenEntries(g: (number | null)[][]): Array<[number, number]> {
+function recoverableHiddenEntries(g: (number | null)[][], needsNoProtection: (r: number, c: number) => boolean = () => false): Array<[number, number]> {
   const R = g.length;
   const C = g[0].length;
   const unknown: Array<[number, number]> = [];
@@ -52,7 +52,8 @@ function recoverableHiddenEntries(g: (number | null)[][]): Array<[number, number
     eqs.push(eq);
   }
   const base = rank(eqs);
-  return unknown.filter((_, k) => {
+  return unknown.filter(([r, c], k) => {
+    if (needsNoProtection(r, c)) return false;
     const unit = new Array(unknown.length).fill(0);
     unit[k] = 1;
     return rank([...eqs, unit]) === base;
@@ -93,6 +94,19 @@ describe('protectCountTable', () => {
     }), { numRuns: 200 });
   });
 
+  it('keeps hidden counts unrecoverable when some totals are never shown, or always shown (histogram and rate tables)', () => {
+    const opts = fc.record({ unpublishedRowTotals: fc.boolean(), unpublishedColumnTotals: fc.boolean(), unpublishedGrandTotal: fc.boolean(), columnTotalsArePublic: fc.boolean() });
+    fc.assert(fc.property(countTable, opts, (cells, o) => {
+      const t = protectCountTable(cells, o);
+      const R = cells.length;
+      const C = cells[0].length;
+      const unpublished = (r: number, c: number) => (c === C && r < R && o.unpublishedRowTotals) || (r === R && c < C && o.unpublishedColumnTotals) || (r === R && c === C && o.unpublishedGrandTotal);
+      const g = publishedGrid(t);
+      for (const row of g) for (const v of row) expect(v === null || v === 0 || v > 5).toBe(true);
+      expect(recoverableHiddenEntries(g, unpublished)).toEqual([]);
+    }), { numRuns: 400 });
+  });
+
   it('hides the next smallest cell in a row with one small count (worked example)', () => {
     // Row [3, 20, 40] (total 63) and row [30, 25, 35] (total 90): the 3 is primary; 20 is the next smallest in its row;
     // column 1 then holds one hidden entry (3) so 30 goes too, and column 2 hides 25: a 2×2 rectangle, totals all shown.
@@ -130,11 +144,5 @@ describe('summaries and rates', () => {
     expect(protectRate({ hidden: true, reason: 'small' }, { hidden: false, value: 40 }).hidden).toBe(true);
     expect(protectRate({ hidden: false, value: 12 }, { hidden: true, reason: 'secondary' }).hidden).toBe(true);
     expect(protectRate({ hidden: false, value: 12 }, 4000, 1000)).toEqual({ hidden: false, value: 3 });
-  });
-
-  it('merges categories with fewer than 10 schools into Other, hidden if Other is still small', () => {
-    const merge = (label: string, xs: Array<{ category: string; schools: number }>) => ({ category: label, schools: xs.reduce((a, x) => a + x.schools, 0) });
-    expect(groupSmallCategories([{ category: 'Primary', schools: 40 }, { category: 'Secondary', schools: 6 }, { category: 'Special', schools: 2 }], merge))
-      .toEqual([{ item: { category: 'Primary', schools: 40 }, hidden: false }, { item: { category: 'Other', schools: 8 }, hidden: true }]);
   });
 });

@@ -12,7 +12,7 @@
 import { LARGEST_HIDDEN_COUNT } from './rules';
 import { ValidationError } from '../errors';
 
-export type HiddenReason = 'small' | 'secondary' | 'forced';
+export type HiddenReason = 'small' | 'secondary' | 'forced' | 'unpublished';
 
 /** One published count: either its value, or hidden (the value is NOT carried). */
 export type PublishedCount = { hidden: false; value: number } | { hidden: true; reason: HiddenReason };
@@ -30,6 +30,19 @@ export interface ProtectOptions {
   /** Hide the row totals / column totals / grand total regardless (e.g. when a total is itself too small a group). */
   forceHiddenRowTotals?: boolean[];
   forceHiddenColumnTotals?: boolean[];
+  forceHiddenGrandTotal?: boolean;
+  /**
+   * Totals the page never shows (e.g. the sum of several academic years). Readers do not know them, so
+   * they count as unknowns, but they need no protection of their own.
+   */
+  unpublishedRowTotals?: boolean;
+  unpublishedColumnTotals?: boolean;
+  unpublishedGrandTotal?: boolean;
+  /**
+   * The column totals are published elsewhere (e.g. respondents per arm under a distribution): never pick
+   * them as secondary suppressions, so the pattern stays safe when they are known.
+   */
+  columnTotalsArePublic?: boolean;
 }
 
 /** Is this count one that may never be published on its own? */
@@ -58,17 +71,22 @@ export function protectCountTable(cells: number[][], options: ProtectOptions = {
   const reason: (HiddenReason | null)[][] = grid.map((row, r) => row.map((v, c) => {
     const forced = (r < R && c < C && options.forceHidden?.[r]?.[c])
       || (c === C && r < R && options.forceHiddenRowTotals?.[r])
-      || (r === R && c < C && options.forceHiddenColumnTotals?.[c]);
+      || (r === R && c < C && options.forceHiddenColumnTotals?.[c])
+      || (r === R && c === C && options.forceHiddenGrandTotal);
     if (forced) return 'forced';
+    const unpublished = (c === C && r < R && options.unpublishedRowTotals) || (r === R && c < C && options.unpublishedColumnTotals)
+      || (r === R && c === C && options.unpublishedGrandTotal);
+    if (unpublished) return 'unpublished';
     return isSmallCount(v) ? 'small' : null;
   }));
 
   const hide = (r: number, c: number) => { if (!reason[r][c]) reason[r][c] = 'secondary'; };
+  const eligible = (r: number, c: number) => !(options.columnTotalsArePublic && r === R && c < C);
   for (let guard = 0; guard < (R + 1) * (C + 1) + 1; guard++) {
-    applyLineRule(grid, reason, hide);
-    const bridge = findRecoverableEntry(reason);
+    applyLineRule(grid, reason, hide, eligible);
+    const bridge = findRecoverableEntry(reason, (r, c) => reason[r][c] !== 'unpublished');
     if (!bridge) break;
-    completeRectangle(grid, reason, bridge, hide);
+    if (!completeRectangle(grid, reason, bridge, hide, eligible)) completeRectangle(grid, reason, bridge, hide, () => true);
   }
 
   const out = (r: number, c: number): PublishedCount => {
@@ -92,15 +110,17 @@ function linesOf(rows: number, cols: number): Array<Array<[number, number]>> {
 }
 
 /** Rule 2: until stable, a line with exactly one hidden entry hides its next smallest entry. */
-function applyLineRule(grid: number[][], reason: (HiddenReason | null)[][], hide: (r: number, c: number) => void): void {
+function applyLineRule(grid: number[][], reason: (HiddenReason | null)[][], hide: (r: number, c: number) => void, eligible: (r: number, c: number) => boolean): void {
   const lines = linesOf(grid.length, grid[0].length);
   let changed = true;
   while (changed) {
     changed = false;
     for (const line of lines) {
       const hidden = line.filter(([r, c]) => reason[r][c]);
-      if (hidden.length !== 1) continue;
-      const open = line.filter(([r, c]) => !reason[r][c]);
+      if (hidden.length !== 1 || reason[hidden[0][0]][hidden[0][1]] === 'unpublished') continue;
+      const openAll = line.filter(([r, c]) => !reason[r][c]);
+      const preferred = openAll.filter(([r, c]) => eligible(r, c));
+      const open = preferred.length ? preferred : openAll;
       if (!open.length) continue;
       const pick = cheapest(open.map(([r, c]) => ({ at: [[r, c]] as Array<[number, number]>, values: [grid[r][c]] })));
       for (const [r, c] of pick) hide(r, c);
@@ -127,14 +147,16 @@ function cheapest(candidates: Array<{ at: Array<[number, number]>; values: numbe
 /**
  * Returns a hidden entry whose value follows from the published ones, or null. With row vertices
  * 0..R and column vertices R+1..R+C+1, a hidden entry is recoverable exactly when it is a bridge.
+ * `mustProtect` says which hidden entries matter (by default all).
  */
-export function findRecoverableEntry(reason: (HiddenReason | null | boolean)[][]): [number, number] | null {
+export function findRecoverableEntry(reason: (HiddenReason | null | boolean)[][], mustProtect: (r: number, c: number) => boolean = () => true): [number, number] | null {
   const rows = reason.length;
   const cols = reason[0].length;
   const edges: Array<[number, number]> = [];
   for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) if (reason[r][c]) edges.push([r, c]);
   for (let skip = 0; skip < edges.length; skip++) {
     const [r0, c0] = edges[skip];
+    if (!mustProtect(r0, c0)) continue;
     // Is column c0 still reachable from row r0 without this edge?
     const seen = new Set<number>([r0]);
     const queue = [r0];
@@ -155,7 +177,7 @@ export function findRecoverableEntry(reason: (HiddenReason | null | boolean)[][]
 }
 
 /** Rule 3: hide the cheapest other corner(s) of a rectangle through the recoverable entry. */
-function completeRectangle(grid: number[][], reason: (HiddenReason | null)[][], [r, c]: [number, number], hide: (r: number, c: number) => void): void {
+function completeRectangle(grid: number[][], reason: (HiddenReason | null)[][], [r, c]: [number, number], hide: (r: number, c: number) => void, eligible: (r: number, c: number) => boolean): boolean {
   const candidates: Array<{ at: Array<[number, number]>; values: number[] }> = [];
   for (let r2 = 0; r2 < grid.length; r2++) {
     if (r2 === r) continue;
@@ -163,10 +185,11 @@ function completeRectangle(grid: number[][], reason: (HiddenReason | null)[][], 
       if (c2 === c) continue;
       const corners: Array<[number, number]> = [[r, c2], [r2, c2], [r2, c]];
       const needed = corners.filter(([a, b]) => !reason[a][b]);
-      if (!needed.length) continue;
+      if (!needed.length || !needed.every(([a, b]) => eligible(a, b))) continue;
       candidates.push({ at: needed, values: needed.map(([a, b]) => grid[a][b]) });
     }
   }
-  if (!candidates.length) return;
+  if (!candidates.length) return false;
   for (const [a, b] of cheapest(candidates)) hide(a, b);
+  return true;
 }

@@ -23,20 +23,3 @@ export function protectRate(numerator: PublishedCount, denominator: PublishedCou
   if (den.value === 0) return { hidden: true, reason: 'no-data' };
   return { hidden: false, value: (numerator.value / den.value) * per };
 }
-
-/**
- * Groups categories with fewer than 10 schools into one "Other" category; if "Other" is still too small
- * it is kept but marked hidden, so no school can be picked out of a small group.
- */
-export function groupSmallCategories<T extends { category: string; schools: number }>(
-  items: T[], merge: (label: string, members: T[]) => T, otherLabel = 'Other',
-): Array<{ item: T; hidden: boolean }> {
-  const big = items.filter((i) => enoughSchools(i.schools));
-  const small = items.filter((i) => !enoughSchools(i.schools));
-  const out = big.map((item) => ({ item, hidden: false }));
-  if (small.length) {
-    const other = merge(otherLabel, small);
-    out.push({ item: other, hidden: !enoughSchools(other.schools) });
-  }
-  return out;
-}
