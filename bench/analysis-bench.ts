@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { ittAnalysis } from '../reports/analysis';
+import { ittAnalysis, type IttOptions } from '../reports/analysis';
 import { seededRandom } from '../reports/stats/random';
 
 const SCHOOLS = 24_000;
@@ -30,7 +30,7 @@ function hasR(): boolean {
 /** Times dslkit's ittAnalysis (median of 5 runs) and, when R + estimatr are installed, lm_robust (median of 3 runs, timed inside R). */
 export async function benchAnalysis(): Promise<{ label: string; ms: number; rRuns?: number }[]> {
   const rows = syntheticSchools();
-  const opts = { outcome: 'y', arm: 'arm', cluster: 'school', baseline: 'base', strata: ['stratum'], weight: 'pupils', proportion: true } as const;
+  const opts: IttOptions = { outcome: 'y', arm: 'arm', cluster: 'school', baseline: 'base', strata: ['stratum'], weight: 'pupils', proportion: true };
   ittAnalysis(rows, opts); // warm-up
   const times: number[] = [];
   for (let k = 0; k < 5; k++) { const t0 = performance.now(); ittAnalysis(rows, opts); times.push(performance.now() - t0); }
