@@ -12,10 +12,18 @@ export interface SurveyFixtureOptions {
   dsls?: number;
   arm?: 'control' | 'intervention';
   at?: string;
+  /** How many of the DSLs (the first ones) get an invitation; default all. */
+  invite?: number;
 }
 
 export interface FixtureDsl { dslId: string; urn: number; invitationId: number; token: string }
-export interface SurveyFixture { trialId: string; waveId: number; instruments: string[]; dsls: FixtureDsl[] }
+export interface SurveyFixture {
+  trialId: string; waveId: number; instruments: string[];
+  /** The invited DSLs with their links' tokens. */
+  dsls: FixtureDsl[];
+  /** Every DSL created, invited or not. */
+  allDsls: { dslId: string; urn: number }[];
+}
 
 /** Inserts a trial with schools allocated to one arm, their DSLs (with contacts), a wave and an invitation per DSL. */
 export function seedSurveyFixture(db: Db, secret: Buffer, opts: SurveyFixtureOptions = {}): SurveyFixture {
@@ -43,8 +51,8 @@ export function seedSurveyFixture(db: Db, secret: Buffer, opts: SurveyFixtureOpt
     }
     const waveId = Number(db.prepare('INSERT INTO waves (trial_id, name, opens_at, closes_at, instruments) VALUES (?, ?, ?, ?, ?)')
       .run(trialId, opts.waveName ?? 'baseline', opts.opensAt ?? '2025-01-01T00:00:00.000Z', opts.closesAt ?? '2099-01-01T00:00:00.000Z', JSON.stringify(instruments)).lastInsertRowid);
-    const issued = issueInvitations(db, secret, waveId, dslIds, at);
-    return { trialId, waveId, instruments, dsls: issued.map((inv, i) => ({ dslId: inv.dslId, urn: urns[i], invitationId: inv.invitationId, token: inv.token })) };
+    const issued = issueInvitations(db, secret, waveId, dslIds.slice(0, opts.invite ?? n), at);
+    return { trialId, waveId, instruments, allDsls: dslIds.map((dslId, i) => ({ dslId, urn: urns[i] })), dsls: issued.map((inv, i) => ({ dslId: inv.dslId, urn: urns[i], invitationId: inv.invitationId, token: inv.token })) };
   })();
 }
 

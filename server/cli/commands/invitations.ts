@@ -1,0 +1,74 @@
+// `dslkit invitations --trial <id> --wave <name>`: invites every active DSL lacking an invitation and prints the mail-merge CSV of links.
+import fs from 'node:fs';
+import { UsageError, flag, requiredString, stringOption, type CliCommand, type CliContext } from '../command';
+import { ValidationError } from '../../domain/errors';
+import { toCsv } from '../../domain/csv';
+import { loadConfig } from '../../config';
+import { requireTrial } from '../../storage/trial-repo';
+import { findWaveByName, listInvitationRecipients } from '../../storage/survey-access-repo';
+import { issueInvitations } from '../../storage/invitation-repo';
+import { loadOrCreateSecret, secretFileFor } from '../../storage/secret-file';
+import { appendAudit } from '../../storage/audit-repo';
+
+export const mailMergeColumns = ['dsl_id', 'school_urn', 'school_name', 'name', 'email', 'link'] as const;
+const waveNames = ['baseline', 'midpoint', 'endline'];
+
+function run(ctx: CliContext): number {
+  const trialId = requiredString(ctx, 'trial');
+  const waveName = requiredString(ctx, 'wave');
+  if (!waveNames.includes(waveName)) throw new UsageError(`--wave "${waveName}" must be one of ${waveNames.join(', ')}`);
+  const out = stringOption(ctx, 'out');
+  const publicUrl = loadConfig(process.env).publicUrl;
+
+  const db = ctx.openDb();
+  const trial = requireTrial(db, trialId);
+  const wave = findWaveByName(db, trial.id, waveName);
+  if (!wave) throw new ValidationError(`trial "${trial.id}" has no ${waveName} wave (create it with dslkit wave create)`);
+  const now = ctx.clock();
+  if (now.getTime() >= Date.parse(wave.closesAt)) throw new ValidationError(`the ${waveName} wave of "${trial.id}" closed at ${wave.closesAt}; its links would not work`);
+
+  const secret = loadOrCreateSecret(secretFileFor(ctx.dbPath));
+  const recipients = listInvitationRecipients(db, trial.id, wave.id);
+  const fresh = recipients.filter((r) => !r.invited);
+  const at = now.toISOString();
+  // Issuing is idempotent per (wave, DSL): the existing DSLs' links are re-derived from the secret, never stored.
+  const issued = db.transaction(() => {
+    const tokens = issueInvitations(db, secret, wave.id, recipients.map((r) => r.dslId), at);
+    appendAudit(db, { at, actor: ctx.actor, action: 'invitations.export', trialId: trial.id,
+      detail: { wave: waveName, waveId: wave.id, newInvitations: fresh.length, exported: flag(ctx, 'new-only') ? fresh.length : recipients.length, toFile: Boolean(out) } });
+    return new Map(tokens.map((t) => [t.dslId, t.token]));
+  })();
+
+  const rows = (flag(ctx, 'new-only') ? fresh : recipients).map((r) => ({
+    dsl_id: r.dslId, school_urn: r.urn, school_name: r.schoolName, name: r.name, email: r.email, link: `${publicUrl}/s/${issued.get(r.dslId)}`,
+  }));
+  const csv = toCsv(mailMergeColumns, rows);
+  if (out) {
+    fs.writeFileSync(out, csv, { mode: 0o600 });
+    ctx.io.stdout(`wrote ${rows.length} invitation link${rows.length === 1 ? '' : 's'} to ${out}\n`);
+  } else {
+    ctx.io.stdout(csv);
+  }
+  ctx.io.stderr(`${trial.id} ${waveName}: ${fresh.length} new invitation${fresh.length === 1 ? '' : 's'}, ${recipients.length - fresh.length} already invited; links open until ${wave.closesAt}\n`);
+  return 0;
+}
+
+export const command: CliCommand = {
+  name: 'invitations',
+  summary: 'invite every active DSL in a trial to a wave and print the mail-merge CSV of survey links',
+  usage: 'invitations --trial <id> --wave baseline|midpoint|endline [--out file.csv] [--new-only]',
+  description: `Creates an invitation for each active DSL who lacks one for the wave, then prints a CSV for a mail merge:
+dsl_id, school_urn, school_name, name, email, link. Links are ${'$'}DSLKIT_PUBLIC_URL/s/<token> (default http://localhost:3000).
+Tokens are derived from the server secret beside the database (secret.key) and only their hashes are stored, so running
+this again prints the same links. The CSV holds working links and contact details: keep it private and delete it after the mail merge.
+
+Example: dslkit invitations --trial bolton2025 --wave baseline --out baseline-links.csv`,
+  options: [
+    { name: 'trial', type: 'string', valueName: '<id>', description: 'trial id' },
+    { name: 'wave', type: 'string', valueName: '<name>', description: 'baseline, midpoint or endline' },
+    { name: 'out', type: 'string', valueName: '<file.csv>', description: 'write the CSV to this file (default: standard output)' },
+    { name: 'new-only', type: 'boolean', description: 'list only the DSLs invited by this run' },
+  ],
+  usesDb: true,
+  run,
+};
