@@ -3,6 +3,7 @@ import express from 'express';
 import type { Config } from './config';
 import type { Db } from './storage/db';
 import { schemaVersion } from './storage/db';
+import { publicDashboardsRouter } from './http/dashboards/public-router';
 import { problemHandler, redactPath, sendProblem } from './http/problem';
 import { securityHeaders } from './http/security';
 import { govukAssetsRouter } from './http/staff/assets-router';
@@ -46,6 +47,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use('/govuk', govukAssetsRouter()); // govuk-frontend CSS, JS, fonts, images
   app.use('/staff', staffLayer(deps)); // staff body parsing, session, CSRF (for every /staff router below)
   app.use('/staff', staffRouter(deps)); // sign-in, evaluator and supervisor consoles
+  app.use('/dashboards', publicDashboardsRouter(deps)); // public LA dashboards: last published snapshot, no sign-in
   app.use(surveyRoutes(deps)); // respondent survey API: /api/s/:token (+ /progress, /submit)
   app.use(respondentPages(deps)); // respondent pages: /s/:token, /assets
   app.use('/staff', staffNotFound()); // staff 404 page (keep last among /staff routers)

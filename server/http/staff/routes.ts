@@ -4,10 +4,12 @@ import { accountRoutes } from './account-routes';
 import { trialRoutes } from './trial-routes';
 import { dataRoutes } from './data-routes';
 import { supervisionRoutes } from './supervision-routes';
+import { dashboardStaffRoutes } from '../dashboards/staff-routes';
 
 export const staffRoutes: readonly StaffRoute[] = [
   ...accountRoutes,
   ...trialRoutes,
   ...dataRoutes,
   ...supervisionRoutes,
+  ...dashboardStaffRoutes,
 ];

@@ -1,0 +1,59 @@
+// LA officer pages: preview the live dashboard of their own LA (others get 404) and publish it; evaluators may preview any LA.
+import type { Request, Response } from 'express';
+import type { StaffRoute } from '../staff/route-table';
+import type { AppDeps } from '../../app';
+import { authOf } from '../staff/auth';
+import { chromeFor, sendPage } from '../staff/page';
+import { NotFoundError } from '../../domain/errors';
+import type { StaffUser } from '../../domain/auth/roles';
+import { actorOf } from '../../domain/auth/roles';
+import { latestPublishedDashboard, listLocalAuthoritiesTakingPart } from '../../storage/dashboard-repo';
+import { dashboardPage } from '../../views/dashboards/render-dashboard';
+import { checkLaCode, makeDashboard, publishDashboard } from './dashboard-service';
+
+/** An LA officer may see only their own LA: anything else is "not found", so other LAs' existence is not revealed. */
+export function requireOwnLa(user: StaffUser, laCode: string): void {
+  if (user.role === 'la_officer' && user.laCode !== laCode) throw new NotFoundError('There is no such dashboard.');
+}
+
+function laParam(req: Request): string {
+  return String(req.params.laCode ?? '');
+}
+
+async function preview(req: Request, res: Response, deps: AppDeps): Promise<void> {
+  const { user } = authOf(res);
+  const laCode = laParam(req);
+  requireOwnLa(user, laCode);
+  checkLaCode(deps.db, laCode);
+  const model = await makeDashboard(deps.db, laCode, deps.clock());
+  const last = latestPublishedDashboard(deps.db, laCode);
+  const html = dashboardPage(model, {
+    layout: { ...chromeFor(req, res), serviceName: 'dslkit', homeHref: '/staff', scripts: true, title: `Preview: ${model.laName} dashboard` },
+    preview: { publicPath: `/dashboards/${laCode}`, publishAction: `/staff/la/${laCode}/publish`, lastPublishedAt: last?.publishedAt ?? null },
+  });
+  res.status(200).set('Cache-Control', 'no-store').type('html').send(html);
+}
+
+export const dashboardStaffRoutes: readonly StaffRoute[] = [
+  {
+    method: 'get', path: '/la', roles: ['admin', 'evaluator', 'la_officer'], summary: 'LA dashboards: an officer goes to their own LA; evaluators choose one',
+    handler: (req, res, deps) => {
+      const { user } = authOf(res);
+      if (user.role === 'la_officer') { res.redirect(303, `/staff/la/${user.laCode}`); return; }
+      const las = listLocalAuthoritiesTakingPart(deps.db).map((la) => ({ ...la, href: `/staff/la/${la.code}`, published: latestPublishedDashboard(deps.db, la.code)?.publishedAt ?? null }));
+      sendPage(req, res, 'dashboards/la-list', { title: 'Local authority dashboards', las });
+    },
+  },
+  { method: 'get', path: '/la/:laCode', roles: ['admin', 'evaluator', 'la_officer'], summary: 'preview an LA dashboard from live data (officers: own LA only)', handler: preview },
+  {
+    method: 'post', path: '/la/:laCode/publish', roles: ['admin', 'la_officer'], summary: 'publish a snapshot of the LA dashboard to its public URL (officers: own LA only)',
+    handler: async (req, res, deps) => {
+      const { user } = authOf(res);
+      const laCode = laParam(req);
+      requireOwnLa(user, laCode);
+      checkLaCode(deps.db, laCode);
+      await publishDashboard(deps.db, laCode, actorOf(user), deps.clock());
+      res.redirect(303, `/dashboards/${laCode}`);
+    },
+  },
+];
