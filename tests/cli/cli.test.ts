@@ -85,7 +85,7 @@ describe('dslkit randomise', () => {
     const j = JSON.parse(r.out);
     expect(j.cluster).toBe('LA (code)');
     expect(j.allocation).toHaveLength(200);
-    expect(j.balance.map((b: { covariate: string }) => b.covariate)).toEqual(['NumberOfPupils', 'PercentageFSM']);
+    expect(j.balance.map((b: { variable: string }) => b.variable)).toEqual(['NumberOfPupils', 'PercentageFSM']);
     const total = j.unitCounts.reduce((s: number, c: { control: number; intervention: number }) => s + c.control + c.intervention, 0);
     expect(total).toBe(new Set(j.allocation.map((a: { cluster: string }) => a.cluster)).size);
   });

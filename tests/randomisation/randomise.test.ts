@@ -164,3 +164,24 @@ describe('allocation file and --verify', () => {
     expect(v.ok).toBe(false);
   });
 });
+
+describe('balance table', () => {
+  it('summarises pupils and % FSM by arm at school level', async () => {
+    const { randomisationBalance } = await import('../../server/domain/randomisation/balance');
+    const table = syntheticTable([
+      { URN: '1', NumberOfPupils: '100', PercentageFSM: '10' }, { URN: '2', NumberOfPupils: '200', PercentageFSM: '' },
+      { URN: '3', NumberOfPupils: '300', PercentageFSM: '30' }, { URN: '4', NumberOfPupils: 'SUPP', PercentageFSM: '50' }]);
+    const r = run(table, { seed: 1, method: 'stratified' });
+    const rows = randomisationBalance(table, r);
+    const arm = (urn: string) => r.schools.find((s) => s.id === urn)!.arm;
+    const pupils = rows[0];
+    const pupilsOf = (a: string) => [['1', 100], ['2', 200], ['3', 300]].filter(([u]) => arm(u as string) === a).map(([, v]) => v as number);
+    // means by hand from the rows above; 'SUPP' counts as missing
+    const mean = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
+    expect(pupils.variable).toBe('NumberOfPupils');
+    expect(pupils.control.mean).toBeCloseTo(mean(pupilsOf('control')), 12);
+    expect(pupils.intervention.mean).toBeCloseTo(mean(pupilsOf('intervention')), 12);
+    expect(pupils.control.missing + pupils.intervention.missing).toBe(1);
+    expect(rows[1].control.missing + rows[1].intervention.missing).toBe(1);
+  });
+});
