@@ -12,7 +12,7 @@ export function balanceChart(input: BalanceInput): Chart<BalanceRow> {
     + (over.length === 0 ? `none exceeds ${plain(threshold, 2)} in absolute value.`
       : `${over.length} exceed${over.length === 1 ? 's' : ''} ${plain(threshold, 2)} in absolute value (${over.map((r) => `${r.characteristic} ${plain(r.standardisedDifference, 2)}`).join(', ')}).`);
   const title = 'Baseline balance (standardised differences)';
-  const y = { field: 'characteristic', type: 'nominal' as const, sort: input.rows.map((r) => r.characteristic), title: null, axis: { labelLimit: 260 } };
+  const y = { field: 'characteristic', type: 'nominal' as const, sort: input.rows.map((r) => r.characteristic), title: null, axis: { labelLimit: 0 } };
   return {
     id: input.id,
     title,

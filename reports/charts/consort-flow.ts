@@ -26,7 +26,7 @@ export function consortFlow(input: ConsortInput): Chart<ConsortRow> {
   const summary = `Flow of schools and DSLs through the trial: ${rand ? rand.label : 'none'} randomised; analysed ${ai ? ai.label : 'none'} in the intervention arm and ${ac ? ac.label : 'none'} in the control arm.`;
   const title = 'Flow of schools and DSLs (CONSORT for cluster trials)';
   const x = { field: 'arm', type: 'nominal' as const, sort: ['All', 'Intervention', 'Control'], title: null, axis: { orient: 'top' as const, labelFontWeight: 'bold' as const, domain: false, ticks: false } };
-  const y = { field: 'stage', type: 'nominal' as const, sort: [...CONSORT_STAGES], title: null, axis: { labelLimit: 220, domain: false, ticks: false } };
+  const y = { field: 'stage', type: 'nominal' as const, sort: [...CONSORT_STAGES], title: null, axis: { labelLimit: 0, domain: false, ticks: false } };
   return {
     id: input.id,
     title,

@@ -21,7 +21,7 @@ export function dosageChart(input: DosageInput): Chart<DosageRow> {
       width: 380,
       height: { step: 24 },
       layer: [
-        { mark: { type: 'bar', color: '#1b6ca8' }, encoding: { y: { field: 'category', type: 'nominal', sort: input.rows.map((r) => r.category), title: null, axis: { labelLimit: 300 } }, x: { field: 'schools', type: 'quantitative', title: 'Number of schools', axis: { tickMinStep: 1 } } } },
+        { mark: { type: 'bar', color: '#1b6ca8' }, encoding: { y: { field: 'category', type: 'nominal', sort: input.rows.map((r) => r.category), title: null, axis: { labelLimit: 0 } }, x: { field: 'schools', type: 'quantitative', title: 'Number of schools', axis: { tickMinStep: 1 } } } },
         { mark: { type: 'text', align: 'left', dx: 4, fontSize: 11 }, encoding: { y: { field: 'category', type: 'nominal', sort: input.rows.map((r) => r.category) }, x: { field: 'schools', type: 'quantitative' }, text: { field: 'schools', type: 'quantitative' } } },
       ],
     },

@@ -24,7 +24,7 @@ export function forestPlot(input: ForestInput): Chart<ForestRow> {
     + `; ${excl} interval${excl === 1 ? '' : 's'} exclude${excl === 1 ? 's' : ''} zero.`;
   const title = 'Effect sizes with 95% confidence intervals';
   const order = input.rows.map((r) => r.outcome);
-  const y = { field: 'outcome', type: 'nominal' as const, sort: order, title: null, axis: { labelLimit: 260 } };
+  const y = { field: 'outcome', type: 'nominal' as const, sort: order, title: null, axis: { labelLimit: 0 } };
   return {
     id: input.id,
     title,

@@ -28,7 +28,7 @@ export function outcomeHistogram(input: HistogramInput): Chart<HistogramRow> {
     rows: input.values.map((v) => ({ arm: v.arm, value: v.value })),
     spec: {
       ...specHeader(title, summary),
-      facet: { row: { field: 'arm', type: 'nominal', title: null, sort: ['Intervention', 'Control'], header: { labelAngle: 0, labelAlign: 'left', labelFontSize: 12 } } },
+      facet: { row: { field: 'arm', type: 'nominal', title: null, sort: 'descending', header: { labelAngle: 0, labelAlign: 'left', labelFontSize: 12 } } },
       spec: {
         width: 520,
         height: 120,

@@ -1,0 +1,564 @@
+// View-model of the arm-comparison report (Bolton report Tables 1-4, Figure 2, Appendix tables 1-2): runs the ITT analyses and formats every number as text.
+import { ittAnalysis, type IttOptions, type IttResult } from '../analysis';
+import { dosageByUrn, dosageSummary } from '../analysis/ipe';
+import { icc as iccAnova, mdes, standardisedDifference } from '../stats';
+import {
+  balanceChart, consortFlow, dosageChart, forestPlot, outcomeHistogram, responseRatesChart,
+  type ConsortStage, type ForestRow, type HistogramRow,
+} from '../charts';
+import { ARM_LABEL, correlation, figure, mean, reportHeader, sd, type FigureView, type LabelValue } from './common';
+import {
+  fmtCi, fmtCiPercentagePoints, fmtCountPercent, fmtDate, fmtInt, fmtMeanSd, fmtMonth, fmtNMissing, fmtNOfN, fmtNumber, fmtP,
+  fmtPercent, fmtPercentagePoints, fmtTotalSplit,
+} from './format';
+import { adminDatasets, isAllocated, surveyDatasets, type OutcomeDataset } from './outcomes';
+import type { ArmName, ReportData, ReportSchool } from './report-data';
+
+export interface OutcomeRowView {
+  key: string;
+  label: string;
+  interventionN: string;
+  interventionMean: string;
+  controlN: string;
+  controlMean: string;
+  totalN: string;
+  difference: string;
+  effectSize: string;
+  p: string;
+  /** Set when the model could not be estimated; the numeric cells then read "n/a". */
+  problem: string | null;
+}
+
+export interface AppendixRowView {
+  label: string; unadjusted: string; adjusted: string; interventionN: string; interventionVariance: string; controlN: string; controlVariance: string; effectSize: string;
+}
+
+export interface OutcomeTableView {
+  rows: OutcomeRowView[];
+  differenceHeading: string;
+  effectSizeHeading: string;
+  methodNote: string;
+  notes: string[];
+}
+
+export interface ArmComparisonView {
+  kind: 'arm-comparison';
+  title: string; subtitle: string; trialId: string; generatedOn: string; demoNotice: string | null;
+  design: LabelValue[];
+  /** A plain sentence when there are no outcome data to analyse yet. */
+  noOutcomes: string | null;
+  consort: { figure: FigureView; rows: { stage: string; intervention: string; control: string; all: string }[] };
+  attrition: { rows: { level: string; stage: string; intervention: string; control: string; total: string }[]; note: string };
+  baseline: {
+    categorical: { group: string; rows: { label: string; interventionN: string; interventionCount: string; controlN: string; controlCount: string }[] }[];
+    continuous: { label: string; interventionN: string; interventionMean: string; controlN: string; controlMean: string; standardisedDifference: string }[];
+    figure: FigureView | null;
+  };
+  primary: OutcomeTableView | null;
+  /** Plain sentence when the primary outcome has no data yet (instead of a table of empty cells). */
+  primaryPending: string | null;
+  secondary: OutcomeTableView | null;
+  /** Plain sentence naming secondary outcomes that have no data yet. */
+  secondaryPending: string | null;
+  forest: FigureView | null;
+  distributions: { primary: FigureView[]; secondary: FigureView[] };
+  responseRates: { rows: { wave: string; arm: string; invited: string; completed: string; rate: string }[]; figure: FigureView | null };
+  compliance: { rows: { category: string; schools: string }[]; total: string; figure: FigureView; doseResponse: string; note: string };
+  mdes: { rows: { label: string; protocol: string; analysis: string }[]; note: string };
+  appendix: { primary: AppendixRowView[]; secondary: AppendixRowView[]; note: string; analysisNotes: string[] };
+}
+
+interface Analysed { dataset: OutcomeDataset; result: IttResult | null; problem: string | null; /** No outcome data at all yet (e.g. endline still open). */ pending: boolean }
+
+const ARMS: ArmName[] = ['intervention', 'control'];
+
+/** 'auto' picks CR2 (Satterthwaite df) with fewer than 30 clusters or randomisation by local authority, else CR1 (Stata, df = G − 1). */
+export function chooseSeType(setting: 'auto' | 'cr1' | 'cr2', clusters: number, unit: string): 'cr1' | 'cr2' {
+  if (setting !== 'auto') return setting;
+  return clusters < 30 || unit === 'local_authority' ? 'cr2' : 'cr1';
+}
+
+function analyse(dataset: OutcomeDataset, data: ReportData, extra: Partial<IttOptions> = {}): Analysed {
+  const allocatedClusters = new Set(dataset.rows.map((r) => r.urn)).size;
+  const strataLevels = new Set(dataset.rows.map((r) => r.stratum)).size;
+  const opts: IttOptions = {
+    outcome: 'y', arm: 'arm', cluster: 'urn',
+    baseline: dataset.hasBaseline ? 'baseline' : undefined,
+    strata: strataLevels > 1 ? ['stratum'] : undefined,
+    weight: dataset.kind === 'proportion' ? 'pupils' : undefined,
+    proportion: dataset.kind === 'proportion',
+    se: chooseSeType(data.settings.seType, allocatedClusters, data.trial.unit),
+    effectSize: data.settings.effectSize,
+    ...extra,
+  };
+  const complete = dataset.rows.filter((r) => r.y !== null && r.y !== undefined);
+  if (complete.length === 0) return { dataset, result: null, problem: 'no outcome data yet', pending: true };
+  for (const arm of ARMS) if (!complete.some((r) => r.arm === arm)) return { dataset, result: null, problem: `no outcome data yet in the ${arm} arm`, pending: false };
+  try {
+    return { dataset, result: ittAnalysis(dataset.rows, opts), problem: null, pending: false };
+  } catch (err) {
+    return { dataset, result: null, problem: (err as Error).message, pending: false };
+  }
+}
+
+function effectSizeName(kind: 'glass' | 'hedges'): string {
+  return kind === 'glass' ? "Glass's delta" : "Hedges' g";
+}
+
+function methodNote(analysed: Analysed[], data: ReportData): string {
+  const r = analysed.find((a) => a.result)?.result;
+  const es = data.settings.effectSize === 'glass'
+    ? "Effect size: Glass's delta, the adjusted difference and its CI divided by the control group's unconditional (unadjusted) SD"
+    : "Effect size: Hedges' g, the adjusted difference divided by the pooled SD with the small-sample correction";
+  const prop = analysed.some((a) => a.dataset.kind === 'proportion') && data.settings.effectSize === 'glass'
+    ? " (for proportions of pupils, the pupil-level SD of the 0/1 indicator in the control group, sqrt(p(1 − p)N/(N − 1)))" : '';
+  const se = !r ? 'Standard errors: cluster-robust, clustered by school.'
+    : r.se_type === 'cr1'
+      ? `Standard errors: CR1 cluster-robust (as Stata vce(cluster)), clustered by ${data.trial.unit === 'school' ? 'school' : 'local authority'}; t tests and CIs with G − 1 = ${fmtInt(r.df)} degrees of freedom.`
+      : `Standard errors: CR2 (Bell–McCaffrey) cluster-robust, clustered by ${data.trial.unit === 'school' ? 'school' : 'local authority'}, with Satterthwaite degrees of freedom (few clusters).`;
+  return `${es}${prop}. ${se} Model: outcome on arm, baseline (same measure, previous period) and strata dummies; intention to treat, complete cases.`;
+}
+
+function nCell(a: Analysed, arm: ArmName, data: ReportData): string {
+  const allocated = a.dataset.rows.filter((r) => r.arm === arm);
+  const r = a.result;
+  const n = r ? r.nByArm[arm] : 0;
+  const missing = allocated.length - n;
+  if (a.dataset.kind === 'proportion') {
+    const allPupils = allocated.reduce((s, row) => s + (typeof row.pupils === 'number' ? row.pupils : 0), 0);
+    const pupils = r ? r.weightByArm[arm] : 0;
+    return `Schools: ${fmtNMissing(n, missing)}; Pupils: ${fmtNMissing(pupils, allPupils - pupils)}`;
+  }
+  const schools = r ? r.clustersByArm[arm] : 0;
+  void data;
+  return `DSLs: ${fmtNMissing(n, missing)}; schools: ${fmtInt(schools)}`;
+}
+
+function labelWithDirection(d: OutcomeDataset): string {
+  return d.direction ? `${d.label} (${d.direction})` : d.label;
+}
+
+function outcomeRow(a: Analysed, data: ReportData): OutcomeRowView {
+  const r = a.result;
+  const d = a.dataset;
+  const na = 'n/a';
+  if (!r) {
+    return { key: d.key, label: labelWithDirection(d), interventionN: nCell(a, 'intervention', data), interventionMean: na, controlN: nCell(a, 'control', data), controlMean: na, totalN: na, difference: na, effectSize: na, p: na, problem: a.problem };
+  }
+  const prop = d.kind === 'proportion';
+  const meanCell = (m: number, ci: [number, number] | null) => `${fmtNumber(m, d.digits)} ${fmtCi(ci, prop ? 3 : d.digits)}`;
+  return {
+    key: d.key,
+    label: labelWithDirection(d),
+    interventionN: nCell(a, 'intervention', data),
+    interventionMean: meanCell(r.treatment_mean, r.treatment_mean_ci),
+    controlN: nCell(a, 'control', data),
+    controlMean: meanCell(r.control_mean, r.control_mean_ci),
+    totalN: prop ? fmtTotalSplit(r.weightByArm.intervention, r.weightByArm.control) : fmtTotalSplit(r.nByArm.intervention, r.nByArm.control),
+    difference: prop ? `${fmtPercentagePoints(r.estimate)} ${fmtCiPercentagePoints(r.ci)}` : `${fmtNumber(r.estimate, d.digits)} ${fmtCi(r.ci, d.digits)}`,
+    effectSize: `${fmtNumber(r.effect_size.value, 3)} ${fmtCi(r.effect_size.ci, 3)}`,
+    p: fmtP(r.p),
+    problem: null,
+  };
+}
+
+function appendixRow(a: Analysed): AppendixRowView {
+  const r = a.result;
+  const na = 'n/a';
+  if (!r) return { label: a.dataset.label, unadjusted: na, adjusted: na, interventionN: na, interventionVariance: na, controlN: na, controlVariance: na, effectSize: na };
+  const prop = a.dataset.kind === 'proportion';
+  const digits = prop ? 5 : 3;
+  const nOf = (arm: ArmName) => {
+    const allocated = a.dataset.rows.filter((x) => x.arm === arm);
+    if (prop) {
+      const all = allocated.reduce((s, row) => s + (typeof row.pupils === 'number' ? row.pupils : 0), 0);
+      return fmtNMissing(r.weightByArm[arm], all - r.weightByArm[arm]);
+    }
+    return fmtNMissing(r.nByArm[arm], allocated.length - r.nByArm[arm]);
+  };
+  return {
+    label: a.dataset.label,
+    unadjusted: fmtNumber(r.unadjusted_difference, digits),
+    adjusted: fmtNumber(r.estimate, digits),
+    interventionN: nOf('intervention'),
+    interventionVariance: fmtNumber(r.treatment_variance, 4),
+    controlN: nOf('control'),
+    controlVariance: fmtNumber(r.control_variance, 4),
+    effectSize: fmtNumber(r.effect_size.value, 3),
+  };
+}
+
+function outcomeTable(analysed: Analysed[], data: ReportData): OutcomeTableView | null {
+  if (analysed.length === 0) return null;
+  const anyProp = analysed.some((a) => a.dataset.kind === 'proportion');
+  const anyScore = analysed.some((a) => a.dataset.kind === 'score');
+  const notes = [...new Set(analysed.map((a) => `${a.dataset.description}.`))];
+  return {
+    rows: analysed.map((a) => outcomeRow(a, data)),
+    differenceHeading: anyProp && !anyScore ? 'Adjusted difference, percentage points (95% CI)'
+      : anyProp ? 'Adjusted difference (95% CI): percentage points for proportions, scale points for scores' : 'Adjusted difference, scale points (95% CI)',
+    effectSizeHeading: `${effectSizeName(data.settings.effectSize)} (95% CI)`,
+    methodNote: methodNote(analysed, data),
+    notes,
+  };
+}
+
+function histogram(a: Analysed, n: string): FigureView {
+  const values: HistogramRow[] = a.dataset.rows.filter((r) => typeof r.y === 'number').map((r) => ({ arm: ARM_LABEL[r.arm as ArmName], value: r.y as number }));
+  return figure(n, outcomeHistogram({ id: `hist-${a.dataset.key.replace(/[^a-z0-9]+/gi, '-')}`, outcomeLabel: a.dataset.label, kind: a.dataset.kind, values }));
+}
+
+// ---- design, CONSORT, attrition ---------------------------------------------------------------
+
+function designRows(data: ReportData, allocated: ReportSchool[]): LabelValue[] {
+  const t = data.trial;
+  const r = data.randomisation;
+  const byArm = (arm: ArmName) => allocated.filter((s) => s.arm === arm).length;
+  const strata = (r?.strata.length ? r.strata : t.strata);
+  return [
+    { label: 'Trial', value: `${t.title} (${t.id})` },
+    { label: 'Arms', value: `Intervention: supervision of the DSL by a social worker (${byArm('intervention')} schools). Control: usual practice (${byArm('control')} schools).` },
+    { label: 'Unit of randomisation', value: t.unit === 'school' ? 'School (cluster randomised; DSLs analysed within their school)' : 'Local authority (cluster randomised)' },
+    { label: 'Strata', value: strata.length ? strata.join(', ') : 'None (unstratified)' },
+    { label: 'Randomisation', value: r ? `${r.method} (algorithm ${r.algorithmVersion}, seed ${r.seed}), run ${fmtDate(r.createdAt)}; input SHA-256 ${r.inputSha256.slice(0, 12)}…` : 'Not yet randomised' },
+    { label: 'Intervention period', value: `${fmtDate(t.startsOn)} to ${fmtDate(t.endsOn)}` },
+    { label: 'Sessions intended', value: t.sessionsIntended === null ? 'Not set (3 formal sessions after an introduction assumed)' : `An introduction plus ${t.sessionsIntended} formal sessions, every ${t.sessionIntervalWeeks[0]}–${t.sessionIntervalWeeks[1]} weeks` },
+    { label: 'Survey waves', value: data.waves.length ? data.waves.map((w) => `${w.name} ${fmtDate(w.opensAt)} to ${fmtDate(w.closesAt)}`).join('; ') : 'None' },
+    { label: 'Administrative outcome window', value: data.adminWindows.outcome ? `${fmtMonth(data.adminWindows.outcome[0])} to ${fmtMonth(data.adminWindows.outcome[1])} (baseline: the previous 12 months)` : 'Not set (the trial has no start and end dates)' },
+  ];
+}
+
+function consortSection(data: ReportData, allocated: ReportSchool[], primary: Analysed | null) {
+  const dslsOf = (urns: Set<number>) => data.dsls.filter((d) => urns.has(d.urn)).length;
+  const assessedUrns = new Set(data.schools.map((s) => s.urn));
+  const allocUrns = new Set(allocated.map((s) => s.urn));
+  const engagedUrns = new Set(data.sessions.filter((s) => s.kind !== 'adhoc').flatMap((s) => s.attendees.map((a) => a.urn)));
+  const engagedDsls = new Set(data.sessions.flatMap((s) => s.attendees.map((a) => a.dslId)));
+  const rows: { stage: ConsortStage; arm: 'All' | 'Intervention' | 'Control'; schools: number; dsls: number }[] = [
+    { stage: 'Assessed for eligibility', arm: 'All', schools: assessedUrns.size, dsls: dslsOf(assessedUrns) },
+    { stage: 'Randomised', arm: 'All', schools: allocUrns.size, dsls: dslsOf(allocUrns) },
+  ];
+  const followed = (arm: ArmName): { schools: Set<number>; dsls: number } => {
+    if (!primary) return { schools: new Set(), dsls: 0 };
+    const withY = primary.dataset.rows.filter((r) => r.arm === arm && r.y !== null && r.y !== undefined);
+    const schools = new Set(withY.map((r) => Number(r.urn)));
+    return { schools, dsls: primary.dataset.kind === 'score' ? withY.length : dslsOf(schools) };
+  };
+  for (const arm of ARMS) {
+    const label = ARM_LABEL[arm];
+    const armSchools = allocated.filter((s) => s.arm === arm);
+    const urns = new Set(armSchools.map((s) => s.urn));
+    rows.push({ stage: 'Allocated', arm: label, schools: urns.size, dsls: dslsOf(urns) });
+    const received = arm === 'intervention'
+      ? new Set(armSchools.filter((s) => engagedUrns.has(s.urn)).map((s) => s.urn))
+      : new Set(armSchools.filter((s) => !engagedUrns.has(s.urn)).map((s) => s.urn));
+    const receivedDsls = arm === 'intervention'
+      ? data.dsls.filter((d) => received.has(d.urn) && engagedDsls.has(d.id)).length
+      : dslsOf(received);
+    rows.push({ stage: 'Received allocated intervention', arm: label, schools: received.size, dsls: receivedDsls });
+    const f = followed(arm);
+    rows.push({ stage: 'Followed up', arm: label, schools: f.schools.size, dsls: f.dsls });
+    const r = primary?.result;
+    const analysedSchools = r ? r.clustersByArm[arm] : 0;
+    const analysedDsls = !r ? 0 : primary!.dataset.kind === 'score' ? r.nByArm[arm] : f.dsls;
+    rows.push({ stage: 'Analysed', arm: label, schools: analysedSchools, dsls: analysedDsls });
+  }
+  const chart = consortFlow({ id: 'consort', rows });
+  const stages: ConsortStage[] = ['Assessed for eligibility', 'Randomised', 'Allocated', 'Received allocated intervention', 'Followed up', 'Analysed'];
+  const cell = (stage: ConsortStage, arm: string) => {
+    const r = chart.rows.find((x) => x.stage === stage && x.arm === arm);
+    return r ? r.label : '';
+  };
+  return {
+    figure: figure('1', chart),
+    rows: stages.map((stage) => ({ stage, intervention: cell(stage, 'Intervention'), control: cell(stage, 'Control'), all: cell(stage, 'All') })),
+  };
+}
+
+function attritionSection(allocated: ReportSchool[], primary: Analysed | null) {
+  const rows: ArmComparisonView['attrition']['rows'] = [];
+  const r = primary?.result;
+  const add = (level: string, rand: Record<ArmName, number>, analysed: Record<ArmName, number>) => {
+    const total = (x: Record<ArmName, number>) => x.intervention + x.control;
+    const lost = { intervention: rand.intervention - analysed.intervention, control: rand.control - analysed.control };
+    rows.push({ level, stage: 'Randomised', intervention: fmtInt(rand.intervention), control: fmtInt(rand.control), total: fmtInt(total(rand)) });
+    rows.push({ level, stage: 'Analysed', intervention: fmtInt(analysed.intervention), control: fmtInt(analysed.control), total: fmtInt(total(analysed)) });
+    rows.push({ level, stage: 'Attrition (number)', intervention: fmtInt(lost.intervention), control: fmtInt(lost.control), total: fmtInt(total(lost)) });
+    rows.push({ level, stage: 'Attrition (%)', intervention: fmtPercent(lost.intervention, rand.intervention), control: fmtPercent(lost.control, rand.control), total: fmtPercent(total(lost), total(rand)) });
+  };
+  const rand = { intervention: allocated.filter((s) => s.arm === 'intervention').length, control: allocated.filter((s) => s.arm === 'control').length };
+  add('Schools', rand, r ? r.clustersByArm : { intervention: 0, control: 0 });
+  if (primary?.dataset.kind === 'score') {
+    const dslRand = { intervention: primary.dataset.rows.filter((x) => x.arm === 'intervention').length, control: primary.dataset.rows.filter((x) => x.arm === 'control').length };
+    add('DSLs', dslRand, r ? r.nByArm : { intervention: 0, control: 0 });
+  }
+  const note = primary ? `Attrition from randomisation to the primary analysis (${primary.dataset.label}).` : 'No primary outcome has data yet.';
+  return { rows, note };
+}
+
+// ---- baseline characteristics (Table 2) -----------------------------------------------------
+
+const OFSTED_ORDER = ['Outstanding', 'Good', 'Requires improvement', 'Inadequate'];
+
+function categoricalGroup(group: string, allocated: ReportSchool[], pick: (s: ReportSchool) => string | null, order: string[] = []) {
+  const levels = [...new Set(allocated.map(pick).filter((v): v is string => v !== null && v !== ''))]
+    .sort((a, b) => {
+      const ia = order.indexOf(a); const ib = order.indexOf(b);
+      if (ia >= 0 || ib >= 0) return (ia < 0 ? 99 : ia) - (ib < 0 ? 99 : ib);
+      return a < b ? -1 : a > b ? 1 : 0;
+    });
+  const arm = (a: ArmName) => allocated.filter((s) => s.arm === a);
+  const rows = levels.map((level) => {
+    const cells = ARMS.map((a) => {
+      const all = arm(a);
+      const known = all.filter((s) => pick(s) !== null && pick(s) !== '');
+      const count = known.filter((s) => pick(s) === level).length;
+      return { n: fmtNOfN(count, all.length, all.length - known.length), count: fmtCountPercent(count, known.length) };
+    });
+    return { label: level, interventionN: cells[0].n, interventionCount: cells[0].count, controlN: cells[1].n, controlCount: cells[1].count };
+  });
+  return { group, rows };
+}
+
+interface ContinuousInput { label: string; values: Record<ArmName, { value: number | null }[]>; digits: number }
+
+function continuousRows(inputs: ContinuousInput[]) {
+  const balance: { characteristic: string; standardisedDifference: number }[] = [];
+  const rows = inputs.map((c) => {
+    const stats = ARMS.map((a) => {
+      const all = c.values[a];
+      const xs = all.map((v) => v.value).filter((v): v is number => v !== null && Number.isFinite(v));
+      return { all: all.length, xs, mean: mean(xs), sd: sd(xs) };
+    });
+    const [i, k] = stats;
+    const d = i.mean !== null && k.mean !== null && i.sd !== null && k.sd !== null ? standardisedDifference(i.mean, i.sd, k.mean, k.sd) : null;
+    if (d !== null) balance.push({ characteristic: c.label, standardisedDifference: d });
+    return {
+      label: c.label,
+      interventionN: fmtNOfN(i.xs.length, i.all, i.all - i.xs.length), interventionMean: fmtMeanSd(i.mean, i.sd, c.digits),
+      controlN: fmtNOfN(k.xs.length, k.all, k.all - k.xs.length), controlMean: fmtMeanSd(k.mean, k.sd, c.digits),
+      standardisedDifference: d === null ? 'n/a' : fmtNumber(d, 2),
+    };
+  });
+  return { rows, balance };
+}
+
+function baselineSection(data: ReportData, allocated: ReportSchool[], outcomes: OutcomeDataset[], primaryKey: string | null) {
+  const categorical = [
+    categoricalGroup('Ofsted overall effectiveness', allocated, (s) => s.ofstedRating, OFSTED_ORDER),
+    categoricalGroup('School type', allocated, (s) => s.type),
+    categoricalGroup('Urban/rural location', allocated, (s) => s.urbanRural),
+    categoricalGroup('Phase', allocated, (s) => s.phase),
+    categoricalGroup('Local authority', allocated, (s) => s.laName),
+  ].filter((g) => g.rows.length > 0);
+  const bySchool = (pick: (s: ReportSchool) => number | null) => ({
+    intervention: allocated.filter((s) => s.arm === 'intervention').map((s) => ({ value: pick(s) })),
+    control: allocated.filter((s) => s.arm === 'control').map((s) => ({ value: pick(s) })),
+  });
+  const inputs: ContinuousInput[] = [
+    { label: '% pupils eligible for free school meals', values: bySchool((s) => s.fsmPercent), digits: 1 },
+    { label: 'Number of pupils on roll', values: bySchool((s) => s.pupils), digits: 1 },
+  ];
+  for (const o of outcomes) {
+    if (!o.hasBaseline || (o.kind === 'proportion' && o.key !== primaryKey)) continue;
+    const vals = (arm: ArmName) => o.rows.filter((r) => r.arm === arm).map((r) => ({ value: typeof r.baseline === 'number' ? (o.kind === 'proportion' ? r.baseline * 100 : r.baseline) : null }));
+    inputs.push({
+      label: o.kind === 'proportion' ? `Prior year: ${o.label} as % of pupils` : `Baseline survey: ${o.label} (DSLs)`,
+      values: { intervention: vals('intervention'), control: vals('control') }, digits: o.kind === 'proportion' ? 2 : 1,
+    });
+  }
+  const { rows, balance } = continuousRows(inputs);
+  void data;
+  return {
+    categorical,
+    continuous: rows,
+    figure: balance.length ? figure('2', balanceChart({ id: 'balance', rows: balance })) : null,
+  };
+}
+
+// ---- response rates, compliance, MDES -----------------------------------------------------
+
+function responseRatesSection(data: ReportData) {
+  const armOf = new Map(data.schools.filter(isAllocated).map((s) => [s.urn, s.arm]));
+  const dslArm = new Map(data.dsls.map((d) => [d.id, armOf.get(d.urn)]));
+  const chartRows: { wave: string; arm: 'Intervention' | 'Control'; invited: number; completed: number }[] = [];
+  for (const w of data.waves) {
+    for (const arm of ARMS) {
+      const invited = data.invitations.filter((i) => i.waveId === w.id && dslArm.get(i.dslId) === arm).length;
+      const completed = data.waveResponses.filter((r) => r.waveId === w.id && r.status === 'complete' && dslArm.get(r.dslId) === arm).length;
+      if (invited > 0 || completed > 0) chartRows.push({ wave: w.name, arm: ARM_LABEL[arm], invited, completed });
+    }
+  }
+  const chart = chartRows.length ? responseRatesChart({ id: 'response-rates', rows: chartRows }) : null;
+  return {
+    rows: chartRows.map((r) => ({ wave: r.wave, arm: r.arm, invited: fmtInt(r.invited), completed: fmtInt(r.completed), rate: fmtPercent(r.completed, r.invited) })),
+    figure: chart ? figure('4', chart) : null,
+  };
+}
+
+function complianceSection(data: ReportData, primary: Analysed | null) {
+  const dose = dosageSummary(data.schools, data.sessions, data.trial.sessionsIntended);
+  const chart = dosageChart({ id: 'dosage', rows: dose.categories.map((c) => ({ category: c.label, schools: c.schools })) });
+  let doseResponse = 'The dose-response model needs the primary outcome, which has no data yet.';
+  if (primary?.result) {
+    const byUrn = dosageByUrn(dose, data.schools);
+    const rows = primary.dataset.rows.map((r) => ({ ...r, dosage: byUrn.get(Number(r.urn)) ?? null }));
+    const a = analyse({ ...primary.dataset, rows }, data, { dosage: 'dosage' });
+    if (a.result) {
+      const prop = primary.dataset.kind === 'proportion';
+      const coef = prop ? `${fmtPercentagePoints(a.result.estimate)} percentage points ${fmtCiPercentagePoints(a.result.ci)}` : `${fmtNumber(a.result.estimate, 3)} scale points ${fmtCi(a.result.ci, 3)}`;
+      doseResponse = `Exploratory dose-response (not randomised, so not causal): replacing the arm with dosage (0 for control; sessions attended ÷ ${dose.intended + 1} for intervention schools, the introduction counted as a session), the coefficient on full dosage for ${primary.dataset.label} is ${coef}, p = ${fmtP(a.result.p)}.`;
+    } else {
+      doseResponse = `The dose-response model could not be estimated: ${a.problem}.`;
+    }
+  }
+  return {
+    rows: dose.categories.map((c) => ({ category: c.label, schools: fmtInt(c.schools) })),
+    total: fmtInt(dose.total),
+    figure: figure('5', chart),
+    doseResponse,
+    note: `Counts of intervention schools by supervision sessions attended (as the Bolton report's Table 5). ${dose.withoutIntroduction ? `${dose.withoutIntroduction} school(s) had formal sessions but no recorded introduction and are counted by their formal sessions.` : ''}`.trim(),
+  };
+}
+
+/** ICC of a pupil-level 0/1 indicator from school counts (one-way ANOVA, unequal clusters, truncated at 0). */
+export function binaryIcc(counts: number[], sizes: number[]): number {
+  const J = counts.length;
+  const N = sizes.reduce((a, b) => a + b, 0);
+  if (J < 2 || N <= J) return 0;
+  const p = counts.reduce((a, b) => a + b, 0) / N;
+  let ssb = 0; let ssw = 0; let sumSq = 0;
+  for (let j = 0; j < J; j++) {
+    const pj = counts[j] / sizes[j];
+    ssb += sizes[j] * (pj - p) ** 2;
+    ssw += sizes[j] * pj * (1 - pj);
+    sumSq += sizes[j] ** 2;
+  }
+  const msb = ssb / (J - 1);
+  const msw = ssw / (N - J);
+  const n0 = (N - sumSq / N) / (J - 1);
+  const denom = msb + (n0 - 1) * msw;
+  return denom > 0 ? Math.max(0, (msb - msw) / denom) : 0;
+}
+
+function mdesSection(data: ReportData, allocated: ReportSchool[], primary: Analysed | null) {
+  const J = allocated.length;
+  const P = J > 0 ? allocated.filter((s) => s.arm === 'intervention').length / J : 0.5;
+  const pm = data.settings.protocolMdes;
+  const prop = primary?.dataset.kind === 'proportion';
+  const complete = primary ? primary.dataset.rows.filter((r) => typeof r.y === 'number') : [];
+  // Cluster size at analysis: pupils per school (proportion outcomes) or responding DSLs per school.
+  const clusterSizeAnalysis = primary?.result ? (prop ? primary.result.n_effective / Math.max(1, primary.result.clusters) : primary.result.n / Math.max(1, primary.result.clusters)) : null;
+  const protocol = { icc: pm.icc ?? 0.05, r2Cluster: pm.r2Cluster ?? 0.5, r2Individual: pm.r2Individual ?? 0, clusterSize: pm.clusterSize ?? clusterSizeAnalysis ?? 1, alpha: pm.alpha ?? 0.05, power: pm.power ?? 0.8 };
+  let analysis: typeof protocol | null = null;
+  if (primary?.result && clusterSizeAnalysis !== null) {
+    let iccValue: number;
+    const schoolY = new Map<number, number[]>(); const schoolB = new Map<number, number[]>();
+    for (const r of complete) {
+      const u = Number(r.urn);
+      schoolY.set(u, [...(schoolY.get(u) ?? []), r.y as number]);
+      if (typeof r.baseline === 'number') schoolB.set(u, [...(schoolB.get(u) ?? []), r.baseline]);
+    }
+    if (prop) {
+      const withPupils = complete.filter((r) => typeof r.pupils === 'number');
+      iccValue = binaryIcc(withPupils.map((r) => Math.round((r.y as number) * (r.pupils as number))), withPupils.map((r) => r.pupils as number));
+    } else {
+      iccValue = complete.length > 2 ? iccAnova(complete.map((r) => r.y as number), complete.map((r) => String(r.urn))).icc : 0;
+    }
+    const urns = [...schoolY.keys()].filter((u) => schoolB.has(u));
+    const rho = correlation(urns.map((u) => mean(schoolB.get(u)!) as number), urns.map((u) => mean(schoolY.get(u)!) as number));
+    analysis = { ...protocol, icc: iccValue, r2Cluster: rho === null ? 0 : rho * rho, r2Individual: 0, clusterSize: clusterSizeAnalysis };
+  }
+  const calc = (o: typeof protocol | null) => {
+    if (!o || J < 4) return null;
+    try { return mdes({ clusters: J, clusterSize: o.clusterSize, icc: o.icc, r2Cluster: o.r2Cluster, r2Individual: o.r2Individual, pTreated: P, alpha: o.alpha, power: o.power }).mdes; } catch { return null; }
+  };
+  const a = calc(analysis); const p = calc(protocol);
+  const f2 = (x: number | null | undefined) => (x === null || x === undefined ? 'n/a' : fmtNumber(x, 2));
+  const rows = [
+    { label: 'MDES (proportion of a standard deviation)', protocol: f2(p), analysis: f2(a) },
+    { label: 'Intracluster correlation (school)', protocol: f2(protocol.icc), analysis: f2(analysis?.icc) },
+    { label: 'Baseline/endline R² (school level)', protocol: f2(protocol.r2Cluster), analysis: f2(analysis?.r2Cluster) },
+    { label: `Baseline/endline R² (${prop ? 'pupil' : 'DSL'} level)`, protocol: f2(protocol.r2Individual), analysis: f2(analysis?.r2Individual) },
+    { label: 'Alpha (two-sided)', protocol: f2(protocol.alpha), analysis: f2(analysis?.alpha) },
+    { label: 'Power', protocol: f2(protocol.power), analysis: f2(analysis?.power) },
+    { label: `Average cluster size (${prop ? 'pupils' : 'DSLs'} per school)`, protocol: fmtNumber(protocol.clusterSize, 0), analysis: analysis ? fmtNumber(analysis.clusterSize, 0) : 'n/a' },
+    { label: 'Schools randomised (intervention; control)', protocol: fmtTotalSplit(allocated.filter((s) => s.arm === 'intervention').length, allocated.filter((s) => s.arm === 'control').length), analysis: primary?.result ? fmtTotalSplit(primary.result.clustersByArm.intervention, primary.result.clustersByArm.control) : 'n/a' },
+  ];
+  return {
+    rows,
+    note: 'Two-level cluster randomised design (Bloom; PowerUp! model CRA2_2), df = J − 2. Protocol assumptions come from the trial\'s report settings (defaults: ICC 0.05, school-level R² 0.5, as the Bolton protocol); analysis values are observed in the primary outcome data (R² is the squared school-level baseline/endline correlation).',
+  };
+}
+
+// ---- primary outcome choice and assembly ---------------------------------------------------
+
+export function choosePrimary(outcomes: OutcomeDataset[], setting: string | null): OutcomeDataset | null {
+  if (outcomes.length === 0) return null;
+  if (setting) {
+    const hit = outcomes.find((o) => o.key === setting);
+    if (hit) return hit;
+  }
+  return outcomes.find((o) => o.key === 'admin:contacts_nfa') ?? outcomes[0];
+}
+
+export function buildArmComparison(data: ReportData, generatedAt: Date): ArmComparisonView {
+  const allocated = data.schools.filter(isAllocated);
+  const outcomes = [...adminDatasets(data), ...surveyDatasets(data)];
+  const primaryDataset = choosePrimary(outcomes, data.settings.primaryOutcome);
+  const analysed = outcomes.map((o) => analyse(o, data));
+  const primary = primaryDataset ? analysed.find((a) => a.dataset.key === primaryDataset.key) ?? null : null;
+  const secondaryAll = analysed.filter((a) => a !== primary);
+  const secondary = secondaryAll.filter((a) => !a.pending);
+  const secondaryWaiting = secondaryAll.filter((a) => a.pending);
+  const primaryShown = primary && !primary.pending ? primary : null;
+  const waitingFor = (a: Analysed) => (a.dataset.kind === 'score' ? 'the endline survey has no completed responses yet' : 'no administrative outcome data have been imported for the outcome window yet');
+
+  const endline = data.waves.find((w) => w.name === 'endline');
+  const endlineResponses = endline ? data.waveResponses.filter((r) => r.waveId === endline.id && r.status === 'complete').length : 0;
+  const noOutcomeParts: string[] = [];
+  if (!analysed.some((a) => a.result)) {
+    if (outcomes.length === 0) noOutcomeParts.push('This trial has no outcome data yet: no administrative outcomes have been imported for the outcome window and there is no endline survey wave.');
+    else noOutcomeParts.push('No outcome can be analysed yet.');
+    if (endline && endlineResponses === 0) noOutcomeParts.push(`The endline survey (${fmtDate(endline.opensAt)} to ${fmtDate(endline.closesAt)}) has no completed responses yet, so there are no endline results to report.`);
+    noOutcomeParts.push('The tables below show the design, allocation and baseline only.');
+  }
+
+  const forestRows: ForestRow[] = analysed.filter((a) => a.result).map((a) => ({
+    outcome: a.dataset.label, role: a === primary ? 'Primary' : 'Secondary',
+    estimate: a.result!.effect_size.value, lower: a.result!.effect_size.ci[0], upper: a.result!.effect_size.ci[1],
+  }));
+  forestRows.sort((x, y) => (x.role === y.role ? 0 : x.role === 'Primary' ? -1 : 1));
+  const esName = effectSizeName(data.settings.effectSize);
+  const withResult = (list: Analysed[]) => list.filter((a) => a.result);
+
+  return {
+    kind: 'arm-comparison',
+    ...reportHeader(data, 'Arm comparison: impact evaluation report', generatedAt),
+    design: designRows(data, allocated),
+    noOutcomes: noOutcomeParts.length ? noOutcomeParts.join(' ') : null,
+    consort: consortSection(data, allocated, primary),
+    attrition: attritionSection(allocated, primary),
+    baseline: baselineSection(data, allocated, outcomes, primary?.dataset.key ?? null),
+    primary: primaryShown ? outcomeTable([primaryShown], data) : null,
+    primaryPending: primary && primary.pending ? `The primary outcome, ${primary.dataset.label}, cannot be analysed yet: ${waitingFor(primary)}.` : null,
+    secondary: secondary.length ? outcomeTable(secondary, data) : null,
+    secondaryPending: secondaryWaiting.length
+      ? `${secondaryWaiting.length} secondary outcome${secondaryWaiting.length === 1 ? ' has' : 's have'} no data yet and ${secondaryWaiting.length === 1 ? 'is' : 'are'} not shown: ${secondaryWaiting.map((a) => a.dataset.label).join('; ')}. ${[...new Set(secondaryWaiting.map(waitingFor))].map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join('. ')}.`
+      : null,
+    forest: forestRows.length ? figure('3', forestPlot({ id: 'forest', effectSizeLabel: esName, rows: forestRows })) : null,
+    distributions: {
+      primary: primary?.result ? [histogram(primary, '6')] : [],
+      secondary: withResult(secondary).map((a, i) => histogram(a, `E.${i + 1}`)),
+    },
+    responseRates: responseRatesSection(data),
+    compliance: complianceSection(data, primary),
+    mdes: mdesSection(data, allocated, primary),
+    appendix: {
+      primary: primary ? [appendixRow(primary)] : [],
+      secondary: secondary.filter((a) => a.result).map(appendixRow),
+      analysisNotes: analysed.flatMap((a) => (a.result?.notes ?? []).map((n) => `${a.dataset.label}: ${n}`)),
+      note: `Unadjusted and adjusted differences in means (intervention minus control), n (missing) and outcome variances by arm; ${esName} = adjusted difference ÷ ${data.settings.effectSize === 'glass' ? 'the control group SD (square root of the control variance)' : 'the pooled SD, with the small-sample correction'}. Proportions are shown as proportions (not percentage points); variances of proportions are pupil-level.`,
+    },
+  };
+}
