@@ -13,11 +13,29 @@ const commandsDir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'cli
 const dbOption: CliOption = { name: 'db', type: 'string', valueName: '<path>', description: 'SQLite database file (default: $DSLKIT_DB, then ./data/dslkit.db)' };
 const helpOption: CliOption = { name: 'help', type: 'boolean', description: 'show this help' };
 
-/** Loads every command module in cli/commands (each exports `command`). */
+/** Names of the command modules in cli/commands (file <name>.ts exports `command`). */
+function commandFiles(): string[] {
+  return fs.readdirSync(commandsDir).filter((f) => /^[a-z][a-z0-9-]*\.ts$/.test(f)).sort();
+}
+
+async function importCommand(file: string): Promise<CliCommand | undefined> {
+  const mod = await import(pathToFileURL(path.join(commandsDir, file)).href) as { command?: CliCommand };
+  return mod.command;
+}
+
+/** Loads every command module (for the command list in --help). */
 export async function loadCommands(): Promise<CliCommand[]> {
-  const files = fs.readdirSync(commandsDir).filter((f) => /\.ts$/.test(f) && !f.endsWith('.test.ts')).sort();
-  const mods = await Promise.all(files.map((f) => import(pathToFileURL(path.join(commandsDir, f)).href) as Promise<{ command?: CliCommand }>));
-  return mods.map((m) => m.command).filter((c): c is CliCommand => Boolean(c)).sort((a, b) => a.name.localeCompare(b.name));
+  const all = await Promise.all(commandFiles().map(importCommand));
+  return all.filter((c): c is CliCommand => Boolean(c)).sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** Loads just the named command: its file first (fast path), else by scanning every module's declared name. */
+async function findCommand(name: string): Promise<CliCommand | undefined> {
+  if (commandFiles().includes(`${name}.ts`)) {
+    const cmd = await importCommand(`${name}.ts`);
+    if (cmd?.name === name) return cmd;
+  }
+  return (await loadCommands()).find((c) => c.name === name);
 }
 
 function optionsOf(cmd: CliCommand): CliOption[] {
@@ -59,11 +77,10 @@ export const processIo: CliIo = {
 
 /** Runs one command line; returns the exit code (0 ok, 1 failed input, 2 usage error). */
 export async function runCli(argv: string[], io: CliIo = processIo, env: NodeJS.ProcessEnv = process.env, clock: () => Date = () => new Date()): Promise<number> {
-  const commands = await loadCommands();
   const [name, ...rest] = argv;
-  if (!name || name === '--help' || name === '-h' || name === 'help') { io.stdout(mainHelp(commands)); return name ? 0 : 2; }
+  if (!name || name === '--help' || name === '-h' || name === 'help') { io.stdout(mainHelp(await loadCommands())); return name ? 0 : 2; }
   if (name === '--version') { io.stdout('dslkit 0.1.0\n'); return 0; }
-  const cmd = commands.find((c) => c.name === name);
+  const cmd = /^[a-z][a-z0-9-]*$/.test(name) ? await findCommand(name) : undefined;
   if (!cmd) { io.stderr(`dslkit: unknown command "${name}". Run dslkit --help for the list.\n`); return 2; }
 
   let db: Db | undefined;

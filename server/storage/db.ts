@@ -38,7 +38,9 @@ export function openDatabase(file: string, options: { readonly?: boolean } = {})
 
 /** Applies every migration not yet recorded in schema_migrations (each in its own transaction), in version order. */
 export function migrate(db: Db): number {
+  const hadTable = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'").get() !== undefined;
   db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)');
+  if (!hadTable) backfillFromUserVersion(db);
   const applied = new Set((db.prepare('SELECT version FROM schema_migrations').all() as Array<{ version: number }>).map((r) => r.version));
   for (const m of listMigrations()) {
     if (applied.has(m.version)) continue;
@@ -49,6 +51,13 @@ export function migrate(db: Db): number {
     })();
   }
   return schemaVersion(db);
+}
+
+/** A file made before schema_migrations existed recorded only user_version: count everything up to it as applied. */
+function backfillFromUserVersion(db: Db): void {
+  const version = db.pragma('user_version', { simple: true }) as number;
+  const insert = db.prepare('INSERT OR IGNORE INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)');
+  for (const m of listMigrations()) if (m.version <= version) insert.run(m.version, m.name, 'before-tracking');
 }
 
 /** The schema version recorded in the database file: the highest migration applied. */
