@@ -5,8 +5,11 @@ import { defineConfig } from 'vite';
 
 const root = path.dirname(fileURLToPath(import.meta.url));
 
-export default defineConfig({
+export default defineConfig(({ mode }) => ({
   root,
+  // React picks its development or production build from process.env.NODE_ENV; pin it to the Vite mode so a
+  // NODE_ENV left in the environment (vitest sets "test") never ships development React to respondents.
+  define: { 'process.env.NODE_ENV': JSON.stringify(mode === 'development' ? 'development' : 'production') },
   base: '/',
   publicDir: false,
   build: {
@@ -20,4 +23,4 @@ export default defineConfig({
     reportCompressedSize: false,
     chunkSizeWarningLimit: 2000,
   },
-});
+}));

@@ -44,7 +44,7 @@ export function ensureClientBuilt(): boolean {
   return withBuildLock(() => {
     if (!clientIsStale()) return false;
     const vite = path.join(root, 'node_modules', 'vite', 'bin', 'vite.js');
-    const r = spawnSync(process.execPath, [vite, 'build', '--config', path.join(clientDir, 'vite.config.ts'), '--logLevel', 'warn'], { cwd: root, encoding: 'utf8' });
+    const r = spawnSync(process.execPath, [vite, 'build', '--config', path.join(clientDir, 'vite.config.ts'), '--logLevel', 'warn'], { cwd: root, encoding: 'utf8', env: { ...process.env, NODE_ENV: 'production' } });
     if (r.status !== 0) throw new Error(`client build failed:\n${r.stdout}\n${r.stderr}`);
     return true;
   });

@@ -17,8 +17,19 @@ export function withoutScoringKeys(value: unknown): unknown {
 
 export interface RespondentSurvey { survey: Record<string, unknown>; pageCount: number }
 
-/** The survey for the wave's instruments; the client renders its own completion page, so SurveyJS's is dropped. */
+const built = new Map<string, RespondentSurvey>();
+
+/**
+ * The survey for the wave's instruments; the client renders its own completion page, so SurveyJS's is dropped.
+ * Memoised per list of instrument keys (instrument definitions are loaded once per process and never change).
+ */
 export function respondentSurvey(defs: InstrumentDef[]): RespondentSurvey {
+  const key = defs.map((d) => `${d.key}${d.needsLicensedText ? '*' : ''}`).join(',');
+  const hit = built.get(key);
+  if (hit) return hit;
   const survey = withoutScoringKeys(buildWaveSurvey(defs)) as Record<string, unknown> & { pages: unknown[] };
-  return { survey, pageCount: survey.pages.length };
+  const result = { survey, pageCount: survey.pages.length };
+  if (built.size > 100) built.clear();
+  built.set(key, result);
+  return result;
 }
