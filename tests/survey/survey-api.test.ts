@@ -209,6 +209,18 @@ describe('links that do not work', () => {
     expect(gone.text).not.toMatch(/<script/i);
   });
 
+  it('serves the built client for an open link, and its assets with immutable caching', async () => {
+    const page = await call('GET', `/s/${tokenOf(fx, 0)}`);
+    expect(page.status).toBe(200);
+    expect(page.type).toMatch(/text\/html/);
+    const src = /<script type="module" crossorigin src="(\/assets\/[^"]+\.js)"/.exec(page.text)?.[1];
+    expect(src).toBeDefined();
+    const asset = await fetch(srv.url + src);
+    expect(asset.status).toBe(200);
+    expect(asset.headers.get('cache-control')).toMatch(/immutable/);
+    await asset.arrayBuffer();
+  });
+
   it('never writes a token to the request log', async () => {
     await call('GET', `/api/s/${tokenOf(fx, 0)}`);
     await call('GET', `/s/${tokenOf(fx, 0)}`);
