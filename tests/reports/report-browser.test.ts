@@ -1,0 +1,69 @@
+// The arm-comparison and IPE reports open in headless Chromium: the page is not blank, tables and charts are visible, and a PDF prints.
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import fs from 'node:fs';
+import path from 'node:path';
+import { chromium, type Browser } from 'playwright-core';
+import { tempDb } from '../helpers/temp';
+import { renderReport } from '../../reports/render';
+import { CHROMIUM_ARGS, CHROMIUM_PATH, printPdf } from '../../server/cli/commands/report';
+import { fixtureClock, seedReportFixture } from './fixture';
+
+const hasChromium = fs.existsSync(CHROMIUM_PATH);
+let t: ReturnType<typeof tempDb>;
+let browser: Browser;
+const files: Record<string, string> = {};
+
+beforeAll(async () => {
+  t = tempDb();
+  const { trialId } = seedReportFixture(t.db);
+  for (const kind of ['arm-comparison', 'ipe'] as const) {
+    files[kind] = path.join(t.dir, `${kind}.html`);
+    fs.writeFileSync(files[kind], await renderReport(t.db, { trialId, kind, clock: fixtureClock }));
+  }
+  if (hasChromium) browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+});
+afterAll(async () => { await browser?.close(); t.cleanup(); });
+
+describe.skipIf(!hasChromium)('reports in Chromium', () => {
+  for (const kind of ['arm-comparison', 'ipe'] as const) {
+    it(`${kind} renders with visible tables and charts`, async () => {
+      const page = await browser.newPage({ viewport: { width: 1100, height: 1400 } });
+      const errors: string[] = [];
+      page.on('pageerror', (e) => errors.push(e.message));
+      await page.goto(`file://${files[kind]}`);
+      const info = await page.evaluate(() => {
+        const visible = (el: Element) => { const r = el.getBoundingClientRect(); return r.width > 50 && r.height > 20; };
+        return {
+          tables: [...document.querySelectorAll('table')].filter(visible).length,
+          svgs: [...document.querySelectorAll('figure svg')].filter(visible).length,
+          text: document.body.innerText.length,
+          h1: document.querySelector('h1')?.textContent ?? '',
+        };
+      });
+      expect(errors).toEqual([]);
+      expect(info.tables).toBeGreaterThanOrEqual(kind === 'ipe' ? 4 : 8);
+      expect(info.svgs).toBeGreaterThanOrEqual(1);
+      expect(info.text).toBeGreaterThan(2000);
+      expect(info.h1).toContain('DEMO');
+      const png = await page.screenshot({ fullPage: false });
+      // A blank page compresses to a few kB; a page of tables and text is far larger.
+      expect(png.length).toBeGreaterThan(40_000);
+      fs.mkdirSync('tmp', { recursive: true });
+      fs.writeFileSync(path.join('tmp', `report-${kind}.png`), png);
+      await page.close();
+    });
+  }
+
+  it('prints the report to PDF', async () => {
+    const pdf = path.join(t.dir, 'ipe.pdf');
+    await printPdf(files.ipe, pdf);
+    const head = fs.readFileSync(pdf).subarray(0, 5).toString('latin1');
+    expect(head).toBe('%PDF-');
+  });
+});
+
+describe('PDF without Chromium', () => {
+  it('says how to install Chromium', async () => {
+    await expect(printPdf(files.ipe, path.join(t.dir, 'x.pdf'), '/nonexistent/chromium')).rejects.toThrow(/apt-get install chromium/);
+  });
+});
