@@ -4,9 +4,14 @@ import { NotFoundError } from '../domain/errors';
 import { checkTransition, type DslStatus, type ErasureMode } from '../domain/erasure/request';
 import { appendAudit } from './audit-repo';
 
-export interface ErasureResult { dslId: string; mode: ErasureMode; deleted: { contacts: number; responses: number; snapshots: number; scores: number; attendances: number; invitations: number } }
+export interface ErasureResult {
+  dslId: string; mode: ErasureMode;
+  deleted: { contacts: number; responses: number; snapshots: number; scores: number; attendances: number; invitations: number };
+  /** Invitation links that now answer 410 (withdrawal keeps the rows so a link says the survey has closed instead of "not found"). */
+  linksClosed: number;
+}
 
-/** Withdraws (status 'withdrawn', invitations removed so links stop working) or erases (also contacts, responses, snapshots, scores, attendances) one DSL. */
+/** Withdraws (status 'withdrawn': links answer 410, no new invitations) or erases (also contacts, responses, snapshots, scores, attendances) one DSL. */
 export function withdrawOrErase(db: Db, trialId: string, dslId: string, mode: ErasureMode, by: { actor: string; at: string }): ErasureResult {
   return db.transaction(() => {
     const dsl = db.prepare('SELECT status FROM dsls WHERE id = ? AND trial_id = ?').get(dslId, trialId) as { status: DslStatus } | undefined;
@@ -25,10 +30,11 @@ export function withdrawOrErase(db: Db, trialId: string, dslId: string, mode: Er
       deleted.invitations = db.prepare('DELETE FROM invitations WHERE dsl_id = ?').run(dslId).changes;
       db.prepare("UPDATE dsls SET status = 'erased', role = NULL, withdrawn_at = COALESCE(withdrawn_at, ?) WHERE id = ?").run(by.at, dslId);
     } else {
-      deleted.invitations = db.prepare('DELETE FROM invitations WHERE dsl_id = ? AND id NOT IN (SELECT invitation_id FROM responses WHERE invitation_id IS NOT NULL)').run(dslId).changes;
+      // Invitation rows stay (token hash and pseudonymous id only): the survey routes answer 410 for a DSL who is not active.
       db.prepare("UPDATE dsls SET status = 'withdrawn', withdrawn_at = ? WHERE id = ?").run(by.at, dslId);
     }
-    appendAudit(db, { at: by.at, actor: by.actor, action: mode === 'erase' ? 'dsl.erase' : 'dsl.withdraw', trialId, detail: { dslId, deleted } });
-    return { dslId, mode, deleted };
+    const linksClosed = mode === 'erase' ? deleted.invitations : count('SELECT count(*) AS n FROM invitations WHERE dsl_id = ?');
+    appendAudit(db, { at: by.at, actor: by.actor, action: mode === 'erase' ? 'dsl.erase' : 'dsl.withdraw', trialId, detail: { dslId, deleted, linksClosed } });
+    return { dslId, mode, deleted, linksClosed };
   })();
 }

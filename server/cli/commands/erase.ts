@@ -22,7 +22,7 @@ export const command: CliCommand = {
     const d = r.deleted;
     ctx.io.stdout(mode === 'erase'
       ? `erased ${r.dslId}: deleted ${d.contacts} contact, ${d.responses} responses, ${d.snapshots} snapshots, ${d.scores} scores, ${d.attendances} attendances, ${d.invitations} invitations\n`
-      : `${r.dslId} withdrawn: ${d.invitations} unused invitations removed, answers kept\n`);
+      : `${r.dslId} withdrawn: ${r.linksClosed} invitation links now answer "closed", no new invitations, answers kept\n`);
     return 0;
   },
 };

@@ -7,7 +7,7 @@ export type DslStatus = 'active' | 'withdrawn' | 'erased';
 /** What happens to each kind of record, for the confirmation page and the CLI's output. */
 export const erasureEffects: Record<ErasureMode, string[]> = {
   withdraw: [
-    'No more invitations or reminders are sent; existing invitation links stop working.',
+    'No more invitations or reminders are sent; existing invitation links now say the survey has closed.',
     'Answers already given stay in the analysis under the pseudonymous id.',
     'The DSL counts as withdrawn in the CONSORT flow.',
   ],
