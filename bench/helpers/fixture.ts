@@ -3,10 +3,12 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { openDatabase, type Db } from '../../server/storage/db';
 import { issueInvitations } from '../../server/storage/invitation-repo';
 import { getRegistry, type InstrumentDef } from '../../instruments/registry';
+import { seedDemo } from '../../server/domain/demo/seed-demo';
+import { listLocalAuthoritiesTakingPart } from '../../server/storage/dashboard-repo';
+import { publishDashboard } from '../../server/http/dashboards/dashboard-service';
 
 /** A realistic baseline: every DSL instrument that needs no licensed text (37 items over several pages). */
 export const benchInstruments = ['ons4@1', 'pss10@1', 'cbi@1', 'dsl-confidence@1'];
@@ -29,7 +31,7 @@ export interface FixtureOptions {
   invitations: number;
   /** Folder to create the files in (default: a new temp folder). */
   dir?: string;
-  /** Seeds the synthetic demo trial first (when its seeder exists) so dashboards have data. */
+  /** Seeds the synthetic demo trial first and publishes its LAs' dashboards (for the dashboard load run). */
   withDemo?: boolean;
   clock?: () => Date;
   instruments?: string[];
@@ -81,7 +83,7 @@ export async function createSurveyFixture(opts: FixtureOptions): Promise<SurveyF
   const instruments = opts.instruments ?? benchInstruments;
   const db = openDatabase(dbFile);
   try {
-    if (opts.withDemo) await seedDemoIfAvailable(db, clock, secret);
+    if (opts.withDemo) await seedDemoWithDashboards(db, clock, secret);
     const trialId = 'bench';
     const { waveId, dslIds } = insertRegistry(db, opts.invitations, trialId, clock(), instruments);
     const tokens = issueInvitations(db, secret, waveId, dslIds, clock().toISOString()).map((i) => i.token);
@@ -92,15 +94,12 @@ export async function createSurveyFixture(opts: FixtureOptions): Promise<SurveyF
   }
 }
 
-/** Runs the foundation engineer's demo seeder when it exists; returns whether it ran. */
-export async function seedDemoIfAvailable(db: Db, clock: () => Date, secret: Buffer): Promise<boolean> {
-  const file = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../server/domain/demo/seed-demo.ts');
-  if (!fs.existsSync(file)) return false;
-  const mod = await import(pathToFileURL(file).href) as Record<string, unknown>;
-  const seed = (mod.seedDemoIfEmpty ?? mod.seedDemo) as ((d: Db, o: { clock: () => Date; secret: Buffer }) => unknown) | undefined;
-  if (typeof seed !== 'function') return false;
-  seed(db, { clock, secret });
-  return true;
+/** Seeds the synthetic demo trial and publishes every taking-part LA's dashboard, so /dashboards/<la> pages have content. Returns the LA codes published. */
+export async function seedDemoWithDashboards(db: Db, clock: () => Date, secret: Buffer): Promise<string[]> {
+  seedDemo(db, { clock, secret });
+  const codes = listLocalAuthoritiesTakingPart(db).map((la) => la.code);
+  for (const code of codes) await publishDashboard(db, code, 'bench', clock());
+  return codes;
 }
 
 /** A small deterministic generator (mulberry32) so answer sets differ per respondent but runs repeat. */
