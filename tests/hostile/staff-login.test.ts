@@ -72,6 +72,19 @@ describe('POST /staff/login under hostile input', () => {
   });
 });
 
+describe('public dashboards under hostile LA codes', () => {
+  it('answers any /dashboards/<code> with a page or a 404, never a 5xx, never echoing markup', async () => {
+    await fc.assert(fc.asyncProperty(attackString, fc.constantFrom('', '/', '/index.html', '/../../package.json'), async (code, suffix) => {
+      const res = await call(`${srv.url}/dashboards/${encodeURIComponent(code)}${suffix}`, { headers: { accept: 'text/html' } });
+      const msg = describeExchange(code + suffix, res);
+      expect(res.status, msg).toBeLessThan(500);
+      expect(res.text, msg).not.toMatch(stackTracePattern);
+      expect(res.text, msg).not.toMatch(rawMarkup);
+      expect(res.text, msg).not.toMatch(/"name":\s*"dslkit"/);
+    }), { numRuns: 100 });
+  });
+});
+
 describe('hostile headers on public pages', () => {
   const publicPaths = ['/api/health', '/staff/login', '/staff', '/staff/trials', '/s/' + 'A'.repeat(43), '/api/s/' + 'A'.repeat(43), '/dashboards', '/no-such-page'];
   const cookieHeaders = ['dslkit_session=%', 'a=%E0%A4%A', 'other_site=100%; dslkit_session=x', `dslkit_session=${'x'.repeat(10_000)}`, '=;;=;', 'dslkit_session="<script>"'];
