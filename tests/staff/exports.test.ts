@@ -35,8 +35,8 @@ afterAll(async () => { await f.close(); out.cleanup(); });
 
 const csv = (file: string) => parseCsv(files[file], file);
 // Scores planted by the fixture: PSS-10 totals 26, 16, 40 (instruments/pss10/cases.json) and ONS4 item values (scale = item).
-const pssTotals = [pss.complete.total, pss.allZero.total, pss.maximum.total];
-const onsValues = [...Object.values(ons['dsl-aaaa']), ...Object.values(ons['dsl-cccc'])];
+const pssTotals: number[] = [pss.complete.total, pss.allZero.total, pss.maximum.total];
+const onsValues: number[] = [...Object.values(ons['dsl-aaaa']), ...Object.values(ons['dsl-cccc'])];
 
 describe('long and wide CSV', () => {
   it('long: one row per DSL, wave, instrument and scale, with the documented columns', () => {
