@@ -1,6 +1,7 @@
 // The only reader of process.env: validates every setting once at boot and explains a bad value in one sentence.
 import path from 'node:path';
 import { z } from 'zod';
+import { secretFileFor } from './storage/secret-file';
 
 /** Raised when a setting is present but unusable; main.ts prints the message and exits 1. */
 export class ConfigError extends Error {}
@@ -39,7 +40,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const port = readSetting(env, 'PORT', portSchema, '3000', 'PORT must be a whole number from 0 to 65535');
   const host = readSetting(env, 'HOST', z.string().min(1), '127.0.0.1', 'HOST must name an interface');
   const dbPath = path.resolve(readSetting(env, 'DSLKIT_DB', z.string().min(1), './data/dslkit.db', 'DSLKIT_DB must be a file path'));
-  const secretFile = path.resolve(env.DSLKIT_SECRET_FILE ?? path.join(path.dirname(dbPath), 'secret.key'));
+  const secretFile = secretFileFor(dbPath, env);
   const publicUrl = readSetting(
     env, 'DSLKIT_PUBLIC_URL', z.url().transform((u) => u.replace(/\/$/, '')), `http://localhost:${port || 3000}`,
     'DSLKIT_PUBLIC_URL must be an absolute http(s) URL such as https://surveys.example.org',

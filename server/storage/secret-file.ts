@@ -15,7 +15,7 @@ export function loadOrCreateSecret(file: string): Buffer {
   return secret;
 }
 
-/** The default secret file for a database: beside it, named secret.key. */
-export function secretFileFor(dbPath: string): string {
-  return path.join(path.dirname(path.resolve(dbPath)), 'secret.key');
+/** The secret file the server uses for a database: DSLKIT_SECRET_FILE when set (as config.ts reads it), else secret.key beside the database. */
+export function secretFileFor(dbPath: string, env: NodeJS.ProcessEnv = process.env): string {
+  return path.resolve(env.DSLKIT_SECRET_FILE ?? path.join(path.dirname(path.resolve(dbPath)), 'secret.key'));
 }
