@@ -28,6 +28,8 @@ export interface ServerOptions {
   dbFile: string;
   secretFile: string;
   env?: Record<string, string>;
+  /** Extra node flags, e.g. ['--cpu-prof', '--cpu-prof-dir=tmp/prof'] to profile a bench run. */
+  nodeArgs?: string[];
   /** How long to wait for /api/health (default 30 s). */
   startTimeoutMs?: number;
 }
@@ -58,7 +60,7 @@ export function processMemory(pid: number): { rssKb: number; hwmKb: number } | u
 /** Starts `node --import tsx server/main.ts` bound to 127.0.0.1 and waits until /api/health answers 200. */
 export async function startServerProcess(opts: ServerOptions): Promise<ServerProcess> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'server', 'main.ts')], {
+  const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), '--import', 'tsx', path.join(repoRoot, 'server', 'main.ts')], {
     cwd: repoRoot,
     env: {
       PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp', NODE_ENV: 'production',

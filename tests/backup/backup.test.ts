@@ -85,6 +85,7 @@ describe('backup while the server takes writes, then restore', () => {
 
   it('holds every submission acknowledged before the backup began, nothing half-written, and serves as a fresh server database', async () => {
     server = await startServerProcess({ dbFile: fx.dbFile, secretFile: fx.secretFile });
+    expect((await backup(['--help'])).code).toBe(0); // loads the command modules now, so the backup below starts at once
     const acked: string[] = [];
     let startBackup!: () => void;
     const ready = new Promise<void>((resolve) => { startBackup = resolve; });

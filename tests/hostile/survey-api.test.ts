@@ -39,7 +39,7 @@ describe('survey API under hostile bodies', () => {
         expect(res.type, msg).toMatch(/application\/problem\+json/);
         expect(responseCounts(srv.deps.db), msg).toEqual(before);
       }
-    }), { numRuns: 150 });
+    }), { numRuns: 100 });
   });
 
   it('accepts an answer set only when every id and value is valid, and then stores exactly what was sent', async () => {
@@ -59,7 +59,7 @@ describe('survey API under hostile bodies', () => {
       } else {
         expect(responseCounts(srv.deps.db), msg).toEqual(before);
       }
-    }), { numRuns: 150 });
+    }), { numRuns: 100 });
   });
 
   it('refuses a huge body with 413 and stores nothing', async () => {
@@ -109,7 +109,7 @@ describe('survey links under hostile tokens', () => {
       noLeak(page, raw);
       if (page.status === 404) expect(page.text).toBe(referencePage.text);
       if (raw.length >= 4) { expect(api.text).not.toContain(raw); expect(page.text).not.toContain(raw); }
-    }), { numRuns: 150 });
+    }), { numRuns: 100 });
   });
 
   it('survives broken percent-encoding, path tricks and odd methods on survey paths', async () => {
