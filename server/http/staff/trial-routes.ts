@@ -87,7 +87,20 @@ function randomiseOptions(req: Request, source: 'query' | 'body'): { seed: numbe
 
 const strataChoices = ['LA (code)', 'PhaseOfEducation (name)', 'UrbanRural (name)'];
 
+/** Once randomised: the locked allocation and its balance, and no form (a second randomisation is refused anyway). */
+function lockedPage(req: Request, res: Response, deps: AppDeps, t: Trial, rand: NonNullable<ReturnType<typeof getRandomisation>>): void {
+  const schools = listSchoolsInTrial(deps.db, t.id).filter((s) => s.arm !== null);
+  const arms = new Map(schools.map((s) => [s.urn, s.arm as 'control' | 'intervention']));
+  sendPage(req, res, 'staff/randomise', {
+    title: `Randomise ${t.title}`, phase: phaseOf(t), trial: t, errors: [], backLink: `/staff/trials/${t.id}`,
+    locked: `This trial was randomised on ${rand.createdAt.slice(0, 10)} (${rand.method}, seed ${rand.seed}). The allocation is locked: it can never be changed or redone.`,
+    preview: tableModel('Balance of the locked allocation', ['Characteristic', 'Control', 'Intervention', 'Standardised difference'], balanceRows(schools, (urn) => arms.get(urn) ?? 'control')),
+  });
+}
+
 function randomisePage(req: Request, res: Response, deps: AppDeps, t: Trial, errors: ReturnType<typeof errorItems>, status = 200): void {
+  const rand = getRandomisation(deps.db, t.id);
+  if (rand) { lockedPage(req, res, deps, t, rand); return; }
   const opts = randomiseOptions(req, 'query');
   let preview: ReturnType<typeof tableModel> | null = null;
   let previewErrors = errors;
@@ -108,7 +121,7 @@ function randomisePage(req: Request, res: Response, deps: AppDeps, t: Trial, err
     }
   }
   sendPage(req, res, 'staff/randomise', {
-    title: `Randomise ${t.title}`, phase: phaseOf(t), trial: t, errors: previewErrors, preview,
+    title: `Randomise ${t.title}`, phase: phaseOf(t), trial: t, errors: previewErrors, preview, locked: '',
     seed: opts ? String(opts.seed) : '', methods: METHODS.map((m) => ({ value: m, checked: (opts?.method ?? 'stratified') === m })),
     strata: strataChoices.map((s, i) => ({ value: s, id: `strata-${i}`, checked: (opts?.strata ?? []).includes(s) })),
     chosenStrata: opts?.strata ?? [], method: opts?.method ?? 'stratified', backLink: `/staff/trials/${t.id}`,
