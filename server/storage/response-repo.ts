@@ -1,8 +1,9 @@
-// Survey responses: one per invitation, raw answers appended as snapshots (never overwritten), scores stored with instrument id@version on submit.
+// Survey responses: one per invitation, raw answers appended as snapshots (never overwritten), scores (with the trial's answer keys) stored with instrument id@version on submit.
 import type { Db } from './db';
 import { ConflictError, ValidationError } from '../domain/errors';
 import { getRegistry, validateAnswers, type InstrumentDef } from '../../instruments/registry';
-import { scoreInstrument } from '../../instruments/score';
+import { scoreRows, type KeyLookup, type ScoreRow } from '../domain/surveys/rescore';
+import { getAnswerKey } from './answer-key-repo';
 
 export type Answers = Record<string, unknown>;
 
@@ -90,17 +91,38 @@ export function saveProgress(db: Db, key: ResponseKey & { invitationId: number }
   }).immediate();
 }
 
-function storeScores(db: Db, responseId: number, defs: InstrumentDef[], answers: Answers, at: string): void {
+/** The trial a survey response belongs to: its wave's trial, else its DSL's (undefined when neither is known). */
+export function trialOfResponse(db: Db, key: { waveId: number | null; dslId: string | null }): string | undefined {
+  const byWave = key.waveId === null ? undefined : db.prepare('SELECT trial_id FROM waves WHERE id = ?').get(key.waveId) as { trial_id: string } | undefined;
+  if (byWave) return byWave.trial_id;
+  const byDsl = key.dslId === null ? undefined : db.prepare('SELECT trial_id FROM dsls WHERE id = ?').get(key.dslId) as { trial_id: string } | undefined;
+  return byDsl?.trial_id;
+}
+
+/** Looks up (once per instrument) the trial's stored answer key; no trial means the bundled keys. */
+export function trialKeyLookup(db: Db, trialId: string | undefined): KeyLookup {
+  const cache = new Map<string, ReturnType<KeyLookup>>();
+  return (instrument) => {
+    if (trialId === undefined) return undefined;
+    if (!cache.has(instrument)) cache.set(instrument, getAnswerKey(db, trialId, instrument)?.key);
+    return cache.get(instrument);
+  };
+}
+
+/** Inserts a response's score rows computed at one moment. */
+export function insertScoreRows(db: Db, responseId: number, rows: ScoreRow[], at: string): void {
   const insert = db.prepare('INSERT INTO scores (response_id, instrument, scale, value, reason, band, computed_at) VALUES (?, ?, ?, ?, ?, ?, ?)');
-  for (const def of defs) {
-    const result = scoreInstrument(def, answers);
-    for (const [scale, s] of Object.entries(result.scales)) insert.run(responseId, result.instrument, scale, s.value, s.reason ?? null, s.band ?? null, at);
-  }
+  for (const r of rows) insert.run(responseId, r.instrument, r.scale, r.value, r.reason, r.band, at);
+}
+
+/** Scores with the trial's answer keys (found from the response's wave or DSL) and stores the rows. */
+function storeScores(db: Db, responseId: number, key: ResponseKey, defs: InstrumentDef[], answers: Answers, at: string): void {
+  insertScoreRows(db, responseId, scoreRows(defs, answers, trialKeyLookup(db, trialOfResponse(db, key))), at);
 }
 
 /**
  * Submits in ONE transaction: validates the complete answers, appends a submit snapshot, marks the response
- * complete and stores its scores. Idempotent: once complete, a repeat returns the first result and stores nothing.
+ * complete and stores its scores (with the trial's answer keys). Idempotent: once complete, a repeat returns the first result and stores nothing.
  */
 export function submitResponse(db: Db, key: ResponseKey & { invitationId: number }, answers: Answers, at: string): SubmitResult {
   const defs = instrumentDefs(key.instruments);
@@ -112,14 +134,14 @@ export function submitResponse(db: Db, key: ResponseKey & { invitationId: number
     const page = row?.current_page ?? 0;
     appendSnapshot(db, id, 'submit', answers, page, at);
     db.prepare("UPDATE responses SET status = 'complete', submitted_at = ?, updated_at = ? WHERE id = ?").run(at, at, id);
-    storeScores(db, id, defs, answers, at);
+    storeScores(db, id, key, defs, answers, at);
     return { responseId: id, status: 'complete', submittedAt: at, alreadySubmitted: false };
   }).immediate();
 }
 
 /**
  * Stores a complete response in one go (demo seeding, imports of paper or legacy returns): validated, an
- * 'import' snapshot, status complete, scores computed with the same engine. Refuses a second response for an invitation.
+ * 'import' snapshot, status complete, scores computed with the same engine and the trial's answer keys. Refuses a second response for an invitation.
  * Nests inside a caller's transaction (as a savepoint).
  */
 export function insertCompleteResponse(db: Db, input: ResponseKey & { answers: Answers; at: string }): number {
@@ -130,7 +152,7 @@ export function insertCompleteResponse(db: Db, input: ResponseKey & { answers: A
     const id = createRow(db, input, input.at);
     appendSnapshot(db, id, 'import', input.answers, 0, input.at);
     db.prepare("UPDATE responses SET status = 'complete', submitted_at = ?, updated_at = ? WHERE id = ?").run(input.at, input.at, id);
-    storeScores(db, id, defs, input.answers, input.at);
+    storeScores(db, id, input, defs, input.answers, input.at);
     return id;
   })();
 }
