@@ -3,7 +3,7 @@ import { ittAnalysis, type IttOptions, type IttResult } from '../analysis';
 import { dosageByUrn, dosageSummary } from '../analysis/ipe';
 import { icc as iccAnova, mdes, standardisedDifference } from '../stats';
 import {
-  balanceChart, consortFlow, dosageChart, forestPlot, outcomeHistogram, responseRatesChart,
+  balanceChart, consortFlow, dosageChart, forestPlot, outcomeHistogram, outcomeHistogramPanel, responseRatesChart,
   type ConsortStage, type ForestRow, type HistogramRow,
 } from '../charts';
 import { ARM_LABEL, correlation, figure, mean, reportHeader, sd, type FigureView, type LabelValue } from './common';
@@ -549,7 +549,15 @@ export function buildArmComparison(data: ReportData, generatedAt: Date): ArmComp
     forest: forestRows.length ? figure('3', forestPlot({ id: 'forest', effectSizeLabel: esName, rows: forestRows })) : null,
     distributions: {
       primary: primary?.result ? [histogram(primary, '6')] : [],
-      secondary: withResult(secondary).map((a, i) => histogram(a, `E.${i + 1}`)),
+      secondary: (['proportion', 'score'] as const).map((kind, i) => {
+        const list = withResult(secondary).filter((a) => a.dataset.kind === kind);
+        if (list.length === 0) return null;
+        return figure(`E.${i + 1}`, outcomeHistogramPanel({
+          id: `hist-secondary-${kind}`, kind,
+          title: kind === 'proportion' ? 'Secondary outcomes as a proportion of pupils, by trial arm' : 'Secondary survey outcomes, by trial arm',
+          outcomes: list.map((a) => ({ label: a.dataset.label, values: a.dataset.rows.filter((r) => typeof r.y === 'number').map((r) => ({ arm: ARM_LABEL[r.arm as ArmName], value: r.y as number })) })),
+        }));
+      }).filter((f): f is FigureView => f !== null),
     },
     responseRates: responseRatesSection(data),
     compliance: complianceSection(data, primary),

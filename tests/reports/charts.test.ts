@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Ajv from 'ajv';
 import {
-  outcomeHistogram, forestPlot, consortFlow, dosageChart, responseRatesChart, balanceChart, renderChart, renderChartSvg, type Chart,
+  outcomeHistogram, outcomeHistogramPanel, binOutcome, forestPlot, consortFlow, dosageChart, responseRatesChart, balanceChart, renderChart, renderChartSvg, type Chart,
 } from '../../reports/charts';
 
 const schema = JSON.parse(fs.readFileSync(path.resolve('node_modules/vega-lite/build/vega-lite-schema.json'), 'utf8'));
@@ -16,6 +16,9 @@ const charts: Chart<object>[] = [
   outcomeHistogram({ id: 'h1', outcomeLabel: 'Contacts leading to NFA as proportion of pupils', kind: 'proportion', values: [
     { arm: 'Intervention', value: 0.011 }, { arm: 'Intervention', value: 0.02 }, { arm: 'Control', value: 0.013 }, { arm: 'Control', value: 0.004 }] }),
   outcomeHistogram({ id: 'h2', outcomeLabel: 'PSS-10 total', kind: 'score', binStep: 2, values: [{ arm: 'Intervention', value: 14 }, { arm: 'Control', value: 19 }] }),
+  outcomeHistogramPanel({ id: 'hp', title: 'Secondary outcomes', kind: 'proportion', outcomes: [
+    { label: 'Contacts', values: [{ arm: 'Intervention', value: 0.03 }, { arm: 'Control', value: 0.035 }] },
+    { label: 'New CIN plans', values: [{ arm: 'Intervention', value: 0.01 }, { arm: 'Control', value: 0.015 }] }] }),
   // Bolton report Table 3 / Table 4 Glass's delta and CIs.
   forestPlot({ id: 'f1', effectSizeLabel: "Glass's delta", rows: [
     { outcome: 'Contacts leading to NFA', role: 'Primary', estimate: -0.013, lower: -0.047, upper: 0.022 },
@@ -65,6 +68,16 @@ describe('chart specs', () => {
   });
 });
 
+describe('binOutcome', () => {
+  it('counts values per arm in equal-width bins; the maximum falls in the last bin', () => {
+    const rows = binOutcome('x', [{ arm: 'Intervention', value: 0 }, { arm: 'Intervention', value: 10 }, { arm: 'Control', value: 5 }], 2);
+    expect(rows).toEqual([
+      { outcome: 'x', arm: 'Intervention', binStart: 0, binEnd: 5, count: 1 }, { outcome: 'x', arm: 'Intervention', binStart: 5, binEnd: 10, count: 1 },
+      { outcome: 'x', arm: 'Control', binStart: 0, binEnd: 5, count: 0 }, { outcome: 'x', arm: 'Control', binStart: 5, binEnd: 10, count: 1 },
+    ]);
+  });
+});
+
 describe('renderChartSvg', () => {
   it('renders each chart to an SVG with <title> and <desc> and no script', async () => {
     for (const chart of charts) {
@@ -77,18 +90,18 @@ describe('renderChartSvg', () => {
   });
 
   it('is deterministic', async () => {
-    const a = await renderChart(charts[4]);
-    const b = await renderChart(charts[4]);
+    const a = await renderChart(charts[5]);
+    const b = await renderChart(charts[5]);
     expect(a).toBe(b);
   });
 
   it('escapes the text alternative', async () => {
-    const svg = await renderChartSvg({ ...charts[4].spec, title: 'A <b> & "c"' }, charts[4].rows, { id: 'x' });
+    const svg = await renderChartSvg({ ...charts[5].spec, title: 'A <b> & "c"' }, charts[5].rows, { id: 'x' });
     expect(svg).toContain('<title id="x-title">A &lt;b&gt; &amp; &quot;c&quot;</title>');
   });
 
   it('draws the data attached at render time (13 schools bar label from Table 5)', async () => {
-    const svg = await renderChart(charts[4]);
+    const svg = await renderChart(charts[5]);
     expect(svg).toContain('>13<');
     expect(svg).toContain('>18<');
   });
