@@ -5,6 +5,7 @@ import { trialRoutes } from './trial-routes';
 import { dataRoutes } from './data-routes';
 import { supervisionRoutes } from './supervision-routes';
 import { dashboardStaffRoutes } from '../dashboards/staff-routes';
+import { programmeStaffRoutes } from '../programme/staff-routes';
 
 export const staffRoutes: readonly StaffRoute[] = [
   ...accountRoutes,
@@ -12,4 +13,5 @@ export const staffRoutes: readonly StaffRoute[] = [
   ...dataRoutes,
   ...supervisionRoutes,
   ...dashboardStaffRoutes,
+  ...programmeStaffRoutes,
 ];

@@ -1,0 +1,106 @@
+// The year-end account of a traded programme (no control group): sessions delivered against those bought, cost per setting and per DSL,
+// and wellbeing change of DSLs who answered at the start and end of the year, with the caveat that change is not impact.
+import { protectSummary, MIN_RESPONDENTS_FOR_SUMMARY, type PublishedSummary } from '../disclosure';
+import { meanWithCi, type MeanCi } from '../dashboards/mean-ci';
+import { PUBLISHED_SCALES } from '../dashboards/scales';
+
+export interface PackageFacts { id: number; name: string; pricePence: number; sessionsIncluded: number; sessionMinutes: number; maxSettings: number; urns: number[] }
+export interface ProgrammeFacts {
+  id: string; title: string; laName: string; academicYear: string;
+  packages: PackageFacts[];
+  settings: Array<{ urn: number; name: string; dsls: number }>;
+  /** Sessions logged by supervisors, with the settings of the DSLs who attended. */
+  sessions: Array<{ id: number; minutes: number; urns: number[] }>;
+  /** Scores at the start (baseline) and end (endline) of the year, by DSL. */
+  scores: Array<{ wave: 'baseline' | 'endline'; dslId: string; instrument: string; scale: string; value: number }>;
+}
+
+export const NO_CONTROL_CAVEAT = 'This programme has no control group. Changes between the start and the end of the year may have happened anyway '
+  + '(for example because of the time of year, other support, or who chose to answer), so they are not evidence that supervision caused them. '
+  + 'Only a comparison with similar DSLs who did not receive supervision, such as a randomised trial, can show impact.';
+
+export interface PackageLine { name: string; settings: number; pricePence: number; sessionsBought: number; hoursBought: number; sessionsDelivered: number; hoursDelivered: number }
+export interface SettingLine { urn: number; name: string; packages: number; costPence: number; dsls: number; costPerDslPence: number | null; sessionsAttended: number }
+export interface ChangeLine { label: string; hint: string; pairs: number; change: PublishedSummary<{ start: number; end: number; diff: MeanCi }> }
+
+export interface YearEndReport {
+  title: string; laName: string; academicYear: string; caveat: string;
+  totals: { pricePence: number; settings: number; dsls: number; sessionsBought: number; sessionsDelivered: number; hoursBought: number; hoursDelivered: number; costPerSettingPence: number | null; costPerDslPence: number | null };
+  packages: PackageLine[];
+  settings: SettingLine[];
+  change: ChangeLine[];
+  minPairs: number;
+}
+
+/** Pure: computes the report from the facts. Each package's price is shared equally between its settings. */
+export function yearEndReport(f: ProgrammeFacts): YearEndReport {
+  const sessionsOf = (urns: Set<number>) => f.sessions.filter((s) => s.urns.some((u) => urns.has(u)));
+  const packages: PackageLine[] = f.packages.map((p) => {
+    const delivered = sessionsOf(new Set(p.urns));
+    return {
+      name: p.name, settings: p.urns.length, pricePence: p.pricePence, sessionsBought: p.sessionsIncluded, hoursBought: p.sessionsIncluded * p.sessionMinutes / 60,
+      sessionsDelivered: delivered.length, hoursDelivered: delivered.reduce((a, s) => a + s.minutes, 0) / 60,
+    };
+  });
+  const settings: SettingLine[] = f.settings.map((s) => {
+    const mine = f.packages.filter((p) => p.urns.includes(s.urn));
+    const cost = mine.reduce((a, p) => a + p.pricePence / p.urns.length, 0);
+    return { urn: s.urn, name: s.name, packages: mine.length, costPence: Math.round(cost), dsls: s.dsls, costPerDslPence: s.dsls ? Math.round(cost / s.dsls) : null, sessionsAttended: sessionsOf(new Set([s.urn])).length };
+  });
+  const price = f.packages.reduce((a, p) => a + p.pricePence, 0);
+  const dsls = f.settings.reduce((a, s) => a + s.dsls, 0);
+  const allUrns = new Set(f.packages.flatMap((p) => p.urns));
+  const delivered = sessionsOf(allUrns);
+  const change: ChangeLine[] = [];
+  for (const scale of PUBLISHED_SCALES) {
+    const of = (wave: string) => new Map(f.scores.filter((x) => x.wave === wave && x.instrument.split('@')[0] === scale.instrument && x.scale === scale.scale).map((x) => [x.dslId, x.value]));
+    const start = of('baseline');
+    const end = of('endline');
+    const pairs = [...start.keys()].filter((id) => end.has(id)).sort();
+    if (!start.size && !end.size) continue;
+    change.push({
+      label: scale.label, hint: scale.hint, pairs: pairs.length,
+      change: protectSummary(pairs.length, () => {
+        const s = pairs.map((id) => start.get(id)!);
+        const e = pairs.map((id) => end.get(id)!);
+        return { start: s.reduce((a, b) => a + b, 0) / s.length, end: e.reduce((a, b) => a + b, 0) / e.length, diff: meanWithCi(pairs.map((id) => end.get(id)! - start.get(id)!)) };
+      }),
+    });
+  }
+  return {
+    title: f.title, laName: f.laName, academicYear: f.academicYear, caveat: NO_CONTROL_CAVEAT,
+    totals: {
+      pricePence: price, settings: f.settings.length, dsls,
+      sessionsBought: f.packages.reduce((a, p) => a + p.sessionsIncluded, 0), sessionsDelivered: delivered.length,
+      hoursBought: packages.reduce((a, p) => a + p.hoursBought, 0), hoursDelivered: delivered.reduce((a, s) => a + s.minutes, 0) / 60,
+      costPerSettingPence: f.settings.length ? Math.round(price / f.settings.length) : null, costPerDslPence: dsls ? Math.round(price / dsls) : null,
+    },
+    packages, settings, change, minPairs: MIN_RESPONDENTS_FOR_SUMMARY,
+  };
+}
+
+/** Checks a package before it is stored: the seed 004 offer is £1,500, 10 sessions of 120 minutes, up to 4 settings. */
+export function packageProblems(p: { name: string; pricePence: number; sessionsIncluded: number; sessionMinutes: number; maxSettings: number; urns: number[] }): string[] {
+  const out: string[] = [];
+  if (!p.name.trim() || p.name.length > 120) out.push('the package needs a name of 1 to 120 characters');
+  if (!Number.isInteger(p.pricePence) || p.pricePence < 0) out.push('the price must be a positive amount in pounds and pence');
+  if (!Number.isInteger(p.sessionsIncluded) || p.sessionsIncluded < 1 || p.sessionsIncluded > 100) out.push('sessions included must be a whole number from 1 to 100');
+  if (!Number.isInteger(p.sessionMinutes) || p.sessionMinutes < 1 || p.sessionMinutes > 1440) out.push('session length must be whole minutes from 1 to 1440');
+  if (!Number.isInteger(p.maxSettings) || p.maxSettings < 1 || p.maxSettings > 20) out.push('the most settings sharing a package must be from 1 to 20');
+  if (!p.urns.length) out.push('name at least one setting (school URN) sharing the package');
+  if (new Set(p.urns).size !== p.urns.length) out.push('a setting is listed twice');
+  if (p.urns.length > p.maxSettings) out.push(`this package can be shared by at most ${p.maxSettings} settings, but ${p.urns.length} were given`);
+  return out;
+}
+
+/** "£1,500.00" from pence. */
+export function pounds(pence: number): string {
+  return `£${(pence / 100).toLocaleString('en-GB', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+}
+
+/** Parses "1500" or "1,500.50" or "£1500" into pence; NaN when it is not money. */
+export function parsePounds(text: string): number {
+  const t = text.trim().replace(/^£/, '').replace(/,/g, '');
+  if (!/^\d+(\.\d{1,2})?$/.test(t)) return Number.NaN;
+  return Math.round(Number(t) * 100);
+}
