@@ -28,9 +28,14 @@ export function readCookies(req: Request): Record<string, string> {
   const out: Record<string, string> = {};
   for (const part of (req.headers.cookie ?? '').split(';')) {
     const i = part.indexOf('=');
-    if (i > 0) out[part.slice(0, i).trim()] = decodeURIComponent(part.slice(i + 1).trim());
+    if (i > 0) out[part.slice(0, i).trim()] = decodeCookieValue(part.slice(i + 1).trim());
   }
   return out;
+}
+
+/** Percent-decodes a cookie value; a malformed one (e.g. a lone "%") is kept as it is and simply matches no session. */
+function decodeCookieValue(raw: string): string {
+  try { return decodeURIComponent(raw); } catch { return raw; }
 }
 
 function cookie(name: string, value: string, opts: { secure: boolean; maxAgeSeconds: number; path: string }): string {
