@@ -37,6 +37,7 @@ Example: dslkit answer-key --trial bolton2 --instrument csa-identification --set
       if (problems.length) throw new ValidationError(keyProblemLines(path.basename(file), problems), problems);
       setAnswerKey(db, { trialId, instrument: def.key, key, at: ctx.clock().toISOString(), actor: ctx.actor });
       ctx.io.stderr(`stored the answer key for ${def.key} in trial ${trialId} (${Object.keys(key).length} item${Object.keys(key).length === 1 ? '' : 's'})\n`);
+      ctx.io.stderr(`scores already stored are unchanged: run dslkit rescore --trial ${trialId} to apply it to stored responses (add --dry-run to see what would change first)\n`);
     }
     const stored = getAnswerKey(db, trialId, def.key);
     const { key, status } = bundledKey(def, stored?.key);

@@ -40,8 +40,8 @@ export interface RescoreOptions {
   instrumentId?: string;
 }
 
-/** The new rows for one response: delete the stored rows of instrumentIds (any version), insert rows. */
-export interface ResponseChange { responseId: number; instrumentIds: string[]; rows: ScoreRow[] }
+/** What to write for one response: delete the stored rows that differ (by instrument and scale), insert their recomputed rows. */
+export interface ResponseChange { responseId: number; remove: Array<{ instrument: string; scale: string }>; insert: ScoreRow[] }
 
 export interface Transition { from: number | null; to: number | null; count: number }
 
@@ -116,18 +116,21 @@ export function planRescore(responses: StoredResponse[], opts: RescoreOptions): 
     const slot = (r: ScoreRow) => `${instrumentIdOf(r.instrument)}\u0000${r.scale}`;
     const oldBySlot = new Map(old.map((r) => [slot(r), r]));
     const newBySlot = new Map(fresh.map((r) => [slot(r), r]));
+    const change: ResponseChange = { responseId: response.responseId, remove: [], insert: [] };
     let changedHere = 0;
     for (const s of new Set([...newBySlot.keys(), ...oldBySlot.keys()])) {
       const before = oldBySlot.get(s);
       const after = newBySlot.get(s);
       const shown = (after ?? before) as ScoreRow;
-      const acc = scales.get(s) ?? { instrument: shown.instrument, scale: shown.scale, responses: 0, changed: 0, oldValues: [], newValues: [], transitions: new Map() };
+      const acc: ScaleAccumulator = scales.get(s) ?? { instrument: shown.instrument, scale: shown.scale, responses: 0, changed: 0, oldValues: [], newValues: [], transitions: new Map() };
       scales.set(s, acc);
       acc.responses++;
       if (before?.value != null) acc.oldValues.push(before.value);
       if (after?.value != null) acc.newValues.push(after.value);
       if (sameRow(before, after)) continue;
       changedHere++;
+      if (before) change.remove.push({ instrument: before.instrument, scale: before.scale });
+      if (after) change.insert.push(after);
       acc.changed++;
       const from = before?.value ?? null;
       const to = after?.value ?? null;
@@ -137,7 +140,7 @@ export function planRescore(responses: StoredResponse[], opts: RescoreOptions): 
     }
     if (changedHere > 0) {
       valuesChanged += changedHere;
-      changes.push({ responseId: response.responseId, instrumentIds: [...ids], rows: fresh });
+      changes.push(change);
     }
   }
 
