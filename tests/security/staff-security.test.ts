@@ -78,6 +78,36 @@ describe('login rate limiting', () => {
       await expect(signIn(f, 'la_officer')).resolves.toHaveProperty('cookie');
     } finally { f.now.t = start; }
   });
+  it('429 carries Retry-After: the seconds left in the 15-minute window of the 5th-last failure', async () => {
+    const start = f.now.t;
+    const t0 = new Date(start.getTime() + 3 * 3600_000); // hours after the other tests' failures, so only these count
+    const attempt = async (password: string) => {
+      const page = await fetch(`${f.server.url}/staff/login`);
+      const token = /name="_csrf" value="([^"]+)"/.exec(await page.text())![1];
+      const cookie = page.headers.getSetCookie()[0].split(';')[0];
+      const r = await fetch(`${f.server.url}/staff/login`, { method: 'POST', redirect: 'manual', headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ _csrf: token, email: f.emails.supervisor2, password }) });
+      return { status: r.status, retryAfter: r.headers.get('retry-after'), text: await r.text() };
+    };
+    try {
+      f.now.t = t0;
+      for (let i = 0; i < 5; i++) {
+        const r = await attempt('wrong password!');
+        expect(r.status).toBe(401);
+        expect(r.retryAfter).toBeNull();
+      }
+      f.now.t = new Date(t0.getTime() + 5 * 60_000); // 5 minutes later: 10 minutes of the window left
+      const blocked = await attempt('correct horse battery staple'); // even the right password is not checked
+      expect(blocked.status).toBe(429);
+      expect(blocked.retryAfter).toBe('600'); // 15 min window (loginRule) - 5 min elapsed = 600 s
+      expect(blocked.text).toContain('Wait 10 minutes');
+      f.now.t = new Date(t0.getTime() + 15 * 60_000 - 500); // half a second before the window ends: rounds up to 1 s
+      expect((await attempt('correct horse battery staple')).retryAfter).toBe('1');
+      f.now.t = new Date(t0.getTime() + 15 * 60_000);
+      const ok = await attempt('correct horse battery staple');
+      expect(ok.status).toBe(303);
+      expect(ok.retryAfter).toBeNull();
+    } finally { f.now.t = start; }
+  });
   it('an unknown email gets the same answer as a wrong password', async () => {
     const start = f.now.t;
     f.now.t = new Date(start.getTime() + 60 * 60_000);
