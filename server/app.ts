@@ -10,6 +10,7 @@ import { govukAssetsRouter } from './http/staff/assets-router';
 import { staffLayer, staffRouter, staffNotFound } from './http/staff/router';
 import { surveyRoutes } from './http/survey-routes';
 import { respondentPages } from './http/respondent-pages';
+import { homePage, notFoundPage } from './http/home-pages';
 
 export interface AppDeps {
   db: Db;
@@ -51,6 +52,8 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(surveyRoutes(deps)); // respondent survey API: /api/s/:token (+ /progress, /submit)
   app.use(respondentPages(deps)); // respondent pages: /s/:token, /assets
   app.use('/staff', staffNotFound()); // staff 404 page (keep last among /staff routers)
+  app.use(homePage(deps)); // the start page at /
+  app.use(notFoundPage()); // HTML 404 for every other GET outside /api
   // --- end routers ---
 
   app.use('/api', (_req, res) => sendProblem(res, 404, 'There is no such API endpoint.'));

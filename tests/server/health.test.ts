@@ -44,3 +44,27 @@ describe('loadConfig', () => {
     expect(() => loadConfig(env)).toThrow(message);
   });
 });
+
+describe('start page and HTML 404', () => {
+  let server: TestServer;
+  beforeAll(async () => { server = await startTestServer(); });
+  afterAll(async () => { await server.close(); });
+
+  it('serves a start page that sends staff to sign in and the public to dashboards', async () => {
+    const res = await fetch(`${server.url}/`);
+    expect(res.status).toBe(200);
+    const html = await res.text();
+    expect(html).toContain('href="/staff/login"');
+    expect(html).toContain('href="/dashboards"');
+    expect(html).not.toContain('synthetic demonstration trial'); // no demo seeded in this database
+  });
+
+  it('answers an unknown page with an HTML 404 that links home, and an unknown API path still with problem+json', async () => {
+    const page = await fetch(`${server.url}/no/such/page`);
+    expect(page.status).toBe(404);
+    expect(page.headers.get('content-type')).toMatch(/text\/html/);
+    expect(await page.text()).toContain('Page not found');
+    const api = await fetch(`${server.url}/api/nothing`);
+    expect(api.headers.get('content-type')).toMatch(/problem\+json/);
+  });
+});
