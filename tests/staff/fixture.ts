@@ -16,7 +16,7 @@ export type Who = Role | 'supervisor2';
 export interface StaffFixture {
   server: TestServer;
   now: { t: Date };
-  ids: { trial: string; otherTrial: string; dsl: string; wave: number; session: number; otherSession: number };
+  ids: { trial: string; otherTrial: string; dsl: string; wave: number; session: number; otherSession: number; supervisor2User: number };
   emails: Record<Who, string>;
   close: () => Promise<void>;
 }
@@ -51,7 +51,7 @@ export async function staffFixture(): Promise<StaffFixture> {
   assignSchools(db, users.supervisor2, 't1', [100003], by);
   const session = logSession(db, { trialId: 't1', supervisorUserId: users.supervisor, kind: 'formal', mode: 'online', heldOn: '2026-02-01', durationMinutes: 60, dslIds: ['dsl-aaaa'], at, actor: 'system' });
   const otherSession = logSession(db, { trialId: 't1', supervisorUserId: users.supervisor2, kind: 'formal', mode: 'online', heldOn: '2026-02-02', durationMinutes: 60, dslIds: ['dsl-cccc'], at, actor: 'system' });
-  return { server, now, emails, ids: { trial: 't1', otherTrial: 't2', dsl: 'dsl-aaaa', wave: wave.id, session, otherSession }, close: () => server.close() };
+  return { server, now, emails, ids: { trial: 't1', otherTrial: 't2', dsl: 'dsl-aaaa', wave: wave.id, session, otherSession, supervisor2User: users.supervisor2 }, close: () => server.close() };
 }
 
 export interface Signed { cookie: string; csrf: string }

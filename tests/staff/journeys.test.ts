@@ -1,4 +1,4 @@
-// Staff journeys in Debian's Chromium against the real server and SQLite: evaluator sets up and randomises a trial; supervisor logs a group session; axe on every console page.
+// Staff journeys in Debian's Chromium against the real server and SQLite: evaluator sets up and randomises a trial; supervisor logs a group session; admin accounts; axe on every console page.
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -165,8 +165,18 @@ describe.skipIf(!haveChromium)('staff journeys in a real Chromium', () => {
     await context.close();
   });
 
+  it('admin opens the staff accounts page from the navigation', async () => {
+    const context = await browser.newContext();
+    const page = await signInAs(context, 'admin');
+    await page.getByRole('link', { name: 'Accounts' }).click();
+    await page.waitForURL(/\/staff\/accounts$/);
+    expect(await page.locator('table', { hasText: 'Accounts' }).locator('tbody tr').count()).toBe(Object.keys(f.emails).length);
+    await axe(page, 'accounts');
+    await context.close();
+  });
+
   it('axe-core: no serious or critical violations on any page visited', () => {
-    expect(axeResults.map((r) => r.page).sort()).toEqual(['fieldwork monitor', 'log-session form', 'randomise preview', 'sign-in', 'supervisor home', 'trial list', 'trial page']);
+    expect(axeResults.map((r) => r.page).sort()).toEqual(['accounts', 'fieldwork monitor', 'log-session form', 'randomise preview', 'sign-in', 'supervisor home', 'trial list', 'trial page']);
     const found = axeResults.filter((r) => r.violations.length).map((r) => `${r.page}: ${r.violations.map((v) => `${v.id} (${v.impact}) ${v.help} at ${JSON.stringify(v.nodes.map((n) => n.target))}`).join('; ')}`);
     expect(found).toEqual([]);
   });

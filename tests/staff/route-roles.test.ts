@@ -16,7 +16,8 @@ afterAll(async () => { await f.close(); });
 /** Concrete URL for a route path, from the fixture's objects. */
 function concrete(path: string): string {
   return `/staff${path}`.replace(/\/$/, '').replace(':trialId', f.ids.trial).replace(':dslId', f.ids.dsl).replace(':waveId', String(f.ids.wave))
-    .replace(':sessionId', String(f.ids.session)).replace(':kind', 'ipe').replace(':file', 'long.csv') || '/staff';
+    .replace(':sessionId', String(f.ids.session)).replace(':kind', 'ipe').replace(':file', 'long.csv')
+    .replace(':userId', String(f.ids.supervisor2User)) || '/staff';
 }
 
 describe('route table x roles', () => {
