@@ -12,7 +12,7 @@ const shotDir = process.env.DSLKIT_SCREENSHOTS ?? null; // set to a folder to ke
 
 let f: StaffFixture;
 let browser: Browser;
-const tmp = tempDir('dslkit-journey-');
+let tmp: ReturnType<typeof tempDir>;
 /** Pages already checked by axe, with their serious/critical violations (filled by the journeys). */
 const axeResults: Array<{ page: string; violations: Awaited<ReturnType<typeof seriousAxeViolations>> }> = [];
 
@@ -50,13 +50,14 @@ const count = (sql: string) => (f.server.deps.db.prepare(sql).get() as { n: numb
 
 describe.skipIf(!haveChromium)('staff journeys in a real Chromium', () => {
   beforeAll(async () => {
+    tmp = tempDir('dslkit-journey-');
     f = await staffFixture();
     browser = await launchBrowser();
   }, 60_000);
   afterAll(async () => {
     await browser?.close();
     await f?.close();
-    tmp.cleanup();
+    tmp?.cleanup();
   });
 
   it('sign-in page', async () => {
