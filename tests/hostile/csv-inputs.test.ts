@@ -7,46 +7,7 @@ import { runCli } from '../../server/cli';
 import { openDatabase } from '../../server/storage/db';
 import { tableCounts } from '../../server/storage/backup';
 import { captureIo, tempDir } from '../helpers/temp';
-import { attackString, stackTracePattern } from './hostile-helpers';
-
-const schoolsHeader = ['URN', 'EstablishmentName', 'LA (code)', 'LA (name)', 'TypeOfEstablishment (name)', 'PhaseOfEducation (name)', 'NumberOfPupils', 'PercentageFSM', 'UrbanRural (name)', 'OfstedRating (name)'];
-const schoolRow = (i: number) => [String(100_001 + i), `School ${i}`, '350', 'Bolton', 'Community school', i % 2 ? 'Primary' : 'Secondary', String(200 + i), String(10 + i), '(England/Wales) Urban city and town', 'Good'];
-const dslHeader = ['URN', 'Name', 'Email', 'Role'];
-const dslRow = (i: number) => [String(100_001 + (i % 6)), `DSL ${i}`, `dsl${i}@school.example`, 'deputy headteacher'];
-const outcomesHeader = ['URN', 'Period', 'Measure', 'Count'];
-const outcomeRow = (i: number) => [String(100_001 + (i % 6)), `2025-${String(1 + (i % 12)).padStart(2, '0')}`, 'contacts', String(i)];
-const pssHeader = ['id', ...Array.from({ length: 10 }, (_, i) => `pss10_${String(i + 1).padStart(2, '0')}`)];
-const pssRow = (i: number) => [`r${i}`, ...Array.from({ length: 10 }, (_, k) => String((i + k) % 5))];
-const analyseHeader = ['school', 'arm', 'y', 'base'];
-const analyseRow = (i: number) => [`s${i % 8}`, String(i % 2), String(3 + ((i * 7) % 5)), String(2 + (i % 3))];
-
-/** Quotes a cell as RFC 4180 says (so attack strings stay in one cell). */
-const quote = (c: string) => (/[",\r\n]/.test(c) ? `"${c.replace(/"/g, '""')}"` : c);
-
-/**
- * A CSV built from a valid header and valid rows, then damaged: cells replaced by attack strings, rows cut short
- * or lengthened, quoting broken, a BOM, CRLF or NUL bytes added. About a fifth of the files stay valid.
- */
-function hostileCsv(header: string[], row: (i: number) => string[]) {
-  const cell = fc.oneof({ weight: 15, arbitrary: fc.constant<string | null>(null) }, { weight: 1, arbitrary: attackString });
-  const lengthChange = fc.oneof({ weight: 10, arbitrary: fc.constant(0) }, { weight: 1, arbitrary: fc.integer({ min: -2, max: 2 }) });
-  const damagedRow = fc.tuple(fc.nat(50), fc.array(cell, { minLength: header.length, maxLength: header.length }), lengthChange)
-    .map(([i, cells, lengthChange]) => {
-      const base = row(i).map((v, k) => cells[k] ?? v);
-      return lengthChange < 0 ? base.slice(0, base.length + lengthChange) : [...base, ...Array(lengthChange).fill('extra')];
-    });
-  return fc.record({
-    rows: fc.array(damagedRow, { minLength: 0, maxLength: 5 }),
-    header: fc.oneof({ weight: 8, arbitrary: fc.constant(header) }, { weight: 1, arbitrary: fc.shuffledSubarray(header) }, { weight: 1, arbitrary: fc.array(attackString, { maxLength: 4 }) }),
-    rawQuotes: fc.constantFrom(false, false, false, true), bom: fc.boolean(), crlf: fc.boolean(), nul: fc.constantFrom(false, false, false, true),
-  }).map(({ rows, header: h, rawQuotes, bom, crlf, nul }) => {
-    const join = (cells: string[]) => cells.map(rawQuotes ? (c) => c : quote).join(',');
-    let text = [join(h), ...rows.map(join)].join(crlf ? '\r\n' : '\n') + '\n';
-    if (bom) text = '\uFEFF' + text;
-    if (nul) text = text.replace(/,/, ',\u0000');
-    return text;
-  });
-}
+import { analyseHeader, analyseRow, dslHeader, dslRow, hostileCsv, outcomeRow, outcomesHeader, pssHeader, pssRow, quote, schoolRow, schoolsHeader, stackTracePattern } from './hostile-helpers';
 
 let dir: string;
 let cleanup: () => void;
