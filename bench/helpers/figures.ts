@@ -33,6 +33,7 @@ export function normaliseFigures(area: string, result: unknown): FigureRow[] {
     const note = typeof r.note === 'string' ? ` (${r.note})` : '';
     return [{ area, measure: label + note, value: formatValue(r.value, r.unit), target: r.target === undefined ? '' : String(r.target), ok }];
   }
+  if (typeof label === 'string') return [labelledTiming(area, label, r)];
   return Object.entries(r).flatMap(([k, v]) => {
     if (v && typeof v === 'object' && !Array.isArray(v)) {
       const inner = v as Record<string, unknown>;
@@ -41,6 +42,31 @@ export function normaliseFigures(area: string, result: unknown): FigureRow[] {
     }
     return [{ area, measure: k, value: formatValue(v), target: '' }];
   });
+}
+
+/** Units a bench may report a figure in, as the key of the figure. */
+const unitKeys: Record<string, string> = { ms: 'ms', seconds: 's', s: 's', kB: 'kB', kb: 'kB', bytes: 'bytes', mb: 'MB', MB: 'MB', perSecond: '/s' };
+
+/**
+ * A row like {label, ms, rRuns}: the measure is the label, the value the unit-named figure, other fields noted.
+ * A label that states its own target ("(target < 1 s)") is checked against the figure.
+ */
+function labelledTiming(area: string, label: string, r: Record<string, unknown>): FigureRow {
+  const unitKey = Object.keys(r).find((k) => k in unitKeys && typeof r[k] === 'number');
+  const rest = Object.entries(r).filter(([k]) => !['label', 'name', 'measure', 'metric', unitKey].includes(k));
+  const extra = rest.length ? ` (${rest.map(([k, v]) => `${k} ${formatValue(v)}`).join(', ')})` : '';
+  const value = unitKey ? formatValue(r[unitKey], unitKeys[unitKey]) : formatValue(undefined);
+  const target = /\(?target\s*(<|≤|<=)\s*([\d.,]+)\s*(ms|s|kB)\b\)?/.exec(label);
+  let ok: boolean | undefined;
+  let targetText = '';
+  if (target && unitKey) {
+    const limit = Number(target[2].replace(/,/g, ''));
+    const inMs = (n: number, u: string) => (u === 's' ? n * 1000 : n);
+    const figure = r[unitKey] as number;
+    targetText = `< ${target[2]} ${target[3]}`;
+    ok = unitKeys[unitKey] === 'kB' || target[3] === 'kB' ? figure < limit : inMs(figure, unitKeys[unitKey]) < inMs(limit, target[3]);
+  }
+  return { area, measure: label.replace(target?.[0] ?? '\u0000', '').replace(/\s+,/g, ',').replace(/\s{2,}/g, ' ').trim() + extra, value, target: targetText, ok };
 }
 
 const mark = (ok?: boolean) => (ok === undefined ? '' : ok ? 'met' : 'MISSED');
