@@ -5,7 +5,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { openDatabase } from '../server/storage/db';
 import { createSurveyFixture } from './helpers/fixture';
-import { repoRoot, sampleMemory, startServerProcess } from './helpers/server-process';
+import { processCpuMs, repoRoot, sampleMemory, startServerProcess } from './helpers/server-process';
 import { runCrashScenario } from './helpers/crash';
 import { markdownTable, normaliseFigures, textTable, type FigureRow } from './helpers/figures';
 import { pagesRun, progressRun, submissionRun, type LoadFigures } from './load';
@@ -38,9 +38,15 @@ let serverPid = 0;
 /** Runs one load and adds its rows, with the server's peak resident memory during that run. */
 async function measured(area: string, load: () => Promise<LoadFigures>, target?: { perSecond: number; p99Ms: number }): Promise<void> {
   const memory = sampleMemory(serverPid, 50);
+  const cpuBefore = processCpuMs(serverPid);
   const f = await load();
+  const cpuAfter = processCpuMs(serverPid);
   const peak = memory.stop();
   loadRows(area, f, target);
+  if (cpuBefore !== undefined && cpuAfter !== undefined && f.requests > 0) {
+    const cpu = cpuAfter - cpuBefore;
+    rows.push({ area, measure: `${f.name}: server CPU per request (busy ${(cpu / 10 / f.seconds).toFixed(0)}% of one core)`, value: `${(cpu / f.requests).toFixed(2)} ms`, target: '' });
+  }
   rows.push({ area, measure: `${f.name}: server peak RSS during the run`, value: `${(peak.peakRssKb / 1024).toFixed(0)} MB`, target: '< 250 MB', ok: peak.peakRssKb / 1024 < 250 });
 }
 

@@ -104,6 +104,17 @@ export async function startServerProcess(opts: ServerOptions): Promise<ServerPro
   };
 }
 
+/** CPU time (user + system, ms) a process has used so far, from /proc/<pid>/stat (clock ticks of 10 ms, Linux's USER_HZ). */
+export function processCpuMs(pid: number): number | undefined {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10; // utime and stime are fields 14 and 15 of the full line
+  } catch {
+    return undefined;
+  }
+}
+
 /** Samples a process's resident memory every `everyMs` until stopped; returns the peak seen (kB). */
 export function sampleMemory(pid: number, everyMs = 100): { stop: () => { peakRssKb: number; hwmKb: number } } {
   let peak = 0;
