@@ -23,6 +23,12 @@ export async function hashPassword(password: string, salt: Buffer = crypto.rando
   return ['scrypt', params.N, params.r, params.p, salt.toString('base64url'), key.toString('base64url')].join('$');
 }
 
+/** The same hash, computed synchronously (for seeding inside a synchronous transaction, e.g. the demo accounts). */
+export function hashPasswordSync(password: string, salt: Buffer = crypto.randomBytes(16)): string {
+  const key = crypto.scryptSync(password.normalize('NFKC'), salt, params.keylen, { N: params.N, r: params.r, p: params.p, maxmem });
+  return ['scrypt', params.N, params.r, params.p, salt.toString('base64url'), key.toString('base64url')].join('$');
+}
+
 /** True when the password matches the stored hash (constant-time compare); false for a malformed hash. */
 export async function verifyPassword(password: string, stored: string): Promise<boolean> {
   const parts = stored.split('$');
