@@ -14,8 +14,17 @@ function pointerOf(path: readonly PropertyKey[]): string {
   return '/' + path.map((p) => String(p).replace(/~/g, '~0').replace(/\//g, '~1')).join('/');
 }
 
+/** JSON.parse keeps a "__proto__" key as an own property, but copying the record would silently drop it: refuse it as an unknown item. */
+function protoKeyProblems(body: unknown): FieldProblem[] {
+  const data = body !== null && typeof body === 'object' ? (body as { data?: unknown }).data : undefined;
+  if (data === null || typeof data !== 'object' || !Object.prototype.hasOwnProperty.call(data, '__proto__')) return [];
+  return [{ pointer: '/data/__proto__', detail: '"__proto__" is not an item of this survey' }];
+}
+
 /** Parses a body or throws a ValidationError listing each problem with a pointer. */
 export function parseBody<T>(schema: z.ZodType<T>, body: unknown): T {
+  const protoProblems = protoKeyProblems(body);
+  if (protoProblems.length) throw new ValidationError('Some answers are not valid.', protoProblems);
   const parsed = schema.safeParse(body ?? undefined);
   if (parsed.success) return parsed.data;
   const problems: FieldProblem[] = parsed.error.issues.map((i) => ({ pointer: i.path.length ? pointerOf(i.path) : '', detail: i.message }));
