@@ -36,7 +36,7 @@ const say = (line: string) => process.stdout.write(`${line}\n`);
 let serverPid = 0;
 
 /** Runs one load and adds its rows, with the server's peak resident memory during that run. */
-async function measured(area: string, load: () => Promise<LoadFigures>, target?: { perSecond: number; p99Ms: number }): Promise<void> {
+async function measured(area: string, load: () => Promise<LoadFigures>, target?: { perSecond: number; p99Ms: number }): Promise<LoadFigures> {
   const memory = sampleMemory(serverPid, 50);
   const cpuBefore = processCpuMs(serverPid);
   const f = await load();
@@ -48,6 +48,13 @@ async function measured(area: string, load: () => Promise<LoadFigures>, target?:
     rows.push({ area, measure: `${f.name}: server CPU per request (busy ${(cpu / 10 / f.seconds).toFixed(0)}% of one core)`, value: `${(cpu / f.requests).toFixed(2)} ms`, target: '' });
   }
   rows.push({ area, measure: `${f.name}: server peak RSS during the run`, value: `${(peak.peakRssKb / 1024).toFixed(0)} MB`, target: '< 250 MB', ok: peak.peakRssKb / 1024 < 250 });
+  return f;
+}
+
+/** Complete responses to the bench wave (read while the server runs; WAL lets readers in). */
+function completeResponses(dbFile: string, waveId: number): number {
+  const db = openDatabase(dbFile, { readonly: true });
+  try { return (db.prepare("SELECT count(*) AS n FROM responses WHERE status = 'complete' AND wave_id = ?").get(waveId) as { n: number }).n; } finally { db.close(); }
 }
 
 function loadRows(area: string, f: LoadFigures, target?: { perSecond: number; p99Ms: number }): void {
@@ -70,7 +77,13 @@ async function loadPhase(): Promise<void> {
     say('progress saves...');
     await measured('survey API', () => progressRun(server.url, fx.tokens.slice(half), fx.instruments, { connections: scale.connections, amount: scale.progressAmount, maxSeconds: scale.maxSeconds }));
     say('submissions (each with a different invitation token)...');
-    await measured('survey API', () => submissionRun(server.url, fx.tokens, fx.instruments, { connections: scale.connections, maxSeconds: scale.maxSeconds }), { perSecond: 1500, p99Ms: 50 });
+    const submitted = await measured('survey API', () => submissionRun(server.url, fx.tokens, fx.instruments, { connections: scale.connections, maxSeconds: scale.maxSeconds }), { perSecond: 1500, p99Ms: 50 });
+    // Every 2xx must be a different invitation's first submission: the file holds at least that many complete responses,
+    // and at most one more per connection (requests still in flight when a time-bounded run stops are committed, not counted).
+    const stored = completeResponses(fx.dbFile, fx.waveId);
+    const acknowledged = submitted.statusCounts['200'] ?? 0;
+    const extra = stored - acknowledged;
+    rows.push({ area: 'survey API', measure: 'distinct complete responses stored vs submissions acknowledged', value: `${stored} vs ${acknowledged}`, target: `0 to ${scale.connections} more (in flight at the stop)`, ok: extra >= 0 && extra <= scale.connections });
     say('survey JSON and page...');
     await measured('survey API', () => pagesRun('survey JSON (GET /api/s/:token)', server.url, fx.tokens.slice(0, 2000).map((t) => `/api/s/${t}`), { connections: scale.connections, amount: scale.pageAmount, maxSeconds: scale.maxSeconds }));
     await measured('survey page', () => pagesRun('invitation page (GET /s/:token)', server.url, fx.tokens.slice(0, 2000).map((t) => `/s/${t}`), { connections: scale.connections, amount: scale.pageAmount, maxSeconds: scale.maxSeconds }));
