@@ -32,13 +32,18 @@ const multipart: RequestHandler = (req, _res, next) => {
     stream.on('limit', () => { failed = new TooLargeError(`The file is larger than ${maxUploadBytes / 1024 / 1024} MB.`); });
     stream.on('end', () => { files.push({ field, filename: info.filename ?? '', text: Buffer.concat(chunks).toString('utf8') }); });
   });
-  bb.on('error', () => { failed ??= new ValidationError('The upload could not be read.'); });
-  bb.on('close', () => {
-    if (failed) { next(failed); return; }
+  let settled = false;
+  const settle = (err: Error | null) => {
+    if (settled) return;
+    settled = true;
+    if (err) { next(err); return; }
     req.body = fields;
     (req as unknown as { files: UploadedFile[] }).files = files;
     next();
-  });
+  };
+  // busboy emits 'error' without 'close' on a malformed part (e.g. a NUL byte in a file name): answer at once, drain the rest.
+  bb.on('error', () => { req.unpipe(bb); req.resume(); settle(failed ?? new ValidationError('The upload could not be read.')); });
+  bb.on('close', () => settle(failed));
   req.pipe(bb);
 };
 
