@@ -86,7 +86,7 @@ describe('public dashboards under hostile LA codes', () => {
 });
 
 describe('hostile headers on public pages', () => {
-  const publicPaths = ['/api/health', '/staff/login', '/staff', '/staff/trials', '/s/' + 'A'.repeat(43), '/api/s/' + 'A'.repeat(43), '/dashboards', '/no-such-page'];
+  const publicPaths = ['/', '/api/health', '/staff/login', '/staff', '/staff/trials', '/s/' + 'A'.repeat(43), '/api/s/' + 'A'.repeat(43), '/dashboards', '/no-such-page'];
   const cookieHeaders = ['dslkit_session=%', 'a=%E0%A4%A', 'other_site=100%; dslkit_session=x', `dslkit_session=${'x'.repeat(10_000)}`, '=;;=;', 'dslkit_session="<script>"'];
 
   it('never answers a malformed Cookie header with a 5xx or a stack trace', async () => {
