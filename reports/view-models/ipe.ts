@@ -40,7 +40,8 @@ export interface IpeView {
   costs: { lines: { item: string; basis: string; amount: string; total: string; note: string }[]; rows: LabelValue[]; empty: string | null };
 }
 
-function evaluationQuestions(): FormQuestion[] {
+/** The evaluation form's questions in survey order (item, title, number or text), from the installed instrument. */
+export function evaluationQuestions(): FormQuestion[] {
   try {
     const def = getRegistry().get(`${EVALUATION_INSTRUMENT}`);
     const survey = def.survey as { pages?: { elements?: { type?: string; name?: string; title?: string; inputType?: string }[] }[] };
@@ -59,6 +60,12 @@ function evaluationQuestions(): FormQuestion[] {
 }
 
 const BASIS_LABEL = { per_school: 'per setting', per_dsl: 'per DSL', total: 'total, shared between settings' } as const;
+
+/** How an entered cost is charged, in words ('per package shared by 2 settings (24 packages)' when settings share one). */
+export function costBasisLabel(basis: keyof typeof BASIS_LABEL, sharedBy: number, units?: number): string {
+  if (basis !== 'per_school' || sharedBy <= 1) return BASIS_LABEL[basis];
+  return `per package shared by ${fmtInt(sharedBy)} settings${units === undefined ? '' : ` (${fmtInt(units)} package${units === 1 ? '' : 's'})`}`;
+}
 
 export function buildIpe(data: ReportData, generatedAt: Date): IpeView {
   const reach = reachSummary(data.schools, data.dsls, data.sessions);
@@ -133,7 +140,7 @@ export function buildIpe(data: ReportData, generatedAt: Date): IpeView {
       return { label: d.label, text: entered ?? d.text, source: entered ? 'entered for this trial' : 'default description' };
     }),
     costs: {
-      lines: costs.lines.map((l) => ({ item: l.item, basis: BASIS_LABEL[l.basis], amount: fmtPounds(l.amountPence), total: fmtPounds(l.totalPence), note: l.note ?? '' })),
+      lines: costs.lines.map((l) => ({ item: l.item, basis: costBasisLabel(l.basis, l.sharedBy, l.units), amount: fmtPounds(l.amountPence), total: fmtPounds(l.totalPence), note: l.note ?? '' })),
       rows: [
         { label: 'Total programme cost', value: fmtPounds(costs.totalPence) },
         { label: `Cost per setting (${fmtInt(costs.schools)} settings receiving the programme)`, value: fmtPounds(costs.perSchoolPence) },

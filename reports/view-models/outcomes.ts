@@ -17,7 +17,7 @@ export const ADMIN_MEASURE_LABELS: Record<string, string> = {
 const ADMIN_ORDER = Object.keys(ADMIN_MEASURE_LABELS);
 
 /** Instruments that are forms, not outcomes. */
-const FORM_IDS = new Set(['dsl-evaluation', 'dsl-time-log', 'dsl-preparation', 'supervision-record']);
+export const FORM_IDS = new Set(['dsl-evaluation', 'dsl-time-log', 'dsl-preparation', 'supervision-record']);
 
 export interface OutcomeDataset {
   /** 'admin:<measure>' or '<instrument id>:<scale>'. */

@@ -53,7 +53,11 @@ export interface AdminWindows { outcome: [string, string] | null; baseline: [str
 /** A completed form (evaluation form, time log) with its newest answers. */
 export interface ReportFormResponse { responseId: number; dslId: string; urn: number; instrument: string; submittedAt: string | null; answers: Record<string, unknown> }
 
-export interface ReportCost { item: string; amountPence: number; basis: 'per_school' | 'per_dsl' | 'total'; note: string | null }
+export interface ReportCost {
+  item: string; amountPence: number; basis: 'per_school' | 'per_dsl' | 'total'; note: string | null;
+  /** per_school only: how many settings share one package at this price (1 when not shared; default 1). */
+  sharedBy?: number;
+}
 
 export interface ReportQuote { responseId: number; item: string; selectedBy: string; selectedAt: string }
 

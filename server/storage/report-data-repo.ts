@@ -1,6 +1,7 @@
 // SQL that gathers everything one trial's reports need (registry, allocation, waves, scores, sessions, admin outcomes, forms, costs, quotes) into plain ReportData; plus the writes for report inputs (costs, quotes, descriptions, settings).
 import type { Db } from './db';
 import { NotFoundError, ValidationError } from '../domain/errors';
+import { TIDIER_FIELD_NAMES, type TidierFieldName } from '../domain/report-inputs/parse';
 import type {
   AdminWindows, ReportAdminOutcome, ReportCost, ReportData, ReportDsl, ReportFormResponse, ReportInvitation, ReportQuote,
   ReportSchool, ReportScore, ReportSession, ReportSettings, ReportTrial, ReportWave, ReportWaveResponse,
@@ -9,9 +10,8 @@ import type {
 /** Instruments whose completed responses the IPE report reads as forms (not wave outcomes). */
 export const FORM_INSTRUMENTS = ['dsl-evaluation', 'dsl-time-log'] as const;
 
-export const TIDIER_FIELDS = ['name', 'why', 'what_materials', 'what_procedures', 'who_provided', 'how', 'where',
-  'when_how_much', 'tailoring', 'modifications', 'how_well_planned', 'how_well_actual'] as const;
-export type TidierField = (typeof TIDIER_FIELDS)[number];
+export const TIDIER_FIELDS = TIDIER_FIELD_NAMES;
+export type TidierField = TidierFieldName;
 
 function parseJson<T>(text: string | null | undefined, fallback: T): T {
   if (!text) return fallback;
@@ -104,8 +104,8 @@ export function loadReportData(db: Db, trialId: string): ReportData {
 
   const forms = loadForms(db, trialId);
 
-  const costs = db.prepare('SELECT item, amount_pence AS amountPence, basis, note FROM programme_costs WHERE trial_id = ? ORDER BY id').all(trialId) as ReportCost[];
-  const quotes = db.prepare('SELECT response_id AS responseId, item, selected_by AS selectedBy, selected_at AS selectedAt FROM report_quotes WHERE trial_id = ? ORDER BY response_id, item').all(trialId) as ReportQuote[];
+  const costs = listProgrammeCosts(db, trialId).map(({ item, amountPence, basis, note, sharedBy }): ReportCost => ({ item, amountPence, basis, note, sharedBy }));
+  const quotes = loadQuotes(db, trialId);
   const descriptions: Record<string, string> = {};
   for (const d of db.prepare('SELECT field, body FROM intervention_descriptions WHERE trial_id = ? ORDER BY field').all(trialId) as { field: string; body: string }[]) descriptions[d.field] = d.body;
 
@@ -133,7 +133,8 @@ function loadAdminOutcomes(db: Db, trialId: string, windows: AdminWindows): Repo
   return rows;
 }
 
-function loadForms(db: Db, trialId: string): ReportFormResponse[] {
+/** The trial's completed evaluation forms and time logs with their newest answers, oldest response first. */
+export function loadForms(db: Db, trialId: string): ReportFormResponse[] {
   const rows = db.prepare(`
     SELECT r.id AS responseId, r.dsl_id AS dslId, d.urn, r.instruments, r.submitted_at AS submittedAt,
       (SELECT answers FROM response_snapshots s WHERE s.response_id = r.id ORDER BY s.id DESC LIMIT 1) AS answers
@@ -166,12 +167,36 @@ export function saveReportSettings(db: Db, trialId: string, settings: Partial<Re
     .run(trialId, merged.primaryOutcome, merged.effectSize, merged.seType, JSON.stringify(merged.protocolMdes), at);
 }
 
+/** The quotes an evaluator selected for the IPE report. */
+export function loadQuotes(db: Db, trialId: string): ReportQuote[] {
+  return db.prepare('SELECT response_id AS responseId, item, selected_by AS selectedBy, selected_at AS selectedAt FROM report_quotes WHERE trial_id = ? ORDER BY response_id, item').all(trialId) as ReportQuote[];
+}
+
+/** An entered programme cost as stored (with its id, for removal). */
+export interface StoredCost { id: number; item: string; amountPence: number; basis: ReportCost['basis']; sharedBy: number; note: string | null; createdAt: string }
+
+export function listProgrammeCosts(db: Db, trialId: string): StoredCost[] {
+  return db.prepare(`SELECT id, item, amount_pence AS amountPence, basis, shared_by AS sharedBy, note, created_at AS createdAt
+    FROM programme_costs WHERE trial_id = ? ORDER BY id`).all(trialId) as StoredCost[];
+}
+
 /** Records an entered programme cost; returns its id. */
 export function addProgrammeCost(db: Db, trialId: string, cost: ReportCost, at: string): number {
   loadTrial(db, trialId);
   if (!Number.isInteger(cost.amountPence) || cost.amountPence < 0) throw new ValidationError('A cost must be a whole, non-negative number of pence.', [{ pointer: '/amount_pence', detail: 'must be a whole number of pence, 0 or more' }]);
-  return Number(db.prepare('INSERT INTO programme_costs (trial_id, item, amount_pence, basis, note, created_at) VALUES (?, ?, ?, ?, ?, ?)')
-    .run(trialId, cost.item, cost.amountPence, cost.basis, cost.note, at).lastInsertRowid);
+  const sharedBy = cost.sharedBy ?? 1;
+  if (!Number.isInteger(sharedBy) || sharedBy < 1 || sharedBy > 20) throw new ValidationError('A package can be shared by 1 to 20 settings.', [{ pointer: '/shared_by', detail: 'must be a whole number from 1 to 20' }]);
+  if (sharedBy > 1 && cost.basis !== 'per_school') throw new ValidationError('Only a per-setting cost can be shared between settings.', [{ pointer: '/shared_by', detail: 'only for per-setting costs' }]);
+  return Number(db.prepare('INSERT INTO programme_costs (trial_id, item, amount_pence, basis, shared_by, note, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
+    .run(trialId, cost.item, cost.amountPence, cost.basis, sharedBy, cost.note, at).lastInsertRowid);
+}
+
+/** Removes an entered cost; NotFoundError when the trial has no cost with that id. Returns what was removed. */
+export function removeProgrammeCost(db: Db, trialId: string, costId: number): StoredCost {
+  const cost = listProgrammeCosts(db, trialId).find((c) => c.id === costId);
+  if (!cost) throw new NotFoundError(`Trial "${trialId}" has no cost ${costId}.`, [{ pointer: '/cost', detail: 'no such cost in this trial' }]);
+  db.prepare('DELETE FROM programme_costs WHERE id = ? AND trial_id = ?').run(costId, trialId);
+  return cost;
 }
 
 /** Marks a free-text answer as quoted in the IPE report (idempotent). The response must be a form of this trial and the item a text answer in it. */
@@ -186,6 +211,11 @@ export function selectQuote(db: Db, trialId: string, responseId: number, item: s
 
 export function unselectQuote(db: Db, trialId: string, responseId: number, item: string): void {
   db.prepare('DELETE FROM report_quotes WHERE trial_id = ? AND response_id = ? AND item = ?').run(trialId, responseId, item);
+}
+
+/** Removes one TIDieR field, so the report shows its default text again. */
+export function clearInterventionDescription(db: Db, trialId: string, field: TidierField): void {
+  db.prepare('DELETE FROM intervention_descriptions WHERE trial_id = ? AND field = ?').run(trialId, field);
 }
 
 /** Sets one TIDieR field of the intervention description. */

@@ -7,6 +7,7 @@ import { supervisionRoutes } from './supervision-routes';
 import { userAdminRoutes } from './user-admin-routes';
 import { dashboardStaffRoutes } from '../dashboards/staff-routes';
 import { programmeStaffRoutes } from '../programme/staff-routes';
+import { reportInputRoutes } from './report-input-routes';
 
 export const staffRoutes: readonly StaffRoute[] = [
   ...accountRoutes,
@@ -16,4 +17,5 @@ export const staffRoutes: readonly StaffRoute[] = [
   ...userAdminRoutes,
   ...dashboardStaffRoutes,
   ...programmeStaffRoutes,
+  ...reportInputRoutes,
 ];
