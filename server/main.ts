@@ -18,7 +18,12 @@ async function main(): Promise<void> {
   if (config.seedDemo) {
     const { seedDemoIfEmpty } = await import('./domain/demo/seed-demo');
     const seeded = seedDemoIfEmpty(db, { clock: () => new Date(), secret });
-    if (seeded) log(`seeded the synthetic demo trial "demo" into ${config.dbPath}`);
+    if (seeded) {
+      log(`seeded the synthetic demo trial "demo" and programme "demo-programme" into ${config.dbPath}`);
+      const { finishDemoSeed } = await import('./cli/demo-finish');
+      const done = await finishDemoSeed(db, seeded, { dbPath: config.dbPath, publicUrl: config.publicUrl, clock: () => new Date() });
+      process.stdout.write(done.text);
+    }
   }
   const app = createApp({ db, config, clock: () => new Date(), randomBytes: crypto.randomBytes, secret, log });
   const server = app.listen(config.port, config.host, () => {

@@ -1,5 +1,10 @@
-// SQL used only by the synthetic demo trial: removing it (allocations of a demo trial may be deleted) and writing supervision sessions.
+// SQL used only by the synthetic demo: removing a demo trial or programme (allocations of a demo trial may be deleted), writing supervision sessions and wave-less forms, and the demo staff accounts.
 import type { Db } from './db';
+import type { Role, StaffUser } from '../domain/auth/roles';
+import { getRegistry, validateAnswers } from '../../instruments/registry';
+import { scoreRows } from '../domain/surveys/rescore';
+import { createUser, setPasswordHash, changeRole, findUserByEmail } from './user-repo';
+import { insertScoreRows, trialKeyLookup } from './response-repo';
 
 /** The URN range reserved for synthetic demo schools (real URNs stop well below 990000). */
 export const DEMO_URN_FIRST = 990001;
@@ -48,4 +53,32 @@ export function countTrials(db: Db): number {
 /** Sets a trial's status directly (the demo moves from randomised to fieldwork). */
 export function setDemoStatus(db: Db, trialId: string, status: 'randomised' | 'fieldwork'): void {
   db.prepare('UPDATE trials SET status = ? WHERE id = ? AND is_demo = 1').run(status, trialId);
+}
+
+/**
+ * A completed form a DSL filled in outside any survey wave (the DSL evaluation form, the time log): validated,
+ * stored with an 'import' snapshot and scored like any other response. Returns the response id.
+ */
+export function insertDemoForm(db: Db, f: { trialId: string; dslId: string; instrument: string; answers: Record<string, unknown>; at: string }): number {
+  const def = getRegistry().get(f.instrument);
+  const problems = validateAnswers([def], f.answers, 'complete');
+  if (problems.length) throw new Error(`demo ${f.instrument} answers are invalid: ${problems.map((p) => p.detail).join('; ')}`);
+  const id = Number(db.prepare(`INSERT INTO responses (dsl_id, instruments, status, current_page, started_at, updated_at, submitted_at)
+    VALUES (?, ?, 'complete', 0, ?, ?, ?)`).run(f.dslId, JSON.stringify([def.key]), f.at, f.at, f.at).lastInsertRowid);
+  db.prepare("INSERT INTO response_snapshots (response_id, kind, answers, page, saved_at) VALUES (?, 'import', ?, 0, ?)").run(id, JSON.stringify(f.answers), f.at);
+  insertScoreRows(db, id, scoreRows([def], f.answers, trialKeyLookup(db, f.trialId)), f.at);
+  return id;
+}
+
+/**
+ * Creates a demo staff account, or (after a reset) gives the existing one the role and a new password hash.
+ * Both paths are audited by user-repo. Returns the account.
+ */
+export function upsertDemoUser(db: Db, u: { email: string; name: string; role: Role; laCode: string | null; passwordHash: string }, by: { actor: string; at: string }): StaffUser {
+  const existing = findUserByEmail(db, u.email);
+  if (!existing) return createUser(db, u, by);
+  if (existing.role !== u.role || existing.laCode !== u.laCode) changeRole(db, existing.id, u.role, u.laCode, by);
+  setPasswordHash(db, existing.id, u.passwordHash, by);
+  db.prepare('UPDATE users SET name = ?, disabled = 0 WHERE id = ?').run(u.name, existing.id);
+  return { ...existing, name: u.name, role: u.role, laCode: u.laCode };
 }

@@ -1,4 +1,4 @@
-// The seeded fixture trial the report tests render: the deterministic demo trial plus IPE inputs (costs, evaluation forms with a hostile answer, time logs, selected quotes).
+// The seeded fixture trial the report tests render: the deterministic demo trial (which has its own forms, time logs, costs and quotes) plus IPE inputs (a shared cost, evaluation forms with a hostile answer, time logs, selected quotes).
 import { seedDemo, DEMO_TRIAL_ID } from '../../server/domain/demo/seed-demo';
 import type { Db } from '../../server/storage/db';
 import { addProgrammeCost, selectQuote, setInterventionDescription } from '../../server/storage/report-data-repo';
@@ -36,7 +36,7 @@ export function seedReportFixture(db: Db): { trialId: string; hostileResponseId:
     if (i < 2) selectQuote(db, trialId, id, 'dsl_evaluation_experience', 'cli:fixture', at);
     insertForm(db, d.id, 'dsl-time-log@1', { dsl_time_log_session: 1, dsl_time_log_date: '2024-10-01', dsl_time_log_mode: i % 2 ? 'phone' : 'face_to_face', dsl_time_log_duration: 90 + 15 * i }, at);
   });
-  addProgrammeCost(db, trialId, { item: 'Social-work supervision (10 two-hour sessions)', amountPence: 150000, basis: 'per_school', note: 'per setting per year' }, at);
+  // The demo itself enters the £1,500 per setting per year (seed 004); the fixture adds a shared cost on top.
   addProgrammeCost(db, trialId, { item: 'Supervisor training', amountPence: 240000, basis: 'total', note: 'shared between settings' }, at);
   setInterventionDescription(db, trialId, 'modifications', 'Sessions moved online during school closures.', 'cli:fixture', at);
   return { trialId, hostileResponseId };

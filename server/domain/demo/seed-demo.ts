@@ -1,4 +1,4 @@
-// Builds the synthetic demo trial "demo" from seeded code: 94 Demo Primary Schools, FSM-median allocation, DSLs, waves, answers, supervision sessions and a year of LA outcomes.
+// Builds the synthetic demo from seeded code: trial "demo" (94 Demo Primary Schools, FSM-median allocation, DSLs, waves, answers, supervision, LA outcomes, IPE forms and costs), programme "demo-programme" and the demo staff accounts.
 import type { Db } from '../../storage/db';
 import { getRegistry } from '../../../instruments/registry';
 import { OUTCOME_MEASURES, type OutcomeMeasure } from '../imports/outcomes';
@@ -14,7 +14,11 @@ import { issueInvitations } from '../../storage/invitation-repo';
 import { insertCompleteResponse } from '../../storage/response-repo';
 import { appendAudit } from '../../storage/audit-repo';
 import { DEMO_URN_FIRST, countTrials, deleteDemoTrial, insertSupervisionSession, setDemoStatus } from '../../storage/demo-repo';
+import { assignSchools } from '../../storage/user-repo';
 import { DemoRandom } from './demo-random';
+import { seedDemoAccounts, type DemoAccount } from './demo-accounts';
+import { seedDemoForms } from './demo-forms';
+import { DEMO_PROGRAMME_ID, seedDemoProgramme } from './demo-programme';
 import { demoAnswers, type DemoPerson } from './demo-answers';
 
 export const DEMO_TRIAL_ID = 'demo';
@@ -24,7 +28,14 @@ export const DEMO_SEED = 20240901;
 export const DEMO_SCHOOLS = 94;
 export const DEMO_INSTRUMENTS = ['pss10', 'cbi', 'ons4', 'dsl-confidence', 'csa-identification'] as const;
 
-export interface DemoOptions { clock: () => Date; secret: Buffer; seed?: number }
+export interface DemoOptions {
+  clock: () => Date; secret: Buffer; seed?: number;
+  /** Where the demo accounts' passwords and salts come from (default crypto.randomBytes); never the seeded generator. */
+  randomBytes?: (n: number) => Buffer;
+}
+
+/** What a seeding made that is not in the database in clear: the demo staff accounts with their one-time passwords. */
+export interface DemoSeedResult { accounts: DemoAccount[] }
 
 /**
  * Annual rates per pupil used for the synthetic LA outcomes: the control-group means of the Bolton
@@ -76,8 +87,11 @@ function demoSchools(rng: DemoRandom): SchoolRecord[] {
   });
 }
 
-/** Seeds the demo trial into a database that has no trial "demo". Deterministic for a given seed, clock and secret. */
-export function seedDemo(db: Db, opts: DemoOptions): void {
+/**
+ * Seeds the demo trial, the demo programme and the demo accounts into a database that has neither demo. Every
+ * table is deterministic for a given seed, clock and secret except the accounts' password hashes (random on purpose).
+ */
+export function seedDemo(db: Db, opts: DemoOptions): DemoSeedResult {
   const seed = opts.seed ?? DEMO_SEED;
   const now = opts.clock();
   const at = iso(now);
@@ -86,7 +100,7 @@ export function seedDemo(db: Db, opts: DemoOptions): void {
   const registry = getRegistry();
   const instruments = DEMO_INSTRUMENTS.map((id) => registry.get(id).key);
 
-  db.transaction(() => {
+  return db.transaction((): DemoSeedResult => {
     createTrial(db, {
       id: DEMO_TRIAL_ID, title: DEMO_TITLE, kind: 'trial', unit: 'school', sessionsIntended: 3, isDemo: true, createdAt: iso(addDays(tl.startsOn, -60)),
       startsOn: day(tl.startsOn), endsOn: day(tl.endsOn), retentionUntil: day(new Date(Date.UTC(tl.startYear + 3, 7, 31))),
@@ -128,9 +142,16 @@ export function seedDemo(db: Db, opts: DemoOptions): void {
     const endline = createWave(db, { trialId: DEMO_TRIAL_ID, name: 'endline', opensAt: iso(tl.endlineOpens), closesAt: iso(tl.endlineCloses), instruments });
     issueInvitations(db, opts.secret, endline.id, dsls.filter((d) => d.status === 'active').map((d) => d.id), iso(tl.endlineOpens));
 
-    seedSessions(db, rng, schools.filter((s) => arm.get(s.urn) === 'intervention').map((s) => s.urn), dsls, tl, at);
+    const accounts = seedDemoAccounts(db, DEMO_LA.code, at, opts.randomBytes);
+    const interventionUrns = schools.filter((s) => arm.get(s.urn) === 'intervention').map((s) => s.urn);
+    assignSchools(db, accounts.supervisor.id, DEMO_TRIAL_ID, interventionUrns, { actor: 'system:demo', at: iso(tl.randomisedAt) });
+    seedSessions(db, rng, interventionUrns, dsls, tl, at, accounts.supervisor.id);
     seedOutcomes(db, rng, schools, tl.startYear, at);
-    appendAudit(db, { at, actor: 'system:demo', action: 'demo.seed', trialId: DEMO_TRIAL_ID, detail: { seed, schools: schools.length, dsls: dsls.length } });
+    // Later additions draw from their own streams, so the trial above stays as it was before they existed.
+    seedDemoForms(db, new DemoRandom(seed + 1), { trialId: DEMO_TRIAL_ID, supervisorUserId: accounts.supervisor.id, formsAt: iso(addDays(tl.endsOn, -40)), at });
+    seedDemoProgramme(db, new DemoRandom(seed + 2), { la: DEMO_LA, startsOn: tl.startsOn, endsOn: tl.endsOn, startYear: tl.startYear, supervisorUserId: accounts.supervisor.id, secret: opts.secret, at });
+    appendAudit(db, { at, actor: 'system:demo', action: 'demo.seed', trialId: DEMO_TRIAL_ID, detail: { seed, schools: schools.length, dsls: dsls.length, programme: DEMO_PROGRAMME_ID, accounts: accounts.printable.map((a) => a.email) } });
+    return { accounts: accounts.printable };
   })();
 }
 
@@ -141,7 +162,7 @@ export function seedDemo(db: Db, opts: DemoOptions): void {
  * introduction, mostly face to face; some schools also had ad-hoc phone or email support; one formal
  * session is held as a group with the DSLs of two schools.
  */
-function seedSessions(db: Db, rng: DemoRandom, urns: number[], dsls: ReturnType<typeof listDsls>, tl: ReturnType<typeof demoTimeline>, at: string): void {
+function seedSessions(db: Db, rng: DemoRandom, urns: number[], dsls: ReturnType<typeof listDsls>, tl: ReturnType<typeof demoTimeline>, at: string, supervisorUserId: number): void {
   const shape: Array<[number | null, number]> = [[null, 2], [0, 13], [1, 6], [2, 8], [3, 18]];
   const total = shape.reduce((s, [, k]) => s + k, 0);
   const plan: Array<number | null> = [];
@@ -158,23 +179,23 @@ function seedSessions(db: Db, rng: DemoRandom, urns: number[], dsls: ReturnType<
     const formal = assigned[i];
     if (formal === null) return;
     let date = addDays(tl.startsOn, 14 + rng.int(0, 28));
-    insertSupervisionSession(db, { trialId: DEMO_TRIAL_ID, kind: 'introduction', mode: 'face_to_face', format: 'individual', heldOn: day(date), durationMinutes: 5 * rng.int(12, 18), createdAt: at, attendees: attendees(urn, true) });
+    insertSupervisionSession(db, { trialId: DEMO_TRIAL_ID, kind: 'introduction', mode: 'face_to_face', format: 'individual', heldOn: day(date), durationMinutes: 5 * rng.int(12, 18), createdAt: at, supervisorUserId, attendees: attendees(urn, true) });
     for (let k = 1; k <= formal; k += 1) {
       date = addDays(date, 7 * rng.int(4, 6) + rng.int(0, 4));
       if (k === 2 && groupPair.includes(urn)) {
         if (groupDone) continue; // held once for both schools
         groupDone = true;
-        insertSupervisionSession(db, { trialId: DEMO_TRIAL_ID, kind: 'formal', mode: 'face_to_face', format: 'group', heldOn: day(date), durationMinutes: 90, createdAt: at, attendees: groupPair.flatMap((u) => attendees(u, false)) });
+        insertSupervisionSession(db, { trialId: DEMO_TRIAL_ID, kind: 'formal', mode: 'face_to_face', format: 'group', heldOn: day(date), durationMinutes: 90, createdAt: at, supervisorUserId, attendees: groupPair.flatMap((u) => attendees(u, false)) });
         continue;
       }
       const mode = rng.weighted([['face_to_face', 0.8], ['online', 0.2]] as const);
-      insertSupervisionSession(db, { trialId: DEMO_TRIAL_ID, kind: 'formal', mode, format: 'individual', heldOn: day(date), durationMinutes: 5 * rng.int(9, 24), createdAt: at, attendees: attendees(urn, false) });
+      insertSupervisionSession(db, { trialId: DEMO_TRIAL_ID, kind: 'formal', mode, format: 'individual', heldOn: day(date), durationMinutes: 5 * rng.int(9, 24), createdAt: at, supervisorUserId, attendees: attendees(urn, false) });
     }
     if (rng.chance(0.3)) {
       for (let k = rng.int(1, 2); k > 0; k -= 1) {
         const mode = rng.weighted([['phone', 0.6], ['email', 0.4]] as const);
         insertSupervisionSession(db, { trialId: DEMO_TRIAL_ID, kind: 'adhoc', mode, format: 'individual', heldOn: day(addDays(tl.startsOn, rng.int(20, 300))),
-          durationMinutes: mode === 'email' ? 5 * rng.int(1, 3) : 5 * rng.int(2, 6), createdAt: at, attendees: attendees(urn, false) });
+          durationMinutes: mode === 'email' ? 5 * rng.int(1, 3) : 5 * rng.int(2, 6), createdAt: at, supervisorUserId, attendees: attendees(urn, false) });
       }
     }
   });
@@ -204,17 +225,17 @@ function seedOutcomes(db: Db, rng: DemoRandom, schools: SchoolRecord[], startYea
   upsertOutcomes(db, rows, at);
 }
 
-/** Seeds the demo only when the database has no trial at all (first start); returns whether it seeded. */
-export function seedDemoIfEmpty(db: Db, opts: DemoOptions): boolean {
-  if (countTrials(db) > 0) return false;
-  seedDemo(db, opts);
-  return true;
+/** Seeds the demo only when the database has no trial at all (first start); returns what it made, or null when it did not seed. */
+export function seedDemoIfEmpty(db: Db, opts: DemoOptions): DemoSeedResult | null {
+  if (countTrials(db) > 0) return null;
+  return seedDemo(db, opts);
 }
 
-/** Deletes the demo trial with its synthetic schools and rows, then seeds it again. */
-export function resetDemo(db: Db, opts: DemoOptions): void {
-  db.transaction(() => {
+/** Deletes the demo trial and demo programme with their synthetic schools and rows, then seeds them again (the accounts get new passwords). */
+export function resetDemo(db: Db, opts: DemoOptions): DemoSeedResult {
+  return db.transaction(() => {
     deleteDemoTrial(db, DEMO_TRIAL_ID);
-    seedDemo(db, opts);
+    deleteDemoTrial(db, DEMO_PROGRAMME_ID);
+    return seedDemo(db, opts);
   })();
 }
