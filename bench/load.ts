@@ -37,16 +37,18 @@ export async function runLoad(run: LoadRun): Promise<LoadFigures> {
   assertLoopback(run.url);
   let i = 0;
   const started = performance.now();
+  let lastResponse = started;
   const result: Result = await new Promise((resolve, reject) => {
     const instance = autocannon({
       url: run.url, connections: run.connections, amount: run.amount, timeout: 10, title: run.name,
       requests: [{ setupRequest: (req) => ({ ...req, ...run.request(i++) }) }],
     }, (err, res) => (err ? reject(err) : resolve(res)));
+    instance.on('response', () => { lastResponse = performance.now(); });
     const timer = setTimeout(() => instance.stop(), run.maxSeconds * 1000);
     instance.on('done', () => clearTimeout(timer));
   });
-  // autocannon's own duration is coarse (whole ticks); the wall clock around the run is not
-  const seconds = (performance.now() - started) / 1000;
+  // autocannon's own duration is coarse (it ends on a one-second tick); time from the start to the last response is not
+  const seconds = (lastResponse - started) / 1000;
   const total = result['1xx'] + result['2xx'] + result['3xx'] + result['4xx'] + result['5xx'];
   return {
     name: run.name, requests: total, seconds, perSecond: total / seconds,
