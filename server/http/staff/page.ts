@@ -5,10 +5,10 @@ import { roleLabels, evaluatorRoles, type Role } from '../../domain/auth/roles';
 import { getAuth } from './auth';
 
 const navByRole: Record<Role, Array<{ text: string; href: string }>> = {
-  admin: [{ text: 'Trials', href: '/staff/trials' }, { text: 'Audit log', href: '/staff/audit' }, { text: 'Accounts', href: '/staff/accounts' }],
-  evaluator: [{ text: 'Trials', href: '/staff/trials' }, { text: 'Audit log', href: '/staff/audit' }],
+  admin: [{ text: 'Trials', href: '/staff/trials' }, { text: 'Programmes', href: '/staff/programmes' }, { text: 'Audit log', href: '/staff/audit' }, { text: 'Accounts', href: '/staff/accounts' }],
+  evaluator: [{ text: 'Trials', href: '/staff/trials' }, { text: 'Programmes', href: '/staff/programmes' }, { text: 'Audit log', href: '/staff/audit' }],
   supervisor: [{ text: 'My supervision', href: '/staff/supervision' }],
-  la_officer: [{ text: 'Dashboards', href: '/staff/la' }],
+  la_officer: [{ text: 'Dashboards', href: '/staff/la' }, { text: 'Programmes', href: '/staff/programmes' }],
 };
 
 /** The navigation for a role, with the entry that prefixes the current path marked active. */

@@ -7,6 +7,7 @@ import { supervisionRoutes } from './supervision-routes';
 import { userAdminRoutes } from './user-admin-routes';
 import { dashboardStaffRoutes } from '../dashboards/staff-routes';
 import { programmeStaffRoutes } from '../programme/staff-routes';
+import { programmeSetupRoutes } from '../programme/setup-routes';
 import { reportInputRoutes } from './report-input-routes';
 
 export const staffRoutes: readonly StaffRoute[] = [
@@ -17,5 +18,6 @@ export const staffRoutes: readonly StaffRoute[] = [
   ...userAdminRoutes,
   ...dashboardStaffRoutes,
   ...programmeStaffRoutes,
+  ...programmeSetupRoutes,
   ...reportInputRoutes,
 ];
