@@ -47,11 +47,14 @@ export function adminDatasets(data: ReportData): OutcomeDataset[] {
   const withOutcome = new Set(data.adminOutcomes.filter((o) => o.outcomeMonths > 0).map((o) => o.urn));
   const withBaseline = new Set(data.adminOutcomes.filter((o) => o.baselineMonths > 0).map((o) => o.urn));
   const measures = [...new Set(data.adminOutcomes.map((o) => o.measure))].sort((a, b) => ADMIN_ORDER.indexOf(a) - ADMIN_ORDER.indexOf(b));
-  const byKey = new Map(data.adminOutcomes.map((o) => [`${o.urn}\u0000${o.measure}`, o]));
+  // One urn -> counts map per measure (numeric keys: no string building per school and measure).
+  const byMeasure = new Map<string, Map<number, ReportData['adminOutcomes'][number]>>(measures.map((m) => [m, new Map()]));
+  for (const o of data.adminOutcomes) byMeasure.get(o.measure)!.set(o.urn, o);
   const [o0, o1] = data.adminWindows.outcome;
   return measures.map((measure) => {
+    const ofMeasure = byMeasure.get(measure)!;
     const rows: DataRow[] = schools.map((s) => {
-      const o = byKey.get(`${s.urn}\u0000${measure}`);
+      const o = ofMeasure.get(s.urn);
       const pupils = s.pupils && s.pupils > 0 ? s.pupils : null;
       // A school with data for some measure in the window but no row for this one had none of it (0); a school with no data at all is missing.
       const y = pupils === null || !withOutcome.has(s.urn) ? null : (o?.outcomeCount ?? 0) / pupils;
@@ -95,8 +98,14 @@ export function surveyDatasets(data: ReportData): OutcomeDataset[] {
   const baseline = data.waves.find((w) => w.name === 'baseline');
   const schoolOf = new Map(data.schools.filter(isAllocated).map((s) => [s.urn, s]));
   const dsls = data.dsls.filter((d) => schoolOf.has(d.urn) && d.status !== 'erased');
-  const score = new Map<string, number | null>();
-  for (const s of data.scores) score.set(`${s.waveId}\u0000${s.dslId}\u0000${s.instrument.split('@')[0]}\u0000${s.scale}`, s.value);
+  // Scores by wave, then instrument id and scale, then DSL: the per-DSL lookups below use the DSL id alone as key.
+  const score = new Map<string, Map<string, number | null>>();
+  for (const s of data.scores) {
+    const key = `${s.waveId}\u0000${s.instrument.split('@')[0]}\u0000${s.scale}`;
+    let m = score.get(key);
+    if (!m) { m = new Map(); score.set(key, m); }
+    m.set(s.dslId, s.value);
+  }
   const out: OutcomeDataset[] = [];
   for (const key of endline.instruments) {
     const id = key.split('@')[0];
@@ -105,10 +114,12 @@ export function surveyDatasets(data: ReportData): OutcomeDataset[] {
     try { scales = getRegistry().get(key).scales; } catch { scales = [...new Set(data.scores.filter((s) => s.instrument === key).map((s) => s.scale))]; }
     for (const scale of scales) {
       const info = scaleInfo(key, scale);
+      const endScores = score.get(`${endline.id}\u0000${id}\u0000${scale}`);
+      const baseScores = baseline ? score.get(`${baseline.id}\u0000${id}\u0000${scale}`) : undefined;
       const rows: DataRow[] = dsls.map((d) => {
         const s = schoolOf.get(d.urn)!;
-        const y = score.get(`${endline.id}\u0000${d.id}\u0000${id}\u0000${scale}`);
-        const b = baseline ? score.get(`${baseline.id}\u0000${d.id}\u0000${id}\u0000${scale}`) : undefined;
+        const y = endScores?.get(d.id);
+        const b = baseScores?.get(d.id);
         return { dsl: d.id, urn: d.urn, arm: s.arm, stratum: s.stratum ?? 'all', y: y ?? null, baseline: b ?? null };
       });
       const hasBaseline = rows.some((r) => r.baseline !== null && r.y !== null);

@@ -117,15 +117,19 @@ export function loadReportData(db: Db, trialId: string): ReportData {
   };
 }
 
+/**
+ * Sums each school's monthly counts per measure over the outcome and baseline windows. Months are counted without
+ * DISTINCT because (urn, period, measure) is the primary key: one row per month. Index 008 serves the grouping.
+ */
 function loadAdminOutcomes(db: Db, trialId: string, windows: AdminWindows): ReportAdminOutcome[] {
   const out = windows.outcome ?? ['0000-00', '9999-12'];
   const base = windows.baseline ?? ['9999-12', '0000-00']; // an empty window when the trial has no dates
   const rows = db.prepare(`
     SELECT o.urn, o.measure,
       SUM(CASE WHEN o.period BETWEEN @o0 AND @o1 THEN o.count END) AS outcomeCount,
-      COUNT(DISTINCT CASE WHEN o.period BETWEEN @o0 AND @o1 THEN o.period END) AS outcomeMonths,
+      COUNT(CASE WHEN o.period BETWEEN @o0 AND @o1 THEN 1 END) AS outcomeMonths,
       SUM(CASE WHEN o.period BETWEEN @b0 AND @b1 THEN o.count END) AS baselineCount,
-      COUNT(DISTINCT CASE WHEN o.period BETWEEN @b0 AND @b1 THEN o.period END) AS baselineMonths
+      COUNT(CASE WHEN o.period BETWEEN @b0 AND @b1 THEN 1 END) AS baselineMonths
     FROM admin_outcomes o
     WHERE o.urn IN (SELECT urn FROM allocations WHERE trial_id = @t UNION SELECT urn FROM trial_schools WHERE trial_id = @t)
       AND ((o.period BETWEEN @o0 AND @o1) OR (o.period BETWEEN @b0 AND @b1))
