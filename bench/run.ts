@@ -6,7 +6,7 @@ import { pathToFileURL } from 'node:url';
 import { openDatabase } from '../server/storage/db';
 import { createSurveyFixture } from './helpers/fixture';
 import { processCpuMs, repoRoot, sampleMemory, startServerProcess } from './helpers/server-process';
-import { runCrashScenario } from './helpers/crash';
+import { runCrashScenario, runProgressCrashScenario } from './helpers/crash';
 import { markdownTable, normaliseFigures, textTable, type FigureRow } from './helpers/figures';
 import { pagesRun, progressRun, submissionRun, type LoadFigures } from './load';
 
@@ -127,6 +127,10 @@ async function crashPhase(): Promise<void> {
   rows.push({ area: 'crash', measure: 'integrity_check after restart', value: run.afterRestart.integrity, target: 'ok', ok: run.afterRestart.integrity === 'ok' });
   const retried = run.completeAfterRetry === run.submissions && run.report.lostOrBroken.length === 0;
   rows.push({ area: 'crash', measure: 'every DSL retries: one complete response each', value: `${run.completeAfterRetry} of ${run.submissions}`, target: `${run.submissions}`, ok: retried });
+  say(`crash consistency: ${scale.crashSubmissions} concurrent progress saves, SIGKILL mid-stream, restart...`);
+  const progress = await runProgressCrashScenario(scale.crashSubmissions);
+  rows.push({ area: 'crash', measure: `progress saves acknowledged before SIGKILL (of ${progress.saves})`, value: String(progress.acknowledgedBeforeKill), target: '' });
+  rows.push({ area: 'crash', measure: 'acknowledged progress saves not given back after restart', value: String(progress.lost.length), target: '0', ok: progress.lost.length === 0 && progress.integrity === 'ok' });
 }
 
 async function engineerPhase(): Promise<void> {

@@ -2,7 +2,7 @@
 import { openDatabase } from '../../server/storage/db';
 import { createSurveyFixture, scaleCount } from './fixture';
 import { startServerProcess } from './server-process';
-import { submitAll } from './submit';
+import { progressAnswersFor, progressSaveAll, submitAll } from './submit';
 import { checkConsistency, type ConsistencyReport } from './consistency';
 
 export interface CrashRun {
@@ -48,6 +48,52 @@ export async function runCrashScenario(submissions: number, opts: { killAfter?: 
         submissions, acknowledgedBeforeKill: outcome.ok.length, failedAroundKill: outcome.failed.length, afterRestart,
         retryStatuses: Object.fromEntries(retry.statuses), completeAfterRetry: report.completeResponses, report, killSignal: signal,
       };
+    } finally {
+      await second.stop();
+    }
+  } finally {
+    fx.cleanup();
+  }
+}
+
+export interface ProgressCrashRun {
+  saves: number;
+  acknowledgedBeforeKill: number;
+  failedAroundKill: number;
+  /** Acknowledged saves whose answers or page the restarted server does not give back exactly. */
+  lost: { token: string; problem: string }[];
+  integrity: string;
+}
+
+/** Progress saves (a DSL moving to page 2) to a real server, SIGKILL mid-stream, restart: every 2xx save must come back from GET /api/s/:token. */
+export async function runProgressCrashScenario(saves: number): Promise<ProgressCrashRun> {
+  const fx = await createSurveyFixture({ invitations: saves });
+  try {
+    const first = await startServerProcess({ dbFile: fx.dbFile, secretFile: fx.secretFile });
+    let killing: Promise<void> | undefined;
+    const outcome = await progressSaveAll({
+      url: first.url, tokens: fx.tokens, instruments: fx.instruments, concurrency: 32,
+      onSuccess: (n) => { if (n >= Math.floor(saves / 2) && !killing) killing = first.kill(); },
+    });
+    await (killing ?? first.kill());
+    const second = await startServerProcess({ dbFile: fx.dbFile, secretFile: fx.secretFile });
+    try {
+      const lost: ProgressCrashRun['lost'] = [];
+      const index = new Map(fx.tokens.map((t, i) => [t, i]));
+      const check = async (token: string) => {
+        const res = await fetch(`${second.url}/api/s/${token}`);
+        const body = await res.json() as { data?: unknown; page?: number };
+        const expected = progressAnswersFor(fx.instruments, index.get(token) as number);
+        if (res.status !== 200) lost.push({ token, problem: `GET answered ${res.status}` });
+        else if (JSON.stringify(body.data) !== JSON.stringify(expected)) lost.push({ token, problem: 'answers differ from the acknowledged save' });
+        else if (body.page !== 1) lost.push({ token, problem: `page ${body.page}, expected 1` });
+      };
+      const queue = [...outcome.ok];
+      await Promise.all(Array.from({ length: 16 }, async () => { for (let t = queue.shift(); t; t = queue.shift()) await check(t); }));
+      const reader = openDatabase(fx.dbFile, { readonly: true });
+      let integrity: string;
+      try { integrity = (reader.pragma('integrity_check') as { integrity_check: string }[]).map((r) => r.integrity_check).join('; '); } finally { reader.close(); }
+      return { saves, acknowledgedBeforeKill: outcome.ok.length, failedAroundKill: outcome.failed.length, lost, integrity };
     } finally {
       await second.stop();
     }

@@ -1,6 +1,6 @@
 // SIGKILL the real server while it takes thousands of concurrent submissions: every 2xx must survive the restart exactly once, complete and scored.
 import { describe, expect, it } from 'vitest';
-import { runCrashScenario } from '../../bench/helpers/crash';
+import { runCrashScenario, runProgressCrashScenario } from '../../bench/helpers/crash';
 
 // CI runs the reduced form; DSLKIT_FULL=1 (or npm run bench) runs 5,000 submissions.
 const submissions = process.env.DSLKIT_FULL === '1' ? 5000 : 600;
@@ -26,5 +26,13 @@ describe('crash consistency (server process killed with SIGKILL mid-stream)', ()
     expect(run.report.inconsistent).toEqual([]);
     expect(run.completeAfterRetry).toBe(submissions);
     expect(run.report.integrity).toBe('ok');
+  }, 180_000);
+
+  it(`gives back every acknowledged progress save of ${submissions} after SIGKILL and restart`, async () => {
+    const run = await runProgressCrashScenario(submissions);
+    expect(run.acknowledgedBeforeKill).toBeGreaterThanOrEqual(Math.floor(submissions / 2));
+    expect(run.failedAroundKill).toBeGreaterThan(0); // killed mid-stream
+    expect(run.lost).toEqual([]);
+    expect(run.integrity).toBe('ok');
   }, 180_000);
 });
