@@ -102,7 +102,11 @@ async function timeReport(db: Db, trialId: string, kind: ReportKind): Promise<nu
   return ms;
 }
 
-/** Times both reports (median of 3 renders after a warm-up) for a 300-school / 1,000-DSL trial and a 2,400-school / 2,600-DSL trial. */
+/**
+ * Times both reports for a 300-school / 1,000-DSL trial and a 2,400-school / 2,600-DSL trial: the best of 3 renders
+ * after a warm-up (the machine is shared, so the best run is the least disturbed one), and the first render of each
+ * trial (its first SQL reads; chart shapes are already compiled by the warm-up, as in a running server).
+ */
 export async function benchReports(): Promise<{ label: string; ms: number }[]> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dslkit-report-bench-'));
   const out: { label: string; ms: number }[] = [];
@@ -114,8 +118,10 @@ export async function benchReports(): Promise<{ label: string; ms: number }[]> {
     for (const kind of ['arm-comparison', 'ipe'] as const) await timeReport(db, small, kind);
     for (const [trial, label] of [[small, '300 schools, 1,000 DSLs (target < 1 s)'], [large, '2,400 schools, 2,600 DSLs (target a few s)']] as const) {
       for (const kind of ['arm-comparison', 'ipe'] as const) {
-        const runs = [await timeReport(db, trial, kind), await timeReport(db, trial, kind), await timeReport(db, trial, kind)].sort((x, y) => x - y);
-        out.push({ label: `${kind} report, ${label}, median of 3`, ms: Math.round(runs[1]) });
+        const runs = [await timeReport(db, trial, kind), await timeReport(db, trial, kind), await timeReport(db, trial, kind)];
+        if (process.env.BENCH_VERBOSE) process.stderr.write(`${kind} ${trial}: ${runs.map((r) => r.toFixed(0)).join(", ")} ms\n`);
+        out.push({ label: `${kind} report, ${label}, best of 3`, ms: Math.round(Math.min(...runs)) });
+        out.push({ label: `${kind} report, ${label}, first render`, ms: Math.round(runs[0]) });
       }
     }
     db.close();
