@@ -166,3 +166,11 @@ describe('TIDieR description and settings', () => {
     expect(await (await request(f, ev, 'get', `/staff/trials/${f.ids.trial}`)).text()).toContain(`href="${base()}"`);
   });
 });
+
+describe('one message per problem', () => {
+  it('an empty amount says only "Enter the amount", not also that it is malformed', async () => {
+    const html = await (await request(f, ev, 'post', `${base()}/costs`, { item: 'X', amount: '', basis: 'total' })).text();
+    expect(html).toContain('Enter the amount in pounds');
+    expect(html).not.toContain('The amount must be in pounds');
+  });
+});

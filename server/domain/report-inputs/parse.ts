@@ -34,7 +34,7 @@ const costSchema = z.object({
   item: z.string().trim().min(1, { error: 'Enter what the cost is for, like "Supervision package (10 two-hour sessions)"' })
     .max(200, { error: 'The item must be 200 characters or fewer' }),
   amount: z.string().trim().min(1, { error: 'Enter the amount in pounds, like 1500 or 1,500.00' })
-    .refine((v) => Number.isFinite(poundsToPence(v)), { error: 'The amount must be in pounds, like 1500 or 1,500.00' }),
+    .refine((v) => v === '' || Number.isFinite(poundsToPence(v)), { error: 'The amount must be in pounds, like 1500 or 1,500.00' }),
   basis: z.enum(COST_BASIS_NAMES as [CostBasisName, ...CostBasisName[]], { error: 'Choose how the cost is charged: per setting per year, per DSL, or a total' }),
   'shared-by': z.string().trim().regex(/^([1-9]|1\d|20)$/, { error: 'The number of settings sharing a package must be a whole number from 1 to 20' }),
   note: z.string().trim().max(500, { error: 'The note must be 500 characters or fewer' }),

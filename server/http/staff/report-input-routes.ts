@@ -92,6 +92,7 @@ function quotesPage(req: Request, res: Response, deps: AppDeps, t: Trial, proble
     title: `Quotes: ${t.title}`, phase: phaseOf(t), trial: t, backLink: base(t), notice: noticeOf(req), errors: errorItems(problems, null),
     questions: groups.map((g, i) => ({
       index: i, title: g.title, count: g.answers.length, selected: g.answers.filter((a) => a.selected).length,
+      countText: `${g.answers.length} answer${g.answers.length === 1 ? '' : 's'}, ${g.answers.filter((a) => a.selected).length} selected`,
       shown: g.answers.map((a) => a.value).join(' '),
       answers: g.answers.map((a) => ({ ...a, id: `quote-${a.responseId}-${a.item}` })),
     })).filter((q) => q.count > 0),
@@ -159,7 +160,7 @@ function settingsPage(req: Request, res: Response, deps: AppDeps, t: Trial, form
     outcomes: [{ value: '', label: 'Default: contacts leading to NFA when imported, else the first outcome', selected: current['primary-outcome'] === '' },
       ...options.map((o) => ({ ...o, selected: o.value === current['primary-outcome'] }))],
     effectSizes: radios('effect-size', [['glass', 'Glass\'s delta (adjusted difference ÷ control-group SD), as the Bolton report'], ['hedges', 'Hedges\' g (pooled SD, small-sample correction)']]),
-    seTypes: radios('se-type', [['auto', 'Automatic: CR2 (Bell–McCaffrey) with fewer than 50 clusters, else CR1'], ['cr1', 'CR1 (Stata-style cluster-robust)'], ['cr2', 'CR2 (Bell–McCaffrey)']]),
+    seTypes: radios('se-type', [['auto', 'Automatic: CR2 (Bell–McCaffrey) with fewer than 30 clusters or when local authorities are randomised, else CR1'], ['cr1', 'CR1 (Stata-style cluster-robust)'], ['cr2', 'CR2 (Bell–McCaffrey)']]),
     mdes: [
       { name: 'icc', label: 'Intracluster correlation (school)', hint: 'Default 0.05' },
       { name: 'r2-cluster', label: 'Baseline/endline R² at school level', hint: 'Default 0.5' },
