@@ -17,11 +17,13 @@ export async function officerFixture(): Promise<StaffFixture & { otherOfficerEma
   const hash = await hashPassword(OFFICER_PASSWORD);
   const by = { actor: 'system', at: now.t.toISOString() };
   const emails: Record<Who, string> = { admin: 'admin@example.org', evaluator: 'eva@example.org', supervisor: 'sue@example.org', supervisor2: 'sam@example.org', la_officer: 'lou@example.org' };
+  let supervisor2User = 0;
   for (const [who, email] of Object.entries(emails) as Array<[Who, string]>) {
     const role: Role = who === 'supervisor2' ? 'supervisor' : who;
-    createUser(db, { email, name: `User ${who}`, role, laCode: role === 'la_officer' ? TEMPT_LA.code : null, passwordHash: hash }, by);
+    const user = createUser(db, { email, name: `User ${who}`, role, laCode: role === 'la_officer' ? TEMPT_LA.code : null, passwordHash: hash }, by);
+    if (who === 'supervisor2') supervisor2User = user.id;
   }
   const otherOfficerEmail = 'olly@example.org';
   createUser(db, { email: otherOfficerEmail, name: 'Olly Other', role: 'la_officer', laCode: OTHER_LA.code, passwordHash: hash }, by);
-  return { server, now, emails, otherOfficerEmail, ids: { trial: 'tempt', otherTrial: 'tempt-prog', dsl: 'dsl-i0-0', wave: 1, session: 1, otherSession: 2 }, close: () => server.close() };
+  return { server, now, emails, otherOfficerEmail, ids: { trial: 'tempt', otherTrial: 'tempt-prog', dsl: 'dsl-i0-0', wave: 1, session: 1, otherSession: 2, supervisor2User }, close: () => server.close() };
 }
