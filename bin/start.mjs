@@ -1,10 +1,10 @@
 #!/usr/bin/env node
-// `npm start`: builds the respondent/staff client when its sources are newer than the build, then starts the server.
+// `npm start`: builds the respondent client when its sources are newer than the build, compiles the server to one module, then starts it on plain Node.
 import fs from 'node:fs';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import { register } from 'tsx/esm/api';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { buildServer } from './build-server.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -29,5 +29,4 @@ if (fs.existsSync(viteConfig)) {
   }
 }
 
-register();
-await import('../server/main.ts');
+await import(pathToFileURL(await buildServer()).href);

@@ -1,9 +1,10 @@
-// Starts the real server (server/main.ts under tsx) as a child process on a loopback port, for load, crash and backup runs; samples its memory.
+// Starts the real server (the compiled .build/server.mjs that `npm start` runs) as a child process on a loopback port, for load, crash and backup runs; samples its memory.
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { buildServer } from '../../bin/build-server.mjs';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -57,10 +58,18 @@ export function processMemory(pid: number): { rssKb: number; hwmKb: number } | u
   }
 }
 
-/** Starts `node --import tsx server/main.ts` bound to 127.0.0.1 and waits until /api/health answers 200. */
+let built: Promise<string> | undefined;
+/** Compiles the server once per process (as `npm start` does), so every child runs the current sources. */
+function serverBundle(): Promise<string> {
+  built ??= buildServer();
+  return built;
+}
+
+/** Starts `node .build/server.mjs` (what `npm start` runs) bound to 127.0.0.1 and waits until /api/health answers 200. */
 export async function startServerProcess(opts: ServerOptions): Promise<ServerProcess> {
   const port = await freePort();
-  const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), '--import', 'tsx', path.join(repoRoot, 'server', 'main.ts')], {
+  const bundle = await serverBundle();
+  const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), bundle], {
     cwd: repoRoot,
     env: {
       PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp', NODE_ENV: 'production',

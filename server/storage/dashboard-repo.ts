@@ -69,6 +69,17 @@ export function latestPublishedDashboard(db: Db, laCode: string): PublishedDashb
   return { id: row.id, laCode: row.la_code, publishedAt: row.published_at, publishedBy: row.published_by, model: JSON.parse(row.snapshot_json) as DashboardModel };
 }
 
+/** The id of an LA's last published snapshot (an index lookup, without reading the snapshot), or undefined. */
+export function latestPublishedDashboardId(db: Db, laCode: string): number | undefined {
+  const row = db.prepare('SELECT max(id) AS id FROM published_dashboards WHERE la_code = ?').get(laCode) as { id: number | null };
+  return row.id ?? undefined;
+}
+
+/** The newest snapshot id of any LA (0 before the first publication): changes whenever the public index could. */
+export function newestPublishedDashboardId(db: Db): number {
+  return (db.prepare('SELECT coalesce(max(id), 0) AS id FROM published_dashboards').get() as { id: number }).id;
+}
+
 /** Every LA with a published dashboard (for the public index page). */
 export function listPublishedLocalAuthorities(db: Db): Array<LocalAuthority & { publishedAt: string }> {
   return db.prepare(`SELECT la.code, la.name, MAX(p.published_at) AS publishedAt FROM published_dashboards p JOIN local_authorities la ON la.code = p.la_code

@@ -32,8 +32,31 @@ export function openDatabase(file: string, options: { readonly?: boolean } = {})
   db.pragma('foreign_keys = ON');
   db.pragma('synchronous = NORMAL');
   db.pragma('busy_timeout = 5000');
+  reusePreparedStatements(db);
   if (!options.readonly) migrate(db);
   return db;
+}
+
+/** How many distinct SQL texts keep a compiled statement; the code has a few hundred fixed ones, so the limit only guards against generated SQL. */
+const statementCacheSize = 1000;
+
+/**
+ * Makes db.prepare return the already compiled statement for SQL it has seen, so the repositories can keep
+ * preparing inline without compiling the same SQL on every request. Safe because nothing in dslkit changes
+ * a statement's mode (pluck, raw, expand) or holds one open with iterate().
+ */
+function reusePreparedStatements(db: Db): void {
+  const compile = db.prepare.bind(db);
+  const compiled = new Map<string, Database.Statement>();
+  db.prepare = ((sql: string) => {
+    let statement = compiled.get(sql);
+    if (!statement) {
+      if (compiled.size >= statementCacheSize) compiled.clear();
+      statement = compile(sql);
+      compiled.set(sql, statement);
+    }
+    return statement;
+  }) as Db['prepare'];
 }
 
 /** Applies every migration not yet recorded in schema_migrations (each in its own transaction), in version order. */

@@ -100,6 +100,22 @@ describe('published dashboards on the tempting fixture', () => {
     server.deps.db.prepare("UPDATE trials SET title = 'Tempting trial' WHERE id = 'tempt'").run();
   });
 
+  it('a new publication shows at once on the page and the index, though pages are rendered once per snapshot', async () => {
+    const db = server.deps.db;
+    const indexBefore = await (await fetch(`${server.url}/dashboards`)).text();
+    db.prepare("UPDATE trials SET title = 'Renamed trial' WHERE id = 'tempt'").run();
+    await publishDashboard(db, TEMPT_LA.code, 'test:publisher', new Date('2025-07-22T10:00:00Z'));
+    const page = await (await fetch(`${server.url}/dashboards/${TEMPT_LA.code}`)).text();
+    expect(page).toContain('Renamed trial');
+    assertNothingDisclosive(page);
+    const indexAfter = await (await fetch(`${server.url}/dashboards`)).text();
+    expect(indexBefore).not.toContain('22 July 2025');
+    expect(indexAfter).toContain('22 July 2025'); // the index shows the new publication date
+    db.prepare("UPDATE trials SET title = 'Tempting trial' WHERE id = 'tempt'").run();
+    await publishDashboard(db, TEMPT_LA.code, 'test:publisher', new Date('2025-07-22T11:00:00Z'));
+    expect(await (await fetch(`${server.url}/dashboards/${TEMPT_LA.code}`)).text()).not.toContain('Renamed trial');
+  });
+
   it('dslkit publish --la writes the same kind of page as static files, without JavaScript', async () => {
     const io = captureIo();
     const dir = path.join(out.dir, 'one');

@@ -1,6 +1,5 @@
 // Evaluator console: trials, school and DSL imports, randomisation (preview then lock), waves, invitations, fieldwork monitor, outcomes, reports.
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import type { Request, Response } from 'express';
 import type { AppDeps } from '../../app';
 import type { StaffRoute } from './route-table';
@@ -149,19 +148,6 @@ function outcomesPage(req: Request, res: Response, deps: AppDeps, t: Trial, extr
   }, status);
 }
 
-type ReportRenderer = (db: AppDeps['db'], opts: { trialId: string; kind: 'arm-comparison' | 'ipe'; clock: () => Date }) => Promise<string>;
-/** reports/render.ts is written by the reports engineer; loaded on first use so the console works while it is absent. */
-async function loadRenderReport(): Promise<ReportRenderer | null> {
-  const file = path.join(path.dirname(new URL(import.meta.url).pathname), '..', '..', '..', 'reports', 'render.ts');
-  try {
-    const mod = await import(pathToFileURL(file).href) as { renderReport?: ReportRenderer };
-    return mod.renderReport ?? null;
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND') return null;
-    throw err;
-  }
-}
-
 export const trialRoutes: StaffRoute[] = [
   {
     method: 'get', path: '/trials', roles: evaluatorRoles, summary: 'list trials and the create form',
@@ -307,9 +293,9 @@ export const trialRoutes: StaffRoute[] = [
       const t = trialOr404(deps, param(req, 'trialId'));
       const kind = param(req, 'kind').replace(/\.html$/, '');
       if (kind !== 'arm-comparison' && kind !== 'ipe') throw new NotFoundError('There is no such report.');
-      const render = await loadRenderReport();
-      if (!render) throw new NotFoundError('Reports are not installed in this build.');
-      const html = await render(deps.db, { trialId: t.id, kind, clock: deps.clock });
+      // Loaded on first use: the report code (Vega, Handlebars templates) stays out of memory until an evaluator asks for a report.
+      const { renderReport } = await import('../../../reports/render');
+      const html = await renderReport(deps.db, { trialId: t.id, kind, clock: deps.clock });
       appendAudit(deps.db, { ...who(res, deps), action: 'report.run', trialId: t.id, detail: { kind } });
       res.set('Cache-Control', 'no-store').type('html');
       if (req.query.download === '1') res.attachment(`${t.id}-${kind}.html`);
