@@ -8,6 +8,7 @@ import { respondentSurvey } from '../domain/surveys/respondent-survey';
 import { answerProblemsInBody, parseBody, progressBodySchema, submitBodySchema } from '../domain/surveys/answer-body';
 import { findSurveyInvitation, type SurveyInvitation } from '../storage/survey-access-repo';
 import { findResponseForInvitation, instrumentDefs, saveProgress, submitResponse } from '../storage/response-repo';
+import { GroupCommit } from '../storage/group-commit';
 
 /** Request bodies above this are refused with 413 before parsing. */
 export const surveyBodyLimit = '64kb';
@@ -41,6 +42,8 @@ function requireJson(req: Request, res: Response, next: NextFunction): void {
 export function surveyRoutes(deps: AppDeps): Router {
   const router = Router();
   const json = express.json({ limit: surveyBodyLimit, strict: true });
+  // Saves and submissions arriving together share one commit; each is answered only once it is committed.
+  const writes = new GroupCommit(deps.db);
 
   router.use('/api/s', noStore);
 
@@ -57,19 +60,21 @@ export function surveyRoutes(deps: AppDeps): Router {
     });
   });
 
-  router.put('/api/s/:token/progress', requireJson, json, (req, res) => {
+  router.put('/api/s/:token/progress', requireJson, json, async (req, res) => {
     const inv = openInvitation(deps, String(req.params.token));
     const body = parseBody(progressBodySchema, req.body);
     const { pageCount } = respondentSurvey(instrumentDefs(inv.instruments));
     if (body.page >= pageCount) throw new ValidationError('The page number is outside the survey.', [{ pointer: '/page', detail: `page ${body.page} does not exist; the survey has ${pageCount} pages (0 to ${pageCount - 1})` }]);
-    inBodyTerms(() => saveProgress(deps.db, { ...inv, invitationId: inv.invitationId }, body.data, body.page, deps.clock().toISOString()));
+    const at = deps.clock().toISOString();
+    await writes.run(() => inBodyTerms(() => saveProgress(deps.db, inv, body.data, body.page, at)));
     res.status(204).end();
   });
 
-  router.post('/api/s/:token/submit', requireJson, json, (req, res) => {
+  router.post('/api/s/:token/submit', requireJson, json, async (req, res) => {
     const inv = openInvitation(deps, String(req.params.token));
     const body = parseBody(submitBodySchema, req.body);
-    const result = inBodyTerms(() => submitResponse(deps.db, { ...inv, invitationId: inv.invitationId }, body.data, deps.clock().toISOString()));
+    const at = deps.clock().toISOString();
+    const result = await writes.run(() => inBodyTerms(() => submitResponse(deps.db, inv, body.data, at)));
     res.status(200).json({ status: result.status, submittedAt: result.submittedAt });
   });
 

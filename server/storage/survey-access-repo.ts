@@ -1,6 +1,6 @@
 // Read-only lookups the respondent survey and the invitations export need: token -> invitation + wave, and who to invite.
 import type { Db } from './db';
-import { findInvitationByToken } from './invitation-repo';
+import { hashToken, looksLikeToken } from '../domain/invitation-tokens';
 
 export interface SurveyInvitation {
   invitationId: number;
@@ -14,17 +14,29 @@ export interface SurveyInvitation {
   instruments: string[];
 }
 
-/** The invitation and its wave for a token; undefined when the token is malformed or unknown. */
+/** The invitation, its DSL's status and its wave for a token, in one indexed lookup; undefined when the token is malformed or unknown. */
 export function findSurveyInvitation(db: Db, token: string): SurveyInvitation | undefined {
-  const inv = findInvitationByToken(db, token);
-  if (!inv) return undefined;
-  const wave = db.prepare('SELECT id, name, opens_at, closes_at, instruments FROM waves WHERE id = ?').get(inv.wave_id) as
-    { id: number; name: string; opens_at: string; closes_at: string; instruments: string } | undefined;
-  if (!wave) return undefined;
+  if (!looksLikeToken(token)) return undefined;
+  const row = db.prepare(`SELECT i.id, i.dsl_id, d.status AS dsl_status, w.id AS wave_id, w.name, w.opens_at, w.closes_at, w.instruments
+    FROM invitations i JOIN dsls d ON d.id = i.dsl_id JOIN waves w ON w.id = i.wave_id WHERE i.token_hash = ?`).get(hashToken(token)) as
+    { id: number; dsl_id: string; dsl_status: string; wave_id: number; name: string; opens_at: string; closes_at: string; instruments: string } | undefined;
+  if (!row) return undefined;
   return {
-    invitationId: inv.id, dslId: inv.dsl_id, dslStatus: inv.dsl_status, waveId: wave.id, waveName: wave.name,
-    opensAt: wave.opens_at, closesAt: wave.closes_at, instruments: JSON.parse(wave.instruments) as string[],
+    invitationId: row.id, dslId: row.dsl_id, dslStatus: row.dsl_status, waveId: row.wave_id, waveName: row.name,
+    opensAt: row.opens_at, closesAt: row.closes_at, instruments: parsedInstruments(row.instruments),
   };
+}
+
+/** Wave instrument lists are few and never change once a wave has answers: parse each JSON text once. */
+const instrumentLists = new Map<string, string[]>();
+function parsedInstruments(json: string): string[] {
+  let list = instrumentLists.get(json);
+  if (!list) {
+    if (instrumentLists.size > 1000) instrumentLists.clear();
+    list = Object.freeze(JSON.parse(json) as string[]) as string[];
+    instrumentLists.set(json, list);
+  }
+  return list;
 }
 
 export interface WaveRef { id: number; trialId: string; name: string; opensAt: string; closesAt: string }

@@ -1,7 +1,9 @@
 // Proof on a fixture built to tempt disclosure: no published page (site route or `dslkit publish`) shows a count from 1 to 5,
 // a mean of fewer than 10 people, a school name or a DSL id; the public page is the published snapshot, not live data.
 import fs from 'node:fs';
+import http from 'node:http';
 import path from 'node:path';
+import zlib from 'node:zlib';
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { captureIo, tempDir } from '../helpers/temp';
@@ -21,6 +23,17 @@ beforeAll(async () => {
   fixture = seedTemptingFixture(server.deps.db);
 });
 afterAll(async () => { await server.close(); out.cleanup(); });
+
+/** A GET with exactly the given headers (fetch would add Accept-Encoding and decompress), body left as sent. */
+function rawGet(url: string, headers: Record<string, string>): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }> {
+  return new Promise((resolve, reject) => {
+    http.get(url, { headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
+    }).on('error', reject);
+  });
+}
 
 const waveOf: Record<string, string> = { Baseline: 'baseline', Endline: 'endline' };
 const armOf: Record<string, 'intervention' | 'control'> = { Intervention: 'intervention', Control: 'control' };
@@ -114,6 +127,24 @@ describe('published dashboards on the tempting fixture', () => {
     db.prepare("UPDATE trials SET title = 'Tempting trial' WHERE id = 'tempt'").run();
     await publishDashboard(db, TEMPT_LA.code, 'test:publisher', new Date('2025-07-22T11:00:00Z'));
     expect(await (await fetch(`${server.url}/dashboards/${TEMPT_LA.code}`)).text()).not.toContain('Renamed trial');
+  });
+
+  it('sends the page gzipped to browsers that accept it, plain to others, and 304 for a current copy', async () => {
+    const url = `${server.url}/dashboards/${TEMPT_LA.code}`;
+    const plain = await rawGet(url, {});
+    expect(plain.status).toBe(200);
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    expect(plain.headers['content-type']).toMatch(/^text\/html/);
+    const gz = await rawGet(url, { 'accept-encoding': 'gzip' });
+    expect(gz.headers['content-encoding']).toBe('gzip');
+    expect(gz.headers.vary).toMatch(/Accept-Encoding/);
+    expect(gz.body.length).toBeLessThan(plain.body.length / 3);
+    expect(zlib.gunzipSync(gz.body).equals(plain.body)).toBe(true);
+    const etag = String(plain.headers.etag);
+    expect(etag).toMatch(/^W\/"/);
+    const again = await rawGet(url, { 'if-none-match': etag });
+    expect(again.status).toBe(304);
+    expect(again.body.length).toBe(0);
   });
 
   it('dslkit publish --la writes the same kind of page as static files, without JavaScript', async () => {
