@@ -1,7 +1,7 @@
-// Cluster CONSORT flow: boxes for schools and DSLs at each stage (assessed, randomised, allocated, received, followed up, analysed) by arm.
+// Cluster CONSORT flow: boxes for schools and DSLs at each stage (assessed, randomised, allocated, received, withdrew, followed up, analysed) by arm.
 import { specHeader, type Chart } from './chart';
 
-export const CONSORT_STAGES = ['Assessed for eligibility', 'Randomised', 'Allocated', 'Received allocated intervention', 'Followed up', 'Analysed'] as const;
+export const CONSORT_STAGES = ['Assessed for eligibility', 'Randomised', 'Allocated', 'Received allocated intervention', 'Withdrew', 'Followed up', 'Analysed'] as const;
 export type ConsortStage = (typeof CONSORT_STAGES)[number];
 
 export interface ConsortRow {

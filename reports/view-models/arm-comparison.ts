@@ -3,7 +3,7 @@ import { ittAnalysis, type IttOptions, type IttResult } from '../analysis';
 import { dosageByUrn, dosageSummary } from '../analysis/ipe';
 import { icc as iccAnova, mdes, standardisedDifference } from '../stats';
 import {
-  balanceChart, consortFlow, dosageChart, forestPlot, outcomeHistogram, outcomeHistogramPanel, responseRatesChart,
+  balanceChart, CONSORT_STAGES, consortFlow, dosageChart, forestPlot, outcomeHistogram, outcomeHistogramPanel, responseRatesChart,
   type ConsortStage, type ForestRow, type HistogramRow,
 } from '../charts';
 import { ARM_LABEL, correlation, figure, mean, reportHeader, sd, type FigureView, type LabelValue } from './common';
@@ -256,6 +256,10 @@ function consortSection(data: ReportData, allocated: ReportSchool[], primary: An
       ? data.dsls.filter((d) => received.has(d.urn) && engagedDsls.has(d.id)).length
       : dslsOf(received);
     rows.push({ stage: 'Received allocated intervention', arm: label, schools: received.size, dsls: receivedDsls });
+    // Left the trial after allocation: a school that withdrew; a DSL withdrawn or erased at their request (still counted as randomised)
+    const withdrawnSchools = armSchools.filter((s) => s.enrolment === 'withdrawn').length;
+    const withdrawnDsls = data.dsls.filter((d) => urns.has(d.urn) && (d.status === 'withdrawn' || d.status === 'erased')).length;
+    rows.push({ stage: 'Withdrew', arm: label, schools: withdrawnSchools, dsls: withdrawnDsls });
     const f = followed(arm);
     rows.push({ stage: 'Followed up', arm: label, schools: f.schools.size, dsls: f.dsls });
     const r = primary?.result;
@@ -264,7 +268,7 @@ function consortSection(data: ReportData, allocated: ReportSchool[], primary: An
     rows.push({ stage: 'Analysed', arm: label, schools: analysedSchools, dsls: analysedDsls });
   }
   const chart = consortFlow({ id: 'consort', rows });
-  const stages: ConsortStage[] = ['Assessed for eligibility', 'Randomised', 'Allocated', 'Received allocated intervention', 'Followed up', 'Analysed'];
+  const stages: ConsortStage[] = [...CONSORT_STAGES];
   const cell = (stage: ConsortStage, arm: string) => {
     const r = chart.rows.find((x) => x.stage === stage && x.arm === arm);
     return r ? r.label : '';

@@ -139,8 +139,10 @@ for (const via of ['cli', 'http'] as const) {
       // CONSORT (arm-comparison report): 4 schools and all 3 DSLs were randomised; erasure must not shrink the denominator
       const view = buildReportView(data, 'arm-comparison', f.now.t) as { consort: { rows: Array<{ stage: string; all: string }> } };
       expect(view.consort.rows.find((r) => r.stage === 'Randomised')?.all).toBe('4 schools, 3 DSLs');
-      // NOT YET IN THE REPORTS: the CONSORT flow has no "withdrew" count (consortCounts' ConsortRecord has no withdrawn flag);
-      // a withdrawn or erased DSL only shows up as lost to follow-up. See the staff engineer's report.
+      // and the withdrawn (dsl-bbbb) and erased (dsl-aaaa) DSLs are counted in the Withdrew row of their arms
+      const withdrew = view.consort.rows.find((r) => r.stage === 'Withdrew') as { intervention: string; control: string } | undefined;
+      const dslsWithdrawn = (label: string | undefined) => Number(/(\d+) DSLs?$/.exec(label ?? '')?.[1]);
+      expect(dslsWithdrawn(withdrew?.intervention) + dslsWithdrawn(withdrew?.control)).toBe(2);
     });
   });
 }
