@@ -42,8 +42,8 @@ function requireJson(req: Request, res: Response, next: NextFunction): void {
 export function surveyRoutes(deps: AppDeps): Router {
   const router = Router();
   const json = express.json({ limit: surveyBodyLimit, strict: true });
-  // Saves and submissions arriving together share one commit; each is answered only once it is committed.
-  const writes = new GroupCommit(deps.db);
+  // Saves and submissions arriving together share one commit (at most one commit per 2 ms); each is answered only once it is committed.
+  const writes = new GroupCommit(deps.db, 256, 2);
 
   router.use('/api/s', noStore);
 

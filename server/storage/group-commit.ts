@@ -19,8 +19,14 @@ type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
 export class GroupCommit {
   private queue: Array<Pending<unknown>> = [];
   private scheduled = false;
+  private lastCommit = 0;
 
-  constructor(private readonly db: Db, private readonly maxBatch = 256) {}
+  /**
+   * @param maxBatch the most writes in one transaction
+   * @param minIntervalMs the least time between two commits: a write arriving sooner waits (at most this long)
+   *   for the next one, so a steady stream of single requests still shares commits. 0 commits at every turn.
+   */
+  constructor(private readonly db: Db, private readonly maxBatch = 256, private readonly minIntervalMs = 0) {}
 
   /** Runs `work` in the next batch; resolves with its result once the batch is committed. */
   run<T>(work: () => T): Promise<T> {
@@ -33,11 +39,14 @@ export class GroupCommit {
   private schedule(): void {
     if (this.scheduled) return;
     this.scheduled = true;
-    setImmediate(() => this.flush());
+    const wait = this.lastCommit + this.minIntervalMs - performance.now();
+    if (wait > 0) setTimeout(() => this.flush(), wait);
+    else setImmediate(() => this.flush());
   }
 
   private flush(): void {
     this.scheduled = false;
+    this.lastCommit = performance.now();
     const batch = this.queue.splice(0, this.maxBatch);
     if (this.queue.length) this.schedule();
     const outcomes: Outcome[] = [];

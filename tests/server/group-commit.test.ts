@@ -73,6 +73,21 @@ describe('GroupCommit', () => {
     db.close();
   });
 
+  it('with a least interval between commits, writes from separate turns of the event loop share the next commit', async () => {
+    const { db, statements } = openLogged('interval.db');
+    const writes = new GroupCommit(db, 256, 40);
+    await writes.run(insertChild(db, 'first')); // commits at once: nothing committed before
+    const later: Promise<number>[] = [];
+    for (let i = 0; i < 3; i++) {
+      later.push(writes.run(insertChild(db, `turn-${i}`)));
+      await new Promise((r) => setImmediate(r)); // a separate turn each
+    }
+    await Promise.all(later);
+    expect(statements.filter((s) => /^COMMIT/i.test(s))).toHaveLength(2);
+    expect(db.prepare('SELECT count(*) AS n FROM child').get()).toEqual({ n: 4 });
+    db.close();
+  });
+
   it('splits a queue longer than the batch limit over several commits', async () => {
     const { db, statements } = openLogged('limit.db');
     const writes = new GroupCommit(db, 4);
