@@ -1,6 +1,7 @@
 // Drives a running server with autocannon (loopback only, bounded in requests and seconds): survey submissions with a fresh token each, progress saves, survey and dashboard pages.
 import autocannon, { type RawRequest, type Result } from 'autocannon';
 import { completeAnswers, seededRandom } from './helpers/fixture';
+import { pacedRun } from './helpers/paced-load';
 
 export interface LoadFigures {
   name: string;
@@ -64,13 +65,19 @@ function answerBodies(instruments: string[], n: number, wrap: (data: Record<stri
 
 const json = { 'content-type': 'application/json' };
 
-/** POST /api/s/<token>/submit, each request with a different invitation token (so each is a real first submission). */
-export function submissionRun(url: string, tokens: string[], instruments: string[], opts: { connections: number; maxSeconds: number }): Promise<LoadFigures> {
+/**
+ * POST /api/s/<token>/submit, each request with a different invitation token (so each is a real first submission).
+ * Without a rate, each of the connections sends again as soon as it is answered (capacity); with one, requests
+ * leave evenly spaced at that rate (bench/helpers/paced-load.ts) for maxSeconds.
+ */
+export function submissionRun(url: string, tokens: string[], instruments: string[], opts: { connections: number; maxSeconds: number; ratePerSecond?: number }): Promise<LoadFigures> {
   const bodies = answerBodies(instruments, 64, (data) => ({ data }));
-  return runLoad({
-    name: 'survey submit (POST, distinct tokens)', url, connections: opts.connections, amount: tokens.length, maxSeconds: opts.maxSeconds,
-    request: (i) => ({ method: 'POST', path: `/api/s/${tokens[i % tokens.length]}/submit`, headers: json, body: bodies[i % bodies.length] }),
-  });
+  const request = (i: number) => ({ method: 'POST', path: `/api/s/${tokens[i % tokens.length]}/submit`, headers: json, body: bodies[i % bodies.length] });
+  if (opts.ratePerSecond) {
+    const count = Math.min(tokens.length, Math.floor(opts.ratePerSecond * opts.maxSeconds));
+    return pacedRun({ name: `survey submit (POST, distinct tokens), sent at a steady ${opts.ratePerSecond}/s`, url, ratePerSecond: opts.ratePerSecond, count, sockets: opts.connections, request });
+  }
+  return runLoad({ name: 'survey submit (POST, distinct tokens), as fast as answered', url, connections: opts.connections, amount: tokens.length, maxSeconds: opts.maxSeconds, request });
 }
 
 /** PUT /api/s/<token>/progress: a page's worth of answers saved, tokens rotating. */
