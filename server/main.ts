@@ -3,7 +3,6 @@ import crypto from 'node:crypto';
 import { loadConfig, ConfigError } from './config';
 import { openDatabase } from './storage/db';
 import { loadOrCreateSecret } from './storage/secret-file';
-import { startBackgroundCheckpoints } from './storage/background-checkpoints';
 import { createApp } from './app';
 
 function log(line: string): void { process.stdout.write(`${new Date().toISOString()} ${line}\n`); }
@@ -26,7 +25,6 @@ async function main(): Promise<void> {
       process.stdout.write(done.text);
     }
   }
-  const checkpoints = startBackgroundCheckpoints(db, log);
   const app = createApp({ db, config, clock: () => new Date(), randomBytes: crypto.randomBytes, secret, log });
   const server = app.listen(config.port, config.host, () => {
     const address = server.address();
@@ -37,10 +35,7 @@ async function main(): Promise<void> {
     process.stderr.write(`dslkit: cannot listen on ${config.host}:${config.port}: ${err.code === 'EADDRINUSE' ? 'the port is already in use (set PORT to another)' : err.message}\n`);
     process.exit(1);
   });
-  const stop = () => {
-    server.close(() => { void checkpoints.stop().finally(() => { db.close(); process.exit(0); }); });
-    setTimeout(() => process.exit(0), 3000).unref();
-  };
+  const stop = () => { server.close(() => { db.close(); process.exit(0); }); setTimeout(() => process.exit(0), 3000).unref(); };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
 }

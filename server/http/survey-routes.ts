@@ -48,9 +48,12 @@ export function surveyRoutes(deps: AppDeps): Router {
   router.use('/api/s', noStore);
 
   router.get('/api/s/:token', (req, res) => {
-    const inv = openInvitation(deps, String(req.params.token));
+    // one read transaction for both lookups (each statement outside one would take its own WAL read lock)
+    const { inv, saved } = deps.db.transaction(() => {
+      const found = openInvitation(deps, String(req.params.token));
+      return { inv: found, saved: findResponseForInvitation(deps.db, found.invitationId) };
+    })();
     const { survey } = respondentSurvey(instrumentDefs(inv.instruments));
-    const saved = findResponseForInvitation(deps.db, inv.invitationId);
     res.json({
       survey,
       data: saved?.answers ?? {},
@@ -60,21 +63,29 @@ export function surveyRoutes(deps: AppDeps): Router {
     });
   });
 
+  // The invitation is looked up inside the batch's transaction, so the link's state (open, closed, withdrawn)
+  // is read in the same transaction that writes; an unknown link is a 404 whatever the body holds.
   router.put('/api/s/:token/progress', requireJson, json, async (req, res) => {
-    const inv = openInvitation(deps, String(req.params.token));
-    const body = parseBody(progressBodySchema, req.body);
-    const { pageCount } = respondentSurvey(instrumentDefs(inv.instruments));
-    if (body.page >= pageCount) throw new ValidationError('The page number is outside the survey.', [{ pointer: '/page', detail: `page ${body.page} does not exist; the survey has ${pageCount} pages (0 to ${pageCount - 1})` }]);
+    const token = String(req.params.token);
     const at = deps.clock().toISOString();
-    await writes.run(() => inBodyTerms(() => saveProgress(deps.db, inv, body.data, body.page, at)));
+    await writes.run(() => {
+      const inv = openInvitation(deps, token);
+      const body = parseBody(progressBodySchema, req.body);
+      const { pageCount } = respondentSurvey(instrumentDefs(inv.instruments));
+      if (body.page >= pageCount) throw new ValidationError('The page number is outside the survey.', [{ pointer: '/page', detail: `page ${body.page} does not exist; the survey has ${pageCount} pages (0 to ${pageCount - 1})` }]);
+      return inBodyTerms(() => saveProgress(deps.db, inv, body.data, body.page, at));
+    });
     res.status(204).end();
   });
 
   router.post('/api/s/:token/submit', requireJson, json, async (req, res) => {
-    const inv = openInvitation(deps, String(req.params.token));
-    const body = parseBody(submitBodySchema, req.body);
+    const token = String(req.params.token);
     const at = deps.clock().toISOString();
-    const result = await writes.run(() => inBodyTerms(() => submitResponse(deps.db, inv, body.data, at)));
+    const result = await writes.run(() => {
+      const inv = openInvitation(deps, token);
+      const body = parseBody(submitBodySchema, req.body);
+      return inBodyTerms(() => submitResponse(deps.db, inv, body.data, at));
+    });
     res.status(200).json({ status: result.status, submittedAt: result.submittedAt });
   });
 
