@@ -4,25 +4,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { openDatabase, type Db } from '../server/storage/db';
 import { renderReport, type ReportKind } from '../reports/render';
+import { seededRandom } from './helpers/fixture';
 
 const MEASURES = ['contacts_nfa', 'contacts', 'referrals', 'referrals_nfa', 'early_help', 'cin', 's47', 'looked_after', 'csa_contacts'];
 const RATES = [0.012, 0.033, 0.02, 0.005, 0.07, 0.012, 0.006, 0.001, 0.002];
 
-/** Small deterministic generator (mulberry32) so every run builds the same trial. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Builds a synthetic trial: schools, allocation in two FSM strata, DSLs, baseline and endline PSS-10/CBI scores, sessions, 24 months of admin counts. */
 export function seedSyntheticTrial(db: Db, schools: number, dsls: number, seed = 11): string {
-  const r = rng(seed);
+  const r = seededRandom(seed);
   const at = '2025-01-01T00:00:00Z';
   const trialId = `bench${schools}`;
   db.transaction(() => {
