@@ -1,8 +1,7 @@
 // View-model of the implementation and process evaluation (IPE) report: reach, dosage, fidelity, ad-hoc support, time logs, evaluation forms, TIDieR description and costs, all formatted as text.
-import { getRegistry } from '../../instruments/registry';
 import {
   adhocSummary, costSummary, dosageSummary, evaluationFormSummary, fidelitySummary, reachSummary, timeLogSummary,
-  EVALUATION_INSTRUMENT, type FormQuestion,
+  EVALUATION_INSTRUMENT, evaluationQuestions, type FormQuestion,
 } from '../analysis/ipe';
 import { dosageChart } from '../charts';
 import { ARM_LABEL, figure, reportHeader, type FigureView, type LabelValue } from './common';
@@ -40,24 +39,7 @@ export interface IpeView {
   costs: { lines: { item: string; basis: string; amount: string; total: string; note: string }[]; rows: LabelValue[]; empty: string | null };
 }
 
-/** The evaluation form's questions in survey order (item, title, number or text), from the installed instrument. */
-export function evaluationQuestions(): FormQuestion[] {
-  try {
-    const def = getRegistry().get(`${EVALUATION_INSTRUMENT}`);
-    const survey = def.survey as { pages?: { elements?: { type?: string; name?: string; title?: string; inputType?: string }[] }[] };
-    const kinds = new Map(def.items.map((i) => [i.id, i.kind]));
-    const out: FormQuestion[] = [];
-    for (const p of survey.pages ?? []) {
-      for (const e of p.elements ?? []) {
-        if (!e.name || e.type === 'html') continue;
-        out.push({ item: e.name, title: e.title ?? e.name, kind: kinds.get(e.name) === 'number' || e.inputType === 'number' ? 'number' : 'text' });
-      }
-    }
-    return out;
-  } catch {
-    return [];
-  }
-}
+export { evaluationQuestions };
 
 const BASIS_LABEL = { per_school: 'per setting', per_dsl: 'per DSL', total: 'total, shared between settings' } as const;
 

@@ -4,6 +4,8 @@ import { appendAudit } from './audit-repo';
 import { createTrial } from './trial-repo';
 import { ConflictError, NotFoundError, ValidationError } from '../domain/errors';
 import { packageProblems, type ProgrammeFacts } from '../domain/programme/year-end';
+import { evaluationQuestions, EVALUATION_INSTRUMENT } from '../../reports/analysis/ipe';
+import { loadForms } from './report-data-repo';
 
 export interface Programme { id: string; title: string; laCode: string; laName: string; academicYear: string; isDemo: boolean }
 
@@ -66,8 +68,10 @@ export function loadProgrammeFacts(db: Db, programmeId: string): ProgrammeFacts 
     FROM trial_schools ts JOIN schools s ON s.urn = ts.urn WHERE ts.trial_id = ? AND ts.status = 'enrolled' ORDER BY s.name, s.urn`).all(programmeId) as Array<{ urn: number; name: string; dsls: number }>;
   const sessions = (db.prepare('SELECT id, duration_minutes FROM supervision_sessions WHERE trial_id = ? ORDER BY id').all(programmeId) as Array<{ id: number; duration_minutes: number }>)
     .map((s) => ({ id: s.id, minutes: s.duration_minutes, urns: (db.prepare('SELECT DISTINCT urn FROM supervision_attendees WHERE session_id = ?').all(s.id) as Array<{ urn: number }>).map((r) => r.urn) }));
+  const activeDsls = new Set((db.prepare("SELECT id FROM dsls WHERE trial_id = ? AND status = 'active'").all(programmeId) as Array<{ id: string }>).map((d) => d.id));
   const scores = db.prepare(`SELECT w.name AS wave, r.dsl_id AS dslId, sc.instrument, sc.scale, sc.value FROM scores sc JOIN responses r ON r.id = sc.response_id
     JOIN waves w ON w.id = r.wave_id JOIN dsls d ON d.id = r.dsl_id
     WHERE w.trial_id = ? AND w.name IN ('baseline', 'endline') AND r.status = 'complete' AND d.status = 'active' AND sc.value IS NOT NULL`).all(programmeId) as ProgrammeFacts['scores'];
-  return { id: prog.id, title: prog.title, laName: prog.laName, academicYear: prog.academicYear, packages, settings, sessions, scores };
+  const feedback = loadForms(db, programmeId).filter((form) => form.instrument.split('@')[0] === EVALUATION_INSTRUMENT && activeDsls.has(form.dslId));
+  return { id: prog.id, title: prog.title, laName: prog.laName, academicYear: prog.academicYear, packages, settings, sessions, scores, feedback, feedbackQuestions: evaluationQuestions() };
 }

@@ -13,6 +13,7 @@ import { loadProgrammeFacts } from '../../server/storage/programme-repo';
 import { yearEndReport, packageProblems, parsePounds } from '../../server/domain/programme/year-end';
 import { meanWithCi } from '../../server/domain/dashboards/mean-ci';
 import { readAudit } from '../../server/storage/audit-repo';
+import { insertDemoForm } from '../../server/storage/demo-repo';
 import type { Db } from '../../server/storage/db';
 
 const t = tempDb();
@@ -121,6 +122,28 @@ describe('the year-end report', () => {
     expect(conf.change).toEqual({ hidden: true, reason: 'few-respondents' });
   });
 
+  it('summarises DSL feedback in numbers only: forms, hours (latest form per DSL, hidden under 10 DSLs), answers per question', () => {
+    const form = (dslId: string, hours: number, at: string, extra: Record<string, unknown> = {}) =>
+      insertDemoForm(t.db, { trialId: 'essex-2425', dslId, instrument: 'dsl-evaluation@1', answers: { dsl_evaluation_hours: hours, ...extra }, at });
+    const ids = Object.entries(dslsPerSetting).flatMap(([urn, n]) => Array.from({ length: n }, (_, k) => `dsl-${urn}-${k}`));
+    // 9 DSLs first: too few for the hours to be shown
+    ids.slice(0, 9).forEach((id, i) => form(id, 10 + i, '2025-07-01T09:00:00Z', i === 0 ? { dsl_evaluation_better: 'FREE-TEXT <b>never shown</b>' } : {}));
+    const few = yearEndReport(loadProgrammeFacts(t.db, 'essex-2425')).feedback;
+    expect([few.forms, few.dsls]).toEqual([9, 9]);
+    expect(few.hours).toEqual({ hidden: true, reason: 'few-respondents' });
+    // a tenth DSL, and a second (later) form from the first DSL: its hours replace the earlier 10
+    form(ids[9], 30, '2025-07-02T09:00:00Z');
+    form(ids[0], 20, '2025-07-03T09:00:00Z', { dsl_evaluation_experience: 'FREE-TEXT helpful' });
+    const r = yearEndReport(loadProgrammeFacts(t.db, 'essex-2425')).feedback;
+    expect([r.forms, r.dsls]).toEqual([11, 10]);
+    if (r.hours.hidden) throw new Error('hours from 10 DSLs should be shown');
+    // hand: latest hours per DSL 20, 11..18, 30: sum 20 + 116 + 30 = 166, mean 16.6; sorted 11..18, 20, 30: median (15 + 16) / 2
+    expect(r.hours.value).toEqual({ respondents: 10, mean: 16.6, median: 15.5 });
+    expect(r.questions.find((q) => q.title.startsWith('Roughly how many hours'))?.respondents).toBe(11); // forms, not DSLs
+    expect(r.questions.find((q) => q.title === 'What would have made supervision better?')?.respondents).toBe(1);
+    expect(r.questions.find((q) => q.title === 'Something to acknowledge yourself for')?.respondents).toBe(0);
+  });
+
   it('dslkit programme report writes one self-contained HTML file with the caveat first', async () => {
     const file = path.join(dir.dir, 'report.html');
     const res = await cli('programme', 'report', '--programme', 'essex-2425', '--out', file);
@@ -136,6 +159,9 @@ describe('the year-end report', () => {
     expect(html).toContain('£375.00');
     expect(html).toContain('+0.96');
     expect(html).toContain('0.54 to 1.39');
+    expect(html).toContain('11 from 10 DSLs');
+    expect(html).toContain('mean 16.6, median 15.5 (10 DSLs)');
+    expect(html).not.toContain('FREE-TEXT'); // answer text never reaches the LA's report
   });
 });
 

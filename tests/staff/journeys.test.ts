@@ -176,8 +176,28 @@ describe.skipIf(!haveChromium)('staff journeys in a real Chromium', () => {
     await context.close();
   });
 
+  it('evaluator walks the report-input pages; an empty cost shows the GOV.UK error summary', async () => {
+    const context = await browser.newContext();
+    const page = await signInAs(context, 'evaluator');
+    const base = `${f.server.url}/staff/trials/${f.ids.trial}/report-inputs`;
+    await page.goto(base);
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toMatch(/Report inputs/);
+    await axe(page, 'report inputs');
+    await page.goto(`${base}/costs`);
+    await page.getByRole('button', { name: 'Add cost' }).click();
+    await page.waitForLoadState('domcontentloaded');
+    expect(await page.locator('.govuk-error-summary').count()).toBe(1);
+    await axe(page, 'costs with errors');
+    for (const [slug, name] of [['quotes', 'quote picker'], ['description', 'TIDieR description'], ['settings', 'report settings']]) {
+      await page.goto(`${base}/${slug}`);
+      expect(await page.getByRole('heading', { level: 1 }).count()).toBe(1);
+      await axe(page, name);
+    }
+    await context.close();
+  });
+
   it('axe-core: no serious or critical violations on any page visited', () => {
-    expect(axeResults.map((r) => r.page).sort()).toEqual(['accounts', 'fieldwork monitor', 'log-session form', 'randomise preview', 'sign-in', 'supervisor home', 'trial list', 'trial page']);
+    expect(axeResults.map((r) => r.page).sort()).toEqual(['TIDieR description', 'accounts', 'costs with errors', 'fieldwork monitor', 'log-session form', 'quote picker', 'randomise preview', 'report inputs', 'report settings', 'sign-in', 'supervisor home', 'trial list', 'trial page']);
     const found = axeResults.filter((r) => r.violations.length).map((r) => `${r.page}: ${r.violations.map((v) => `${v.id} (${v.impact}) ${v.help} at ${JSON.stringify(v.nodes.map((n) => n.target))}`).join('; ')}`);
     expect(found).toEqual([]);
   });

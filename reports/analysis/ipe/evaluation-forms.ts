@@ -1,4 +1,5 @@
 // DSL evaluation forms grouped by question: how many answered, numeric summaries (hours), and the quotes the evaluator selected (text returned raw; templates escape it).
+import { getRegistry } from '../../../instruments/registry';
 import { median, type IpeForm } from './types';
 
 export interface FormQuestion { item: string; title: string; kind: 'number' | 'text' }
@@ -57,4 +58,23 @@ export function evaluationFormSummary(forms: IpeForm[], questions: FormQuestion[
     }
   }
   return { forms: evals.length, dsls: new Set(evals.map((f) => f.dslId)).size, questions: [...groups.values()] };
+}
+
+/** The evaluation form's questions in survey order (item, title, number or text), from the installed instrument. */
+export function evaluationQuestions(): FormQuestion[] {
+  try {
+    const def = getRegistry().get(`${EVALUATION_INSTRUMENT}`);
+    const survey = def.survey as { pages?: { elements?: { type?: string; name?: string; title?: string; inputType?: string }[] }[] };
+    const kinds = new Map(def.items.map((i) => [i.id, i.kind]));
+    const out: FormQuestion[] = [];
+    for (const p of survey.pages ?? []) {
+      for (const e of p.elements ?? []) {
+        if (!e.name || e.type === 'html') continue;
+        out.push({ item: e.name, title: e.title ?? e.name, kind: kinds.get(e.name) === 'number' || e.inputType === 'number' ? 'number' : 'text' });
+      }
+    }
+    return out;
+  } catch {
+    return [];
+  }
 }

@@ -5,5 +5,5 @@ export { reachSummary, type ReachRow, type ReachSummary } from './reach';
 export { fidelitySummary, weeksBetween, type FidelitySummary } from './fidelity';
 export { adhocSummary, type AdhocSummary } from './adhoc-support';
 export { timeLogSummary, TIME_LOG_INSTRUMENT, type TimeLogSummary } from './time-logs';
-export { evaluationFormSummary, EVALUATION_INSTRUMENT, type FormQuestion, type QuestionSummary, type EvaluationFormSummary } from './evaluation-forms';
+export { evaluationFormSummary, evaluationQuestions, EVALUATION_INSTRUMENT, type FormQuestion, type QuestionSummary, type EvaluationFormSummary } from './evaluation-forms';
 export { costSummary, type CostInput, type CostLine, type CostSummary } from './costs';

@@ -3,6 +3,7 @@
 import { protectSummary, MIN_RESPONDENTS_FOR_SUMMARY, type PublishedSummary } from '../disclosure';
 import { meanWithCi, type MeanCi } from '../dashboards/mean-ci';
 import { PUBLISHED_SCALES } from '../dashboards/scales';
+import { evaluationFormSummary, median, EVALUATION_INSTRUMENT, type FormQuestion, type IpeForm } from '../../../reports/analysis/ipe';
 
 export interface PackageFacts { id: number; name: string; pricePence: number; sessionsIncluded: number; sessionMinutes: number; maxSettings: number; urns: number[] }
 export interface ProgrammeFacts {
@@ -13,6 +14,10 @@ export interface ProgrammeFacts {
   sessions: Array<{ id: number; minutes: number; urns: number[] }>;
   /** Scores at the start (baseline) and end (endline) of the year, by DSL. */
   scores: Array<{ wave: 'baseline' | 'endline'; dslId: string; instrument: string; scale: string; value: number }>;
+  /** Completed DSL evaluation forms (feedback on supervision), newest answers. */
+  feedback: IpeForm[];
+  /** The evaluation form's questions in survey order. */
+  feedbackQuestions: FormQuestion[];
 }
 
 export const NO_CONTROL_CAVEAT = 'This programme has no control group. Changes between the start and the end of the year may have happened anyway '
@@ -23,12 +28,23 @@ export interface PackageLine { name: string; settings: number; pricePence: numbe
 export interface SettingLine { urn: number; name: string; packages: number; costPence: number; dsls: number; costPerDslPence: number | null; sessionsAttended: number }
 export interface ChangeLine { label: string; hint: string; pairs: number; change: PublishedSummary<{ start: number; end: number; diff: MeanCi }> }
 
+/** DSL feedback in numbers only: no answer text leaves the form (quotes are chosen by evaluators, in the IPE report). */
+export interface FeedbackSummary {
+  forms: number;
+  dsls: number;
+  /** Self-reported hours in supervision: shown only for at least MIN_RESPONDENTS_FOR_SUMMARY DSLs. */
+  hours: PublishedSummary<{ respondents: number; mean: number; median: number }>;
+  /** How many forms answered each question. */
+  questions: Array<{ title: string; respondents: number }>;
+}
+
 export interface YearEndReport {
   title: string; laName: string; academicYear: string; caveat: string;
   totals: { pricePence: number; settings: number; dsls: number; sessionsBought: number; sessionsDelivered: number; hoursBought: number; hoursDelivered: number; costPerSettingPence: number | null; costPerDslPence: number | null };
   packages: PackageLine[];
   settings: SettingLine[];
   change: ChangeLine[];
+  feedback: FeedbackSummary;
   minPairs: number;
 }
 
@@ -68,7 +84,7 @@ export function yearEndReport(f: ProgrammeFacts): YearEndReport {
     });
   }
   return {
-    title: f.title, laName: f.laName, academicYear: f.academicYear, caveat: NO_CONTROL_CAVEAT,
+    title: f.title, laName: f.laName, academicYear: f.academicYear, caveat: NO_CONTROL_CAVEAT, feedback: feedbackSummary(f),
     totals: {
       pricePence: price, settings: f.settings.length, dsls,
       sessionsBought: f.packages.reduce((a, p) => a + p.sessionsIncluded, 0), sessionsDelivered: delivered.length,
@@ -103,4 +119,21 @@ export function parsePounds(text: string): number {
   const t = text.trim().replace(/^£/, '').replace(/,/g, '');
   if (!/^\d+(\.\d{1,2})?$/.test(t)) return Number.NaN;
   return Math.round(Number(t) * 100);
+}
+
+/** Counts of feedback forms and answers per question, and the hours DSLs report (one figure per DSL: their latest form). */
+function feedbackSummary(f: ProgrammeFacts): FeedbackSummary {
+  const summary = evaluationFormSummary(f.feedback, f.feedbackQuestions, []);
+  const latestHours = new Map<string, number>();
+  for (const form of f.feedback) {
+    if (form.instrument.split('@')[0] !== EVALUATION_INSTRUMENT) continue;
+    const hours = Number(form.answers.dsl_evaluation_hours);
+    if (form.answers.dsl_evaluation_hours !== undefined && form.answers.dsl_evaluation_hours !== '' && Number.isFinite(hours)) latestHours.set(form.dslId, hours);
+  }
+  const hours = [...latestHours.values()];
+  return {
+    forms: summary.forms, dsls: summary.dsls,
+    hours: protectSummary(hours.length, () => ({ respondents: hours.length, mean: hours.reduce((a, b) => a + b, 0) / hours.length, median: median(hours) as number })),
+    questions: summary.questions.map((q) => ({ title: q.title, respondents: q.respondents })),
+  };
 }

@@ -36,6 +36,14 @@ export function reportViewModel(r: YearEndReport): Record<string, unknown> {
       return [{ text: `${c.label} (${c.hint})`, header: true }, { text: String(c.pairs), numeric: true }, { text: v ? d2(v.start) : SUPPRESSED_MARK, numeric: true }, { text: v ? d2(v.end) : SUPPRESSED_MARK, numeric: true },
         { text: v ? `${v.diff.mean >= 0 ? '+' : ''}${d2(v.diff.mean)}` : SUPPRESSED_MARK, numeric: true }, { text: v ? `${d2(v.diff.lower)} to ${d2(v.diff.upper)}` : SUPPRESSED_MARK, numeric: true }];
     }), 'No DSL has answered a wellbeing survey at both the start and the end of the year yet.'),
+    feedbackSummary: [
+      { key: 'Feedback forms', value: `${r.feedback.forms} from ${r.feedback.dsls} DSL${r.feedback.dsls === 1 ? '' : 's'}` },
+      { key: 'Hours in supervision (self-reported)', value: r.feedback.hours.hidden
+        ? (r.feedback.hours.reason === 'no-data' ? 'No answers yet' : `${SUPPRESSED_MARK} (fewer than ${r.minPairs} DSLs answered)`)
+        : `mean ${n1(r.feedback.hours.value.mean)}, median ${n1(r.feedback.hours.value.median)} (${r.feedback.hours.value.respondents} DSLs)` },
+    ],
+    feedbackTable: tableModel('DSL feedback: how many forms answered each question (the answers themselves stay with the evaluators)', ['Question', { text: 'Forms answering', numeric: true }],
+      r.feedback.forms ? r.feedback.questions.map((q) => [{ text: q.title, header: true }, q.respondents]) : [], 'No DSL has sent the feedback form yet.'),
   };
 }
 
