@@ -1,7 +1,20 @@
 #!/usr/bin/env node
-// Entry point of the `dslkit` command: loads the TypeScript sources through tsx and runs the CLI.
-import { register } from 'tsx/esm/api';
+// Entry point of the `dslkit` command: runs the compiled command (built on first use after a source change), or the TypeScript sources through tsx if it cannot be built.
+import { pathToFileURL } from 'node:url';
 
-register();
-const { runCli } = await import('../server/cli.ts');
-process.exitCode = await runCli(process.argv.slice(2));
+let compiled;
+try {
+  const { cliBundle } = await import('./build-server.mjs');
+  compiled = await cliBundle();
+} catch (err) {
+  process.stderr.write(`dslkit: could not compile the command (${err instanceof Error ? err.message.split('\n')[0] : String(err)}); running the TypeScript sources instead\n`);
+}
+
+if (compiled) {
+  await import(pathToFileURL(compiled).href); // sets process.exitCode
+} else {
+  const { register } = await import('tsx/esm/api');
+  register();
+  const { runCli } = await import('../server/cli.ts');
+  process.exitCode = await runCli(process.argv.slice(2));
+}

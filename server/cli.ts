@@ -13,14 +13,28 @@ const commandsDir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'cli
 const dbOption: CliOption = { name: 'db', type: 'string', valueName: '<path>', description: 'SQLite database file (default: $DSLKIT_DB, then ./data/dslkit.db)' };
 const helpOption: CliOption = { name: 'help', type: 'boolean', description: 'show this help' };
 
-/** Names of the command modules in cli/commands (file <name>.ts exports `command`). */
+/** Where command modules come from: by default the files in cli/commands (file <name>.ts exports `command`). */
+export interface CommandSource {
+  files: () => string[];
+  load: (file: string) => Promise<{ command?: CliCommand }>;
+}
+
+let commandSource: CommandSource = {
+  files: () => fs.readdirSync(commandsDir).filter((f) => /^[a-z][a-z0-9-]*\.ts$/.test(f)).sort(),
+  load: (file) => import(pathToFileURL(path.join(commandsDir, file)).href),
+};
+
+/** The compiled command (bin/build-server.mjs) passes a table made from the same files at build time. */
+export function useCommandSource(source: CommandSource): void {
+  commandSource = source;
+}
+
 function commandFiles(): string[] {
-  return fs.readdirSync(commandsDir).filter((f) => /^[a-z][a-z0-9-]*\.ts$/.test(f)).sort();
+  return commandSource.files();
 }
 
 async function importCommand(file: string): Promise<CliCommand | undefined> {
-  const mod = await import(pathToFileURL(path.join(commandsDir, file)).href) as { command?: CliCommand };
-  return mod.command;
+  return (await commandSource.load(file)).command;
 }
 
 /** Loads every command module (for the command list in --help). */
