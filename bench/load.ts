@@ -68,14 +68,14 @@ const json = { 'content-type': 'application/json' };
 /**
  * POST /api/s/<token>/submit, each request with a different invitation token (so each is a real first submission).
  * Without a rate, each of the connections sends again as soon as it is answered (capacity); with one, requests
- * leave evenly spaced at that rate (bench/helpers/paced-load.ts) for maxSeconds.
+ * leave evenly spaced at that rate, in turn on each connection (bench/helpers/paced-load.ts), for maxSeconds.
  */
 export function submissionRun(url: string, tokens: string[], instruments: string[], opts: { connections: number; maxSeconds: number; ratePerSecond?: number }): Promise<LoadFigures> {
   const bodies = answerBodies(instruments, 64, (data) => ({ data }));
   const request = (i: number) => ({ method: 'POST', path: `/api/s/${tokens[i % tokens.length]}/submit`, headers: json, body: bodies[i % bodies.length] });
   if (opts.ratePerSecond) {
     const count = Math.min(tokens.length, Math.floor(opts.ratePerSecond * opts.maxSeconds));
-    return pacedRun({ name: `survey submit (POST, distinct tokens), sent at a steady ${opts.ratePerSecond}/s`, url, ratePerSecond: opts.ratePerSecond, count, sockets: opts.connections, request });
+    return pacedRun({ name: `survey submit (POST, distinct tokens), ${opts.connections} connections sending ${opts.ratePerSecond}/s in all`, url, ratePerSecond: opts.ratePerSecond, count, connections: opts.connections, request });
   }
   return runLoad({ name: 'survey submit (POST, distinct tokens), as fast as answered', url, connections: opts.connections, amount: tokens.length, maxSeconds: opts.maxSeconds, request });
 }

@@ -192,7 +192,7 @@ function markdown(m: Record<string, string>): string {
     'machines: one Node process serves at most 1,000 / (that figure) requests per second per core, so 1,500',
     'submissions/s needs it under about 0.67 ms.',
     '',
-    `The submission target is tested as stated: submissions sent evenly spaced at 1,550/s for ${scale.rateSeconds} s (a paced run cannot answer`,
+    `The submission target is tested as stated: 64 connections sending 1,550 submissions/s in all, evenly spaced, for ${scale.rateSeconds} s (a paced run cannot answer`,
     'faster than it sends, so it sends 3% above the 1,500/s target; after 2 s of',
     'warm-up at the same rate that is not counted), each latency measured from when the request was due, so stalls are not',
     'hidden (bench/helpers/paced-load.ts; autocannon\'s own rate mode sends in bursts). The second submission run shows capacity: each',

@@ -1,4 +1,4 @@
-// Open-loop load at a fixed rate: request i is due at start + i/rate whatever happened to earlier ones, and its latency counts from when it was due, so a stalled server (or a load generator that fell behind) shows in the percentiles.
+// Load at a fixed rate over a fixed number of connections: request i is due at start + i/rate and goes on connection i mod n, whatever happened to earlier ones; its latency counts from when it was due, so a stalled server (or a load generator that fell behind) shows in the percentiles.
 import http from 'node:http';
 import type { LoadFigures } from '../load';
 
@@ -11,8 +11,8 @@ export interface PacedRun {
   ratePerSecond: number;
   /** How many requests in all (the run lasts count / rate seconds plus the last answers). */
   count: number;
-  /** Keep-alive sockets the load generator may open (requests beyond wait for one, and that wait counts). */
-  sockets: number;
+  /** Keep-alive connections, used in turn (a request due on a busy connection waits for it, and that wait counts). */
+  connections: number;
   request: (i: number) => PacedRequest;
 }
 
@@ -30,7 +30,7 @@ export function percentile(sorted: number[], p: number): number {
  */
 export async function pacedRun(run: PacedRun): Promise<LoadFigures> {
   const target = new URL(run.url);
-  const agent = new http.Agent({ keepAlive: true, maxSockets: run.sockets });
+  const agents = Array.from({ length: run.connections }, () => new http.Agent({ keepAlive: true, maxSockets: 1 }));
   const latencies: number[] = [];
   const statusCounts: Record<string, number> = {};
   let errors = 0;
@@ -52,7 +52,7 @@ export async function pacedRun(run: PacedRun): Promise<LoadFigures> {
     };
     const send = (i: number, due: number) => {
       const r = run.request(i);
-      const req = http.request({ host: target.hostname, port: target.port, method: r.method, path: r.path, headers: { ...r.headers, ...(r.body ? { 'content-length': Buffer.byteLength(r.body) } : {}) }, agent, timeout: 10_000 }, (res) => {
+      const req = http.request({ host: target.hostname, port: target.port, method: r.method, path: r.path, headers: { ...r.headers, ...(r.body ? { 'content-length': Buffer.byteLength(r.body) } : {}) }, agent: agents[i % agents.length], timeout: 10_000 }, (res) => {
         res.resume();
         res.on('end', () => settle(due, res.statusCode ?? 0));
         res.on('error', () => settle(due, null));
@@ -69,7 +69,7 @@ export async function pacedRun(run: PacedRun): Promise<LoadFigures> {
     };
     tick();
   });
-  agent.destroy();
+  for (const agent of agents) agent.destroy();
 
   latencies.sort((a, b) => a - b);
   const seconds = (lastAnswer - started) / 1000;
