@@ -23,28 +23,33 @@ const keepOwnAddress = {
   },
 };
 
+/** What both builds share: one ES module graph for Node 20, packages left to node_modules, names kept for stack traces. */
+const nodeBundleOptions = {
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  packages: 'external',
+  keepNames: true,
+  logLevel: 'warning',
+  plugins: [keepOwnAddress],
+};
+
 /** Builds .build/server.mjs (about a second) and returns its path. Written to a temporary name and renamed, so concurrent builds never leave a half-written file. */
 export async function buildServer() {
   const { build } = await import('esbuild');
   fs.mkdirSync(path.dirname(serverBundle), { recursive: true });
   const temporary = `${serverBundle}.${process.pid}.${Date.now()}.tmp`;
   await build({
+    ...nodeBundleOptions,
     entryPoints: [path.join(root, 'server', 'main.ts')],
     outfile: temporary,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    packages: 'external',
-    keepNames: true,
-    logLevel: 'warning',
-    plugins: [keepOwnAddress],
   });
   fs.renameSync(temporary, serverBundle);
   return serverBundle;
 }
 
-/** The TypeScript and JSON sources the command is built from: their paths, sizes and modification times make its fingerprint. */
+/** The TypeScript sources the command is built from (JSON and templates are read at run time): their paths, sizes and modification times make its fingerprint. */
 function sourceFingerprint() {
   const hash = crypto.createHash('sha256');
   const walk = (dir) => {
@@ -90,15 +95,8 @@ export async function cliBundle() {
     outdir: temporary,
     entryNames: 'dslkit',
     outExtension: { '.js': '.mjs' },
-    bundle: true,
     splitting: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    packages: 'external',
-    keepNames: true,
-    logLevel: 'warning',
-    plugins: [keepOwnAddress],
+    ...nodeBundleOptions,
   });
   try {
     fs.renameSync(temporary, dir);
