@@ -1,14 +1,17 @@
 // Builds the Express app from its dependencies (db, config, clock, rng) so tests can start it on port 0.
+import http from 'node:http';
 import express from 'express';
 import type { Config } from './config';
 import type { Db } from './storage/db';
 import { schemaVersion } from './storage/db';
 import { publicDashboardsRouter } from './http/dashboards/public-router';
-import { problemHandler, redactPath, sendProblem } from './http/problem';
+import { problemHandler, sendProblem } from './http/problem';
+import { logWhenFinished } from './http/request-log';
 import { securityHeaders } from './http/security';
 import { govukAssetsRouter } from './http/staff/assets-router';
 import { staffLayer, staffRouter, staffNotFound } from './http/staff/router';
 import { surveyRoutes } from './http/survey-routes';
+import { surveyWritePath } from './http/survey-write-path';
 import { respondentPages } from './http/respondent-pages';
 import { homePage, notFoundPage } from './http/home-pages';
 
@@ -31,11 +34,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(securityHeaders(deps.config)); // first: CSP, nosniff, no-referrer, no framing (+ HSTS behind TLS) on every response
   if (deps.config.logLevel === 'info') {
     app.use((req, res, next) => {
-      const started = process.hrtime.bigint();
-      res.on('finish', () => {
-        const ms = Number(process.hrtime.bigint() - started) / 1e6;
-        deps.log(`${req.method} ${redactPath(req.path)} ${res.statusCode} ${ms.toFixed(1)}ms`);
-      });
+      logWhenFinished(req.method, req.path, res, deps.log);
       next();
     });
   }
@@ -49,7 +48,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use('/staff', staffLayer(deps)); // staff body parsing, session, CSRF (for every /staff router below)
   app.use('/staff', staffRouter(deps)); // sign-in, evaluator and supervisor consoles
   app.use('/dashboards', publicDashboardsRouter(deps)); // public LA dashboards: last published snapshot, no sign-in
-  app.use(surveyRoutes(deps)); // respondent survey API: /api/s/:token (+ /progress, /submit)
+  app.use(surveyRoutes(deps)); // respondent survey API: GET /api/s/:token (the writes are in createServer)
   app.use(respondentPages(deps)); // respondent pages: /s/:token, /assets
   app.use('/staff', staffNotFound()); // staff 404 page (keep last among /staff routers)
   app.use(homePage(deps)); // the start page at /
@@ -59,4 +58,14 @@ export function createApp(deps: AppDeps): express.Express {
   app.use('/api', (_req, res) => sendProblem(res, 404, 'There is no such API endpoint.'));
   app.use(problemHandler(deps.log));
   return app;
+}
+
+/**
+ * The HTTP server: the survey API's two writes (PUT progress, POST submit: the busiest routes, see
+ * http/survey-write-path.ts) on Node's own request handling, everything else through the Express app.
+ */
+export function createServer(deps: AppDeps): http.Server {
+  const app = createApp(deps);
+  const writes = surveyWritePath(deps);
+  return http.createServer((req, res) => { if (!writes(req, res)) app(req, res); });
 }

@@ -3,7 +3,7 @@ import crypto from 'node:crypto';
 import { loadConfig, ConfigError } from './config';
 import { openDatabase } from './storage/db';
 import { loadOrCreateSecret } from './storage/secret-file';
-import { createApp } from './app';
+import { createServer } from './app';
 
 function log(line: string): void { process.stdout.write(`${new Date().toISOString()} ${line}\n`); }
 
@@ -25,8 +25,8 @@ async function main(): Promise<void> {
       process.stdout.write(done.text);
     }
   }
-  const app = createApp({ db, config, clock: () => new Date(), randomBytes: crypto.randomBytes, secret, log });
-  const server = app.listen(config.port, config.host, () => {
+  const server = createServer({ db, config, clock: () => new Date(), randomBytes: crypto.randomBytes, secret, log });
+  server.listen(config.port, config.host, () => {
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
     log(`dslkit listening on http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port} (database ${config.dbPath})`);

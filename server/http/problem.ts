@@ -33,14 +33,20 @@ function detailOf(err: unknown, status: number): string {
   return titles[status] ?? 'The request could not be handled.';
 }
 
-/** Express error middleware: the single place errors become HTTP responses. Logs 5xx without request bodies or tokens. */
+/** The problem+json body for any error: the single place errors become HTTP answers. */
+export function problemOf(err: unknown): ProblemBody {
+  const status = statusOf(err);
+  const problems = err instanceof DslkitError && err.problems.length ? { errors: err.problems } : {};
+  return { type: err instanceof DslkitError ? err.type : 'about:blank', title: titles[status] ?? 'Error', status, detail: detailOf(err, status), ...problems };
+}
+
+/** Express error middleware. Logs 5xx without request bodies or tokens. */
 export function problemHandler(log: (line: string) => void): ErrorRequestHandler {
   return (err, req: Request, res: Response, _next) => {
-    const status = statusOf(err);
-    if (status >= 500) log(`error ${req.method} ${redactPath(req.path)}: ${(err as Error)?.stack ?? String(err)}`);
+    const body = problemOf(err);
+    if (body.status >= 500) log(`error ${req.method} ${redactPath(req.path)}: ${(err as Error)?.stack ?? String(err)}`);
     if (res.headersSent) return;
-    const problems = err instanceof DslkitError && err.problems.length ? { errors: err.problems } : {};
-    sendProblem(res, status, detailOf(err, status), { type: err instanceof DslkitError ? err.type : 'about:blank', ...problems });
+    res.status(body.status).type('application/problem+json').send(JSON.stringify(body));
   };
 }
 

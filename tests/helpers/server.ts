@@ -2,7 +2,7 @@
 import crypto from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
-import { createApp, type AppDeps } from '../../server/app';
+import { createServer, type AppDeps } from '../../server/app';
 import { loadConfig } from '../../server/config';
 import { tempDb } from './temp';
 
@@ -14,8 +14,7 @@ export async function startTestServer(overrides: Partial<AppDeps> = {}, env: Rec
   const logs: string[] = [];
   const config = loadConfig({ PORT: '0', DSLKIT_DB: t.file, DSLKIT_SECRET_FILE: `${t.dir}/secret.key`, DSLKIT_LOG: 'quiet', ...env });
   const deps: AppDeps = { db: t.db, config, clock: () => new Date(), randomBytes: crypto.randomBytes, secret: crypto.randomBytes(32), log: (l) => logs.push(l), ...overrides };
-  const app = createApp(deps);
-  const server: Server = await new Promise((resolve) => { const s = app.listen(0, '127.0.0.1', () => resolve(s)); });
+  const server: Server = await new Promise((resolve) => { const s = createServer(deps).listen(0, '127.0.0.1', () => resolve(s)); });
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`, deps, logs,
