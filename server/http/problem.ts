@@ -9,10 +9,13 @@ const titles: Record<number, string> = {
   410: 'Gone', 413: 'Request too large', 415: 'Unsupported media type', 429: 'Too many requests', 500: 'Internal error',
 };
 
+function problemBody(status: number, detail: string, extra: Partial<ProblemBody> = {}): ProblemBody {
+  return { type: extra.type ?? 'about:blank', title: titles[status] ?? 'Error', status, detail, ...extra };
+}
+
 /** Sends a problem+json body with the given status. */
 export function sendProblem(res: Response, status: number, detail: string, extra: Partial<ProblemBody> = {}): void {
-  const body: ProblemBody = { type: extra.type ?? 'about:blank', title: titles[status] ?? 'Error', status, detail, ...extra };
-  res.status(status).type('application/problem+json').send(JSON.stringify(body));
+  res.status(status).type('application/problem+json').send(JSON.stringify(problemBody(status, detail, extra)));
 }
 
 /** Turns body-parser and framework errors into the status they mean. */
@@ -37,7 +40,7 @@ function detailOf(err: unknown, status: number): string {
 export function problemOf(err: unknown): ProblemBody {
   const status = statusOf(err);
   const problems = err instanceof DslkitError && err.problems.length ? { errors: err.problems } : {};
-  return { type: err instanceof DslkitError ? err.type : 'about:blank', title: titles[status] ?? 'Error', status, detail: detailOf(err, status), ...problems };
+  return problemBody(status, detailOf(err, status), { type: err instanceof DslkitError ? err.type : 'about:blank', ...problems });
 }
 
 /** Express error middleware. Logs 5xx without request bodies or tokens. */
@@ -46,7 +49,7 @@ export function problemHandler(log: (line: string) => void): ErrorRequestHandler
     const body = problemOf(err);
     if (body.status >= 500) log(`error ${req.method} ${redactPath(req.path)}: ${(err as Error)?.stack ?? String(err)}`);
     if (res.headersSent) return;
-    res.status(body.status).type('application/problem+json').send(JSON.stringify(body));
+    sendProblem(res, body.status, body.detail, body);
   };
 }
 
