@@ -24,7 +24,7 @@ const scale = {
 
 /** Engineers' bench modules: file, export name, and what the area is called in the table. */
 const engineerBenches = [
-  { file: 'bench/client-size.ts', exportName: 'benchClientSize', area: 'respondent client' },
+  { file: 'bench/respondent-page.ts', exportName: 'benchRespondentPage', area: 'respondent client' },
   { file: 'bench/randomisation-bench.ts', exportName: 'benchRandomisation', area: 'randomisation' },
   { file: 'bench/analysis-bench.ts', exportName: 'benchAnalysis', area: 'analysis' },
   { file: 'bench/report-bench.ts', exportName: 'benchReports', area: 'reports' },

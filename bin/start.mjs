@@ -21,7 +21,7 @@ function newestMtime(dir) {
 const viteConfig = path.join(root, 'client', 'vite.config.ts');
 if (fs.existsSync(viteConfig)) {
   const built = path.join(root, 'client', 'dist', 'index.html');
-  const stale = !fs.existsSync(built) || fs.statSync(built).mtimeMs < Math.max(newestMtime(path.join(root, 'client', 'src')), fs.statSync(viteConfig).mtimeMs);
+  const stale = !fs.existsSync(built) || fs.statSync(built).mtimeMs < Math.max(newestMtime(path.join(root, 'client', 'src')), newestMtime(path.join(root, 'client', 'build')), fs.statSync(path.join(root, 'client', 'index.html')).mtimeMs, fs.statSync(viteConfig).mtimeMs);
   if (stale) {
     process.stdout.write('Building the client (first start or sources changed)...\n');
     const result = spawnSync(process.execPath, [path.join(root, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', viteConfig, '--logLevel', 'warn'], { stdio: 'inherit', cwd: root });

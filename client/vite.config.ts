@@ -2,6 +2,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
+import { precompress } from './build/precompress.ts';
 
 const root = path.dirname(fileURLToPath(import.meta.url));
 
@@ -12,6 +13,8 @@ export default defineConfig(({ mode }) => ({
   define: { 'process.env.NODE_ENV': JSON.stringify(mode === 'development' ? 'development' : 'production') },
   base: '/',
   publicDir: false,
+  // brotli and gzip copies of every file in dist/assets, made once here (the server sends them as they are)
+  plugins: [precompress(path.join(root, 'dist', 'assets'))],
   build: {
     outDir: path.join(root, 'dist'),
     emptyOutDir: true,

@@ -2,10 +2,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import express, { Router, type Response } from 'express';
+import { Router, type Response } from 'express';
 import type { AppDeps } from '../app';
 import { DslkitError } from '../domain/errors';
 import { openInvitation } from './survey-routes';
+import { precompressedAssets } from './precompressed-assets';
 
 /** Where Vite writes the respondent client (client/vite.config.ts). */
 export const clientDist = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'client', 'dist');
@@ -70,7 +71,7 @@ function sendPlainPage(res: Response, status: number): void {
 
 export function respondentPages(deps: AppDeps): Router {
   const router = Router();
-  router.use('/assets', express.static(path.join(clientDist, 'assets'), { immutable: true, maxAge: '365d', index: false, fallthrough: true }));
+  router.use('/assets', precompressedAssets(path.join(clientDist, 'assets')));
 
   router.get('/s/:token', (req, res) => {
     res.set('Referrer-Policy', 'no-referrer');

@@ -18,10 +18,10 @@ function newestMtime(p: string): number {
   return fs.readdirSync(p).reduce((m, name) => Math.max(m, newestMtime(path.join(p, name))), 0);
 }
 
-/** True when client/dist is missing or older than client/src, client/index.html or the Vite config. */
+/** True when client/dist is missing or older than client/src, client/build (the build's own plugins), client/index.html or the Vite config. */
 export function clientIsStale(): boolean {
   if (!fs.existsSync(builtIndex)) return true;
-  const sources = Math.max(newestMtime(path.join(clientDir, 'src')), newestMtime(path.join(clientDir, 'index.html')), newestMtime(path.join(clientDir, 'vite.config.ts')));
+  const sources = Math.max(newestMtime(path.join(clientDir, 'src')), newestMtime(path.join(clientDir, 'build')), newestMtime(path.join(clientDir, 'index.html')), newestMtime(path.join(clientDir, 'vite.config.ts')));
   return fs.statSync(builtIndex).mtimeMs < sources;
 }
 
