@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { ValidationError } from '../domain/errors';
+import { preparePrivateDatabaseFile } from './private-files';
 
 export interface BackupResult {
   /** Absolute path of the finished copy. */
@@ -58,6 +59,7 @@ export async function backupDatabase(source: string, destination: string, opts: 
 
   const partial = `${to}.partial-${process.pid}`;
   fs.rmSync(partial, { force: true });
+  preparePrivateDatabaseFile(partial); // the copy is created 0600 and keeps that mode when renamed into place
   const live = new Database(from, { fileMustExist: true });
   try {
     live.pragma('busy_timeout = 5000');

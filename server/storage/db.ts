@@ -1,8 +1,9 @@
-// Opens the SQLite file (WAL with synchronous FULL, foreign keys on) and applies the numbered migrations in migrations/ once each.
+// Opens the SQLite file (WAL with synchronous FULL, foreign keys on, owner-only file mode) and applies the numbered migrations in migrations/ once each.
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
+import { preparePrivateDatabaseFile } from './private-files';
 
 export type Db = Database.Database;
 
@@ -27,6 +28,7 @@ export function latestSchemaVersion(): number {
 /** Opens (creating the folder and file if needed) and migrates a database. ':memory:' works for tests. */
 export function openDatabase(file: string, options: { readonly?: boolean } = {}): Db {
   if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  if (file !== ':memory:' && !options.readonly) preparePrivateDatabaseFile(file);
   const db = new Database(file, { readonly: options.readonly ?? false });
   db.pragma('journal_mode = WAL');
   db.pragma('foreign_keys = ON');

@@ -8,6 +8,7 @@ import { scoreRowsForExport } from '../../storage/export-repo';
 import { requireTrial } from '../../storage/trial-repo';
 import { appendAudit } from '../../storage/audit-repo';
 import { getRegistry } from '../../../instruments/registry';
+import { writePrivateFile } from '../../storage/private-files';
 
 export const command: CliCommand = {
   name: 'export',
@@ -25,7 +26,7 @@ export const command: CliCommand = {
     const titles = Object.fromEntries(getRegistry().list().map((d) => [d.key, d.title]));
     const files = buildExport(trial.id, scoreRowsForExport(db, trial.id), titles);
     fs.mkdirSync(out, { recursive: true });
-    for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(out, name), text);
+    for (const [name, text] of Object.entries(files)) writePrivateFile(path.join(out, name), text);
     appendAudit(db, { at: ctx.clock().toISOString(), actor: ctx.actor, action: 'export', trialId: trial.id, detail: { files: Object.keys(files) } });
     ctx.io.stdout(`wrote ${Object.keys(files).join(', ')} to ${out}\n`);
     return 0;

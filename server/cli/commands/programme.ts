@@ -5,6 +5,7 @@ import { listOption, numberOption, requiredString, stringOption, UsageError, typ
 import { addPackage, createProgramme, loadProgrammeFacts } from '../../storage/programme-repo';
 import { parsePounds, pounds, yearEndReport } from '../../domain/programme/year-end';
 import { programmeReportFile } from '../../views/programme/render-report';
+import { writePrivateFile } from '../../storage/private-files';
 
 
 function create(ctx: CliContext): number {
@@ -39,7 +40,7 @@ function report(ctx: CliContext): number {
   const out = path.resolve(requiredString(ctx, 'out'));
   const r = yearEndReport(loadProgrammeFacts(ctx.openDb(), requiredString(ctx, 'programme')));
   fs.mkdirSync(path.dirname(out), { recursive: true });
-  fs.writeFileSync(out, programmeReportFile(r));
+  writePrivateFile(out, programmeReportFile(r));
   ctx.io.stdout(`Wrote the year-end report of ${r.title} to ${out}: ${r.totals.sessionsDelivered} of ${r.totals.sessionsBought} sessions delivered.\n`);
   return 0;
 }

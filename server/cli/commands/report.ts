@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { requiredString, flag, UsageError, ValidationError, type CliCommand, type CliIo } from '../command';
 import { renderReport, REPORT_KINDS, type ReportKind } from '../../../reports/render';
+import { writePrivateFile } from '../../storage/private-files';
 
 export const CHROMIUM_PATH = '/usr/bin/chromium';
 export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
@@ -28,7 +29,7 @@ export async function printPdf(htmlFile: string, pdfFile: string, executablePath
   try {
     const page = await browser.newPage();
     await page.goto(`file://${path.resolve(htmlFile)}`, { waitUntil: 'load' });
-    await page.pdf({ path: pdfFile, format: 'A4', printBackground: true, preferCSSPageSize: true });
+    writePrivateFile(pdfFile, await page.pdf({ format: 'A4', printBackground: true, preferCSSPageSize: true }));
   } finally {
     await browser.close();
   }
@@ -62,7 +63,7 @@ export const command: CliCommand = {
     const db = ctx.openDb();
     const html = await renderReport(db, { trialId, kind: kind as ReportKind, clock: ctx.clock, onProgress: progressBar(ctx.io, kind) });
     fs.mkdirSync(path.dirname(path.resolve(out)), { recursive: true });
-    fs.writeFileSync(out, html);
+    writePrivateFile(out, html);
     ctx.io.stdout(`wrote ${out} (${Math.round(html.length / 1024)} kB)\n`);
     if (flag(ctx, 'pdf')) {
       const pdf = out.replace(/\.html?$/i, '') + '.pdf';

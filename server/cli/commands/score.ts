@@ -8,6 +8,7 @@ import { getRegistry, itemPrefix, valueProblem, type InstrumentDef, type ItemDef
 import { scoreInstrument } from '../../../instruments/score';
 import { keyProblemLines, parseAnswerKey } from '../../../instruments/answer-key';
 import type { AnswerKey, ScoringSpec } from '../../../instruments/scoring-rules';
+import { writePrivateFile } from '../../storage/private-files';
 
 export const command: CliCommand = {
   name: 'score',
@@ -61,7 +62,7 @@ Example: dslkit score pss10 returns.csv --out scores.csv`,
     }
     const out = stringOption(ctx, 'out');
     if (out) {
-      fs.writeFileSync(out, output);
+      writePrivateFile(out, output);
       ctx.io.stderr(`scored ${rows.length} row${rows.length === 1 ? '' : 's'} with ${def.key}; wrote ${out}\n`);
     } else {
       ctx.io.stdout(output);
