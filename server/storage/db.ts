@@ -1,4 +1,4 @@
-// Opens the SQLite file (WAL with synchronous FULL, foreign keys on, owner-only file mode) and applies the numbered migrations in migrations/ once each.
+// Opens the SQLite file (WAL with synchronous FULL, secure delete, foreign keys on, owner-only file mode) and applies the numbered migrations in migrations/ once each.
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -36,6 +36,10 @@ export function openDatabase(file: string, options: { readonly?: boolean } = {})
   // crash, not only a process crash (NORMAL syncs only at checkpoints). The group commit pays one fsync per batch.
   db.pragma('synchronous = FULL');
   db.pragma('busy_timeout = 5000');
+  // Deleted rows (an erased DSL's answers, superseded progress saves) are overwritten with zeros, not left in free pages.
+  db.pragma('secure_delete = ON');
+  // After a checkpoint the WAL file is cut back to at most 64 MB instead of keeping its largest size.
+  db.pragma('journal_size_limit = 67108864');
   reusePreparedStatements(db);
   if (!options.readonly) migrate(db);
   return db;

@@ -22,6 +22,8 @@ export const command: CliCommand = {
     const d = r.deleted;
     ctx.io.stdout(mode === 'erase'
       ? `erased ${r.dslId}: deleted ${d.contacts} contact, ${d.responses} responses, ${d.snapshots} snapshots, ${d.scores} scores, ${d.attendances} attendances, ${d.invitations} invitations\n`
+        + (r.purged ? 'overwritten with zeros in the database file, and the WAL emptied: nothing of it is left on disk or in later backups\n'
+          : 'deleted, but another connection kept the WAL busy, so older copies remain in the WAL file until its next full checkpoint (when the server stops at the latest); take no backup before then\n')
       : `${r.dslId} withdrawn: ${r.linksClosed} invitation links now answer "closed", no new invitations, answers kept\n`);
     return 0;
   },

@@ -17,6 +17,7 @@ export const erasureEffects: Record<ErasureMode, string[]> = {
     'Supervision attendance records of this DSL are deleted.',
     'Invitation links are deleted.',
     'The pseudonymous id stays with status "erased" so the CONSORT flow counts the DSL as withdrawn; exports and reports no longer contain any of their data.',
+    'The deleted data is overwritten with zeros in the database file and its write-ahead log, so later backups do not hold it; backups taken before the erasure still do until they are rotated out.',
   ],
 };
 
