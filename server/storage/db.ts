@@ -95,3 +95,22 @@ function backfillFromUserVersion(db: Db): void {
 export function schemaVersion(db: Db): number {
   return db.pragma('user_version', { simple: true }) as number;
 }
+
+export interface MigrationStatus {
+  /** Recorded in schema_migrations (or, for a file from before tracking, implied by user_version). */
+  applied: Array<{ version: number; name: string; appliedAt: string }>;
+  /** Migrations this code has that the file has not had. */
+  pending: Migration[];
+  schemaVersion: number;
+}
+
+/** What a database file has applied and what the current code would still apply; reads only (works on a read-only connection). */
+export function migrationStatus(db: Db): MigrationStatus {
+  const version = schemaVersion(db);
+  const tracked = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'").get() !== undefined;
+  const applied = tracked
+    ? (db.prepare('SELECT version, name, applied_at AS appliedAt FROM schema_migrations ORDER BY version').all() as MigrationStatus['applied'])
+    : listMigrations().filter((m) => m.version <= version).map((m) => ({ version: m.version, name: m.name, appliedAt: 'before-tracking' }));
+  const done = new Set(applied.map((a) => a.version));
+  return { applied, pending: listMigrations().filter((m) => !done.has(m.version)), schemaVersion: version };
+}
