@@ -23,3 +23,8 @@ export class ConflictError extends DslkitError { override readonly status = 409;
 export class RateLimitedError extends DslkitError { override readonly status = 429; override readonly type = 'https://dslkit.invalid/problems/rate-limited'; }
 /** Body too large: 413. */
 export class TooLargeError extends DslkitError { override readonly status = 413; override readonly type = 'https://dslkit.invalid/problems/too-large'; }
+/** The database or server is busy for a moment (another process holds the write lock): 503 with Retry-After, nothing stored. */
+export class ServiceUnavailableError extends DslkitError {
+  override readonly status = 503; override readonly type = 'https://dslkit.invalid/problems/busy';
+  constructor(message: string, readonly retryAfterSeconds = 2) { super(message); }
+}

@@ -8,7 +8,7 @@ import { instrumentDefs, saveProgress, submitResponse } from '../storage/respons
 import { GroupCommit } from '../storage/group-commit';
 import { openInvitation } from './survey-routes';
 import { applySecurityHeaders } from './security';
-import { problemOf, redactPath } from './problem';
+import { problemOf, redactPath, retryAfterOf } from './problem';
 import { logWhenFinished } from './request-log';
 
 /** Request bodies above this many bytes are refused with 413 before parsing. */
@@ -79,7 +79,7 @@ function sendJson(res: ServerResponse, status: number, body: unknown, type = 'ap
  */
 export function surveyWritePath(deps: AppDeps): (req: IncomingMessage, res: ServerResponse) => boolean {
   // Saves and submissions arriving together share one commit (at most one commit per 2 ms); each is answered only once it is committed.
-  const writes = new GroupCommit(deps.db, 256, 2);
+  const writes = new GroupCommit(deps.db, { maxBatch: 256, minIntervalMs: 2, maxLockWaitMs: 2000 });
   return (req, res) => {
     const path = (req.url ?? '').split('?')[0];
     const match = writeRoute.exec(path);
@@ -91,8 +91,10 @@ export function surveyWritePath(deps: AppDeps): (req: IncomingMessage, res: Serv
     if (deps.config.logLevel === 'info') logWhenFinished(req.method ?? '', path, res, deps.log);
     void handle(req, res, match[1], action).catch((err: unknown) => {
       const problem = { ...problemOf(err), ...(err instanceof BodyError && err.detail ? { detail: err.detail } : {}) };
-      if (problem.status >= 500) deps.log(`error ${req.method} ${redactPath(path)}: ${(err as Error)?.stack ?? String(err)}`);
+      if (problem.status >= 500 && problem.status !== 503) deps.log(`error ${req.method} ${redactPath(path)}: ${(err as Error)?.stack ?? String(err)}`);
       if (res.headersSent) return;
+      const retryAfter = retryAfterOf(err);
+      if (retryAfter !== undefined) res.setHeader('Retry-After', String(retryAfter));
       if (problem.status === 413) res.setHeader('Connection', 'close'); // the rest of the body is not read
       sendJson(res, problem.status, problem, 'application/problem+json; charset=utf-8');
     });
