@@ -20,7 +20,11 @@ export class GoneError extends DslkitError { override readonly status = 410; ove
 /** The action conflicts with state that must not change (a second randomisation): 409. */
 export class ConflictError extends DslkitError { override readonly status = 409; override readonly type = 'https://dslkit.invalid/problems/conflict'; }
 /** Too many attempts: 429. */
-export class RateLimitedError extends DslkitError { override readonly status = 429; override readonly type = 'https://dslkit.invalid/problems/rate-limited'; }
+export class RateLimitedError extends DslkitError {
+  override readonly status = 429; override readonly type = 'https://dslkit.invalid/problems/rate-limited';
+  /** When known, the seconds to wait (sent as Retry-After). */
+  constructor(message: string, problems: FieldProblem[] = [], readonly retryAfterSeconds?: number) { super(message, problems); }
+}
 /** Body too large: 413. */
 export class TooLargeError extends DslkitError { override readonly status = 413; override readonly type = 'https://dslkit.invalid/problems/too-large'; }
 /** The database or server is busy for a moment (another process holds the write lock): 503 with Retry-After, nothing stored. */

@@ -1,6 +1,6 @@
 // Maps every failure to an RFC 9457 problem+json response (or a plain page for browsers); never leaks a stack trace.
 import type { ErrorRequestHandler, Request, Response } from 'express';
-import { DslkitError, ServiceUnavailableError, type FieldProblem } from '../domain/errors';
+import { DslkitError, RateLimitedError, ServiceUnavailableError, type FieldProblem } from '../domain/errors';
 import { isBusyError } from '../storage/group-commit';
 
 export interface ProblemBody { type: string; title: string; status: number; detail: string; errors?: FieldProblem[] }
@@ -49,6 +49,7 @@ export function problemOf(err: unknown): ProblemBody {
 /** Seconds a client should wait before trying again (the Retry-After header), for answers that mean "busy, not broken". */
 export function retryAfterOf(err: unknown): number | undefined {
   if (err instanceof ServiceUnavailableError) return err.retryAfterSeconds;
+  if (err instanceof RateLimitedError) return err.retryAfterSeconds;
   return isBusyError(err) ? 2 : undefined;
 }
 

@@ -1,7 +1,8 @@
 // The respondent API's two writes, PUT /api/s/:token/progress and POST /api/s/:token/submit, served on Node's own request and response: the busiest routes skip Express, whose per-request work cost more than the save itself.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AppDeps } from '../app';
-import { ValidationError } from '../domain/errors';
+import { RateLimitedError, ValidationError } from '../domain/errors';
+import { SaveRateLimit } from '../domain/surveys/save-rate-limit';
 import { respondentSurvey } from '../domain/surveys/respondent-survey';
 import { answerProblemsInBody, parseBody, progressBodySchema, submitBodySchema } from '../domain/surveys/answer-body';
 import { instrumentDefs, saveProgress, submitResponse } from '../storage/response-repo';
@@ -80,6 +81,8 @@ function sendJson(res: ServerResponse, status: number, body: unknown, type = 'ap
 export function surveyWritePath(deps: AppDeps): (req: IncomingMessage, res: ServerResponse) => boolean {
   // Saves and submissions arriving together share one commit (at most one commit per 2 ms); each is answered only once it is committed.
   const writes = new GroupCommit(deps.db, { maxBatch: 256, minIntervalMs: 2, maxLockWaitMs: 2000 });
+  // Progress saves per link are limited (submitting never is): one link must not be able to flood the database.
+  const saveLimit = new SaveRateLimit();
   return (req, res) => {
     const path = (req.url ?? '').split('?')[0];
     const match = writeRoute.exec(path);
@@ -108,6 +111,8 @@ export function surveyWritePath(deps: AppDeps): (req: IncomingMessage, res: Serv
     const body = await readJson(req);
     const at = deps.clock().toISOString();
     if (action === 'progress') {
+      const wait = saveLimit.take(token);
+      if (wait > 0) throw new RateLimitedError(`These answers are being saved too often from this link. Nothing was saved this time; your earlier answers are kept. Try again in ${wait} second${wait === 1 ? '' : 's'}.`, [], wait);
       await writes.run(() => {
         const inv = openInvitation(deps, token);
         const parsed = parseBody(progressBodySchema, body);

@@ -78,7 +78,17 @@ function throwIfInvalid(defs: InstrumentDef[], answers: Answers, mode: 'partial'
   if (problems.length) throw new ValidationError(`${problems.length} answer${problems.length === 1 ? '' : 's'} could not be accepted; nothing was saved.`, problems);
 }
 
-/** Validates (partial) and appends a progress snapshot; sets the page to resume on. Refused once submitted. */
+/** Progress snapshots kept per response: the newest (what the DSL resumes from) and the four before it. */
+export const progressSnapshotsKept = 5;
+
+/** Deletes a response's progress snapshots older than the newest few (secure_delete zeroes them), so one link's saves take bounded space. */
+function coalesceProgress(db: Db, responseId: number): void {
+  db.prepare(`DELETE FROM response_snapshots WHERE response_id = ? AND kind = 'progress' AND id < (
+    SELECT min(id) FROM (SELECT id FROM response_snapshots WHERE response_id = ? AND kind = 'progress' ORDER BY id DESC LIMIT ?))`)
+    .run(responseId, responseId, progressSnapshotsKept);
+}
+
+/** Validates (partial) and appends a progress snapshot, keeping only the newest few; sets the page to resume on. Refused once submitted. */
 export function saveProgress(db: Db, key: ResponseKey & { invitationId: number }, answers: Answers, page: number, at: string): ResponseState {
   throwIfInvalid(instrumentDefs(key.instruments), answers, 'partial');
   return db.transaction(() => {
@@ -86,6 +96,7 @@ export function saveProgress(db: Db, key: ResponseKey & { invitationId: number }
     if (row?.status === 'complete') throw new ConflictError('These answers have already been submitted; they can no longer be changed.');
     const id = row?.id ?? createRow(db, key, at);
     appendSnapshot(db, id, 'progress', answers, page, at);
+    coalesceProgress(db, id);
     db.prepare('UPDATE responses SET current_page = ?, updated_at = ? WHERE id = ?').run(page, at, id);
     return { id, status: 'partial', currentPage: page, answers, submittedAt: null } satisfies ResponseState;
   }).immediate();

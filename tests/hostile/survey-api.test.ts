@@ -56,7 +56,9 @@ describe('survey API under hostile bodies', () => {
       if (res.status === 204) {
         const saved = await call(`${srv.url}/api/s/${t}`);
         expect(JSON.parse(saved.text).data, msg).toEqual(JSON.parse(body).data);
-        expect(responseCounts(srv.deps.db).snapshots, msg).toBe(before.snapshots + 1);
+        // one more snapshot, or as many as before once the response keeps its newest five (older progress saves are coalesced)
+        expect(responseCounts(srv.deps.db).snapshots - before.snapshots, msg).toBeGreaterThanOrEqual(0);
+        expect(responseCounts(srv.deps.db).snapshots - before.snapshots, msg).toBeLessThanOrEqual(1);
       } else {
         expect(responseCounts(srv.deps.db), msg).toEqual(before);
       }
