@@ -3,6 +3,7 @@ import { ValidationError } from '../../server/domain/errors';
 import { coefficientTable } from '../stats/coefficient-test';
 import { cr1Variance } from '../stats/cr1-variance';
 import { cr2Variance } from '../stats/cr2-variance';
+import { cr2AnalyticVariance } from '../stats/cr2-analytic-variance';
 import { glassDelta, proportionSd } from '../stats/glass-delta';
 import { hedgesG } from '../stats/hedges-g';
 import { tCritical } from '../stats/t-distribution';
@@ -51,6 +52,9 @@ export function prepareItt(rows: DataRow[], opts: IttOptions): PreparedItt {
     const w = opts.weight ? numericCell(row, opts.weight, 'weight', label) : undefined;
     const dose = opts.dosage ? numericCell(row, opts.dosage, 'dosage', label) : undefined;
     if (w !== undefined && !(w > 0)) throw new ValidationError(`${cap(label)}: the weight column "${opts.weight}" must be positive (got ${w}).`);
+    if (w !== undefined && opts.weightKind !== 'analytic' && !Number.isInteger(w)) {
+      throw new ValidationError(`${cap(label)}: the weight column "${opts.weight}" has the non-integer value ${w}, but frequency weights count units (such as pupils) and must be whole numbers, as Stata's [fw=] requires; for analytic (inverse-variance) weights use --aweight instead.`);
+    }
     if (opts.proportion && y !== undefined && (y < 0 || y > 1)) throw new ValidationError(`${cap(label)}: the outcome "${opts.outcome}" is a proportion and must be between 0 and 1 (got ${y}).`);
     if (dose !== undefined && (dose < 0 || dose > 1)) throw new ValidationError(`${cap(label)}: the dosage column "${opts.dosage}" must be between 0 and 1 (got ${dose}).`);
     if (dose !== undefined && arm === 0 && dose !== 0) throw new ValidationError(`${cap(label)}: a control row has dosage ${dose}, but control rows must have dosage 0.`);
@@ -76,7 +80,6 @@ export function prepareItt(rows: DataRow[], opts: IttOptions): PreparedItt {
 /** Fits the ITT model on prepared rows; `outcomeOverride` supplies a completed outcome (multiple imputation). */
 export function fitPreparedItt(prep: PreparedItt, opts: IttOptions, outcomeOverride?: number[]): IttResult {
   const level = opts.level ?? 0.95;
-  const seType = opts.se ?? 'cr1';
   const weightKind: WeightKind = opts.weightKind ?? 'frequency';
   const notes = [...prep.notes];
   const keep: number[] = [];
@@ -96,6 +99,9 @@ export function fitPreparedItt(prep: PreparedItt, opts: IttOptions, outcomeOverr
   if (nInt === n) throw new ValidationError('The control arm has no rows with an outcome, so the arms cannot be compared.');
   const clusterSet = new Set(cluster);
   if (clusterSet.size < 2) throw new ValidationError(`Only one cluster ("${cluster[0]}") has data, and cluster-robust standard errors need at least two.`);
+  const seChoice = chooseSe(opts.se ?? 'cr1', clusterSet.size, Boolean(opts.clustersAreLas), opts.cluster);
+  const seType = seChoice.used;
+  const warnings = designWarnings(arm, cluster);
 
   const columns: DesignColumn[] = [{ name: '(Intercept)', values: new Float64Array(n).fill(1) }];
   if (prep.baseline) columns.push({ name: opts.baseline!, values: pick(prep.baseline) });
@@ -113,7 +119,8 @@ export function fitPreparedItt(prep: PreparedItt, opts: IttOptions, outcomeOverr
     throw new ValidationError(`The ${term} "${armName}" is collinear with the other covariates (baseline or strata), so its effect cannot be estimated.`);
   }
   if (fit.dropped.length) notes.push(`Dropped aliased column${fit.dropped.length > 1 ? 's' : ''} (linear combination of earlier columns): ${fit.dropped.join(', ')}.`);
-  const variance: VarianceEstimate = seType === 'cr2' ? cr2Variance(fit, cluster) : cr1Variance(fit, cluster);
+  const variance: VarianceEstimate = seType === 'cr1' ? cr1Variance(fit, cluster)
+    : weight && weightKind === 'analytic' ? cr2AnalyticVariance(fit, cluster) : cr2Variance(fit, cluster);
   const table = coefficientTable(fit, variance, level);
   const main = table.find((c) => c.name === armName)!;
   if (![main.estimate, main.se, main.df, main.t, main.p].every(Number.isFinite)) {
@@ -139,9 +146,10 @@ export function fitPreparedItt(prep: PreparedItt, opts: IttOptions, outcomeOverr
   notes.push(seType === 'cr2'
     ? `Standard errors: CR2 (Bell-McCaffrey) clustered on "${opts.cluster}" with Satterthwaite degrees of freedom.`
     : `Standard errors: CR1 clustered on "${opts.cluster}" with Stata's small-sample factor; df = clusters - 1.`);
+  notes.push(seChoice.reason);
   if (weight) notes.push(weightKind === 'frequency'
     ? `Frequency weights "${opts.weight}": N = sum of weights = ${fit.n}, as the pupil-level expansion.`
-    : `Analytic weights "${opts.weight}": N = rows = ${fit.n}.`);
+    : `Analytic weights "${opts.weight}": N = rows = ${fit.n} (Stata [aw=], estimatr lm_robust(weights =))${seType === 'cr2' ? '; CR2 with an identity working model' : ''}.`);
   notes.push(effect.kind === 'glass_delta' ? `Effect size: Glass's delta (${effect.method}).` : `Effect size: Hedges' g (${effect.method}).`);
 
   return {
@@ -156,7 +164,7 @@ export function fitPreparedItt(prep: PreparedItt, opts: IttOptions, outcomeOverr
     control_mean: c.mean, treatment_mean: t.mean, control_mean_ci: c.ci, treatment_mean_ci: t.ci,
     control_sd: controlSd, treatment_sd: t.sd, control_variance: controlSd * controlSd, treatment_variance: t.sd * t.sd,
     effect_size: { kind: effect.kind, value: effect.value, ci: effect.ci, sd: effect.sd, method: effect.method },
-    dropped_columns: fit.dropped, se_type: seType, weighted: Boolean(weight), n_effective: fit.n,
+    dropped_columns: fit.dropped, se_type: seType, se_choice: seChoice, warnings, weighted: Boolean(weight), n_effective: fit.n,
     coefficients: table, exploratory: Boolean(prep.dosage), notes,
   };
 }
@@ -168,6 +176,38 @@ export function fitPreparedItt(prep: PreparedItt, opts: IttOptions, outcomeOverr
  */
 export function ittAnalysis(rows: DataRow[], opts: IttOptions): IttResult {
   return fitPreparedItt(prepareItt(rows, opts), opts);
+}
+
+/** Minimum clusters for which CR1 with G - 1 df is trusted by `--se auto` (Cameron & Miller 2015 put the danger zone below ~40-50). */
+export const AUTO_CR2_BELOW = 40;
+
+/** Resolves the requested standard errors ('auto' picks CR2 for few clusters or LA clusters) and states why, in one sentence. */
+export function chooseSe(requested: 'cr1' | 'cr2' | 'auto', clusters: number, clustersAreLas: boolean, column: string): IttResult['se_choice'] {
+  if (requested !== 'auto') {
+    const caution = requested === 'cr1' && (clusters < AUTO_CR2_BELOW || clustersAreLas)
+      ? ` With ${clusters} clusters${clustersAreLas ? ' that are local authorities' : ''} CR1 can understate the uncertainty; --se auto would use CR2.` : '';
+    return { requested, used: requested, reason: `${requested.toUpperCase()} as requested.${caution}` };
+  }
+  if (clusters < AUTO_CR2_BELOW) return { requested, used: 'cr2', reason: `CR2 chosen by --se auto: ${clusters} clusters (fewer than ${AUTO_CR2_BELOW}), where CR1 with G - 1 df rejects too often.` };
+  if (clustersAreLas) return { requested, used: 'cr2', reason: `CR2 chosen by --se auto: the clusters ("${column}") are local authorities, few and unequal, where CR1 is too small.` };
+  return { requested, used: 'cr1', reason: `CR1 chosen by --se auto: ${clusters} clusters (at least ${AUTO_CR2_BELOW}) and not local authorities.` };
+}
+
+/** Warnings a reader of the estimate must see: an arm with fewer than 3 clusters, or an arm that varies within a cluster. */
+export function designWarnings(arm: readonly number[], cluster: readonly string[]): string[] {
+  const warnings: string[] = [];
+  const arms = new Map<string, Set<number>>();
+  arm.forEach((a, i) => { const s = arms.get(cluster[i]) ?? new Set<number>(); s.add(a); arms.set(cluster[i], s); });
+  const mixed = [...arms].filter(([, s]) => s.size > 1).map(([c]) => c);
+  for (const [a, name] of [[0, 'control'], [1, 'intervention']] as const) {
+    const k = [...arms.values()].filter((s) => s.has(a)).length;
+    if (k < 3) warnings.push(`the ${name} arm has only ${k} cluster${k === 1 ? '' : 's'}: with fewer than 3 clusters in an arm the standard error rests on almost no replication, and no small-sample correction rescues it.`);
+  }
+  if (mixed.length) {
+    const shown = mixed.slice(0, 5).map((c) => `"${c}"`).join(', ');
+    warnings.push(`the arm varies within ${mixed.length} cluster${mixed.length === 1 ? '' : 's'} (${shown}${mixed.length > 5 ? ', ...' : ''}): the cluster column should be the unit of randomisation, or some rows carry the wrong arm.`);
+  }
+  return warnings;
 }
 
 interface ArmStats { mean: number; sd: number; weightTotal: number; clusters: number; ci: [number, number] | null }
@@ -188,7 +228,7 @@ function armSummary(y: number[], weight: number[] | undefined, cluster: string[]
   let ci: [number, number] | null = null;
   if (clusters >= 2) {
     const fit = weightedLeastSquares([{ name: '(Intercept)', values: new Float64Array(ys.length).fill(1) }], ys, ws, weightKind);
-    const v = seType === 'cr2' ? cr2Variance(fit, cl) : cr1Variance(fit, cl);
+    const v = seType === 'cr1' ? cr1Variance(fit, cl) : ws && weightKind === 'analytic' ? cr2AnalyticVariance(fit, cl) : cr2Variance(fit, cl);
     const se = Math.sqrt(v.vcov[0][0]);
     const crit = tCritical(v.df[0], level);
     if (Number.isFinite(se) && Number.isFinite(crit)) ci = [mean - crit * se, mean + crit * se];

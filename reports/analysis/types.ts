@@ -22,8 +22,13 @@ export interface IttOptions {
   proportion?: boolean;
   /** Dosage column in [0, 1] that replaces the arm in the model (exploratory dose-response). */
   dosage?: string;
-  /** 'cr1' (Stata, df = G - 1; default) or 'cr2' (Bell-McCaffrey with Satterthwaite df). */
-  se?: 'cr1' | 'cr2';
+  /**
+   * 'cr1' (Stata, df = G - 1; default), 'cr2' (Bell-McCaffrey with Satterthwaite df), or 'auto': CR2 when
+   * there are fewer than 40 clusters or the clusters are local authorities (`clustersAreLas`), else CR1.
+   */
+  se?: 'cr1' | 'cr2' | 'auto';
+  /** The clusters are local authorities (few, large, heterogeneous): `se: 'auto'` then chooses CR2. */
+  clustersAreLas?: boolean;
   /** 'glass' (default): control group unconditional SD; 'hedges': pooled SD with small-sample correction. */
   effectSize?: 'glass' | 'hedges';
   /** Confidence level (default 0.95). */
@@ -59,6 +64,10 @@ export interface IttResult {
   /** Design columns dropped as aliased (linear combinations of earlier columns). */
   dropped_columns: string[];
   se_type: 'cr1' | 'cr2';
+  /** Which standard errors were asked for and why the ones used were chosen. */
+  se_choice: { requested: 'cr1' | 'cr2' | 'auto'; used: 'cr1' | 'cr2'; reason: string };
+  /** Design problems the estimate does not refuse but a reader must be told (few clusters, arm within cluster). */
+  warnings: string[];
   weighted: boolean;
   /** N in the small-sample factor: sum of weights (frequency) or rows. */
   n_effective: number;

@@ -31,7 +31,7 @@ describe('dslkit analyse', () => {
     expect(JSON.stringify(j)).not.toMatch(/NaN|null,"se"/);
   });
   it('prints a readable table without --json', async () => {
-    const r = await run(['analyse', '--data', la10, '--outcome', 'y', '--arm', 'arm', '--cluster', 'la']);
+    const r = await run(['analyse', '--data', la10, '--outcome', 'y', '--arm', 'arm', '--cluster', 'la', '--se', 'cr1']);
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/Intention-to-treat analysis of y/);
     expect(r.out).toMatch(/Glass's delta/);
@@ -70,7 +70,7 @@ describe('dslkit analyse', () => {
   }
   it('usage errors exit 2', async () => {
     expect((await run(['analyse', '--data', la10, '--outcome', 'y', '--arm', 'arm'])).code).toBe(2);
-    expect((await run(['analyse', '--data', la10, '--outcome', 'y', '--arm', 'arm', '--cluster', 'la', '--se', 'hc3'])).err).toMatch(/--se must be cr1 or cr2/);
+    expect((await run(['analyse', '--data', la10, '--outcome', 'y', '--arm', 'arm', '--cluster', 'la', '--se', 'hc3'])).err).toMatch(/--se must be auto, cr1 or cr2/);
   });
 });
 

@@ -2,17 +2,38 @@
 import fs from 'node:fs';
 import { parseCsv } from '../../domain/csv';
 import { ittAnalysis, type IttResult } from '../../../reports/analysis';
-import { flag, listOption, requiredString, stringOption, UsageError, type CliCommand } from '../command';
+import { applyFilters, requireOneRowPerUnitAndWave, type RowFilter } from '../../../reports/analysis/unit-rows';
+import { flag, listOption, requiredString, stringOption, UsageError, type CliCommand, type CliContext } from '../command';
+
+/** Cluster column names read as local authorities by --se auto (dslkit's exports use la_code; GIAS "LA (code)"). */
+export const LA_COLUMN = /^(la|la[_ ]?code|la \(code\)|lea|la[_ ]?id|local[_ ]authority([_ ]code)?)$/i;
 
 export const command: CliCommand = {
   name: 'analyse',
   summary: 'intention-to-treat analysis: adjusted difference, cluster-robust CI and p, Glass\'s delta',
-  usage: 'analyse --data <file.csv> --outcome <col> --arm <col> --cluster <col> [--baseline <col>] [--strata <col> ...] [--weight <col>] [--proportion] [--dosage <col>] [--se cr1|cr2] [--json]',
+  usage: 'analyse --data <file.csv> --outcome <col> --arm <col> --cluster <col> [--baseline <col>] [--strata <col> ...] [--weight <col> | --aweight <col>] [--proportion] [--dosage <col>] [--se auto|cr1|cr2] [--filter <col>=<value> ...] [--unit <col>] [--json]',
   description: `
 Fits outcome ~ arm + baseline + strata dummies by (weighted) least squares with standard errors clustered
-on --cluster (CR1 with Stata's small-sample factor and df = clusters - 1, or CR2 with Satterthwaite df).
---arm takes 0/1 or control/intervention. Rows missing the outcome are dropped and counted.
---weight gives frequency weights (N = sum of weights, as Stata [fw=] / the pupil-level expansion).
+on --cluster, the unit of randomisation. --arm takes 0/1 or control/intervention. Rows missing the outcome
+are dropped and counted; rows missing a covariate are dropped and named in the notes.
+
+Standard errors (--se): auto (the default) uses CR2 (Bell-McCaffrey) with Satterthwaite degrees of freedom
+when there are fewer than 40 clusters or the clusters are local authorities (a cluster column named la,
+la_code, "LA (code)" or local_authority), and otherwise CR1 with Stata's small-sample factor
+G/(G-1)(N-1)/(N-K) on G - 1 degrees of freedom; the output says which it used and why. cr1 and cr2 force one.
+
+Weights: --weight gives frequency weights, whole numbers of units each row stands for (pupils on roll):
+N = sum of weights, exactly Stata's [fw=] and the pupil-level expansion; a non-integer weight is refused.
+--aweight gives analytic (inverse-variance) weights, Stata's [aw=] and R estimatr lm_robust(weights = ):
+N = rows. The point estimates agree; the standard errors differ.
+
+Warnings (on stderr, and under "warnings" in --json) are printed, not refused: an arm with fewer than 3
+clusters, or an arm that varies within a cluster (the cluster column is then not the unit of randomisation).
+
+One row per unit and wave: when the data has a --unit column (default dsl_id when present) it must hold one
+row per unit (per unit and wave with a wave column). The long export, which stacks every scale, is refused
+unless --filter picks one row each (e.g. --filter instrument=scs@1 --filter scale=total --filter wave=endline).
+
 --proportion: the outcome is a proportion of the weight; the effect-size SD is the pupil-level 0/1 SD of the control group.
 --dosage: replace the arm by a dosage in [0, 1] (exploratory dose-response).
 Example: dslkit analyse --data la.csv --outcome nfa --arm arm --cluster urn --baseline nfa_prev --strata block --weight pupils --proportion --json`,
@@ -22,31 +43,53 @@ Example: dslkit analyse --data la.csv --outcome nfa --arm arm --cluster urn --ba
     { name: 'arm', type: 'string', valueName: '<col>', description: 'arm column (0/1 or control/intervention)' },
     { name: 'cluster', type: 'string', valueName: '<col>', description: 'unit of randomisation (standard errors are clustered on it)' },
     { name: 'baseline', type: 'string', valueName: '<col>', description: 'baseline (previous period) measure' },
-    { name: 'strata', type: 'string', multiple: true, valueName: '<col>', description: 'randomisation strata column' },
-    { name: 'weight', type: 'string', valueName: '<col>', description: 'frequency weight column (e.g. pupils)' },
+    { name: 'strata', type: 'string', multiple: true, valueName: '<col>', description: 'randomisation strata column (dummies; the first level in sorted order is the reference)' },
+    { name: 'weight', type: 'string', valueName: '<col>', description: 'frequency weights: whole numbers, N = sum of weights (Stata [fw=])' },
+    { name: 'aweight', type: 'string', valueName: '<col>', description: 'analytic weights: N = rows (Stata [aw=], estimatr lm_robust(weights =))' },
     { name: 'proportion', type: 'boolean', description: 'outcome is a proportion of the weight column' },
     { name: 'dosage', type: 'string', valueName: '<col>', description: 'dosage column in [0, 1] replacing the arm (exploratory)' },
-    { name: 'se', type: 'string', valueName: 'cr1|cr2', description: 'standard errors', default: 'cr1' },
+    { name: 'se', type: 'string', valueName: 'auto|cr1|cr2', description: 'standard errors: auto = CR2 under 40 clusters or for LA clusters, else CR1', default: 'auto' },
     { name: 'effect-size', type: 'string', valueName: 'glass|hedges', description: 'effect size', default: 'glass' },
+    { name: 'filter', type: 'string', multiple: true, valueName: '<col>=<value>', description: 'keep only rows whose column equals the value (repeatable; all must hold)' },
+    { name: 'unit', type: 'string', valueName: '<col>', description: 'column naming the unit that must have one row per wave (default dsl_id when present)' },
     { name: 'json', type: 'boolean', description: 'print one JSON object' },
   ],
   run(ctx) {
     const file = requiredString(ctx, 'data');
-    const se = stringOption(ctx, 'se') ?? 'cr1';
-    if (se !== 'cr1' && se !== 'cr2') throw new UsageError(`--se must be cr1 or cr2 (got "${se}")`);
+    const se = stringOption(ctx, 'se') ?? 'auto';
+    if (se !== 'cr1' && se !== 'cr2' && se !== 'auto') throw new UsageError(`--se must be auto, cr1 or cr2 (got "${se}")`);
     const es = stringOption(ctx, 'effect-size') ?? 'glass';
     if (es !== 'glass' && es !== 'hedges') throw new UsageError(`--effect-size must be glass or hedges (got "${es}")`);
+    const fweight = stringOption(ctx, 'weight'), aweight = stringOption(ctx, 'aweight');
+    if (fweight && aweight) throw new UsageError('give either --weight (frequency weights) or --aweight (analytic weights), not both');
+    const filters = parseFilters(ctx);
     const table = parseCsv(fs.readFileSync(file, 'utf8'), file);
-    const result = ittAnalysis(table.rows.map((r) => r.values), {
-      outcome: requiredString(ctx, 'outcome'), arm: requiredString(ctx, 'arm'), cluster: requiredString(ctx, 'cluster'),
-      baseline: stringOption(ctx, 'baseline'), strata: listOption(ctx, 'strata'), weight: stringOption(ctx, 'weight'),
+    for (const f of filters) if (!table.header.includes(f.column)) throw new UsageError(`--filter: no column "${f.column}" in ${file} (columns: ${table.header.join(', ')})`);
+    const picked = applyFilters(table.rows.map((r) => r.values), table.rows.map((r) => `${file}: line ${r.line}`), filters);
+    const unit = stringOption(ctx, 'unit') ?? (table.header.includes('dsl_id') ? 'dsl_id' : undefined);
+    if (unit && !table.header.includes(unit)) throw new UsageError(`--unit: no column "${unit}" in ${file}`);
+    if (unit) requireOneRowPerUnitAndWave(picked.rows, picked.labels, unit, file);
+    const cluster = requiredString(ctx, 'cluster');
+    const result = ittAnalysis(picked.rows, {
+      outcome: requiredString(ctx, 'outcome'), arm: requiredString(ctx, 'arm'), cluster,
+      baseline: stringOption(ctx, 'baseline'), strata: listOption(ctx, 'strata'), weight: fweight ?? aweight,
+      weightKind: aweight ? 'analytic' : 'frequency', clustersAreLas: LA_COLUMN.test(cluster),
       proportion: flag(ctx, 'proportion'), dosage: stringOption(ctx, 'dosage'), se, effectSize: es,
-      rowLabels: table.rows.map((r) => `${file}: line ${r.line}`),
+      rowLabels: picked.labels,
     });
+    for (const w of result.warnings) ctx.io.stderr(`Warning: ${w}\n`);
     ctx.io.stdout(flag(ctx, 'json') ? `${JSON.stringify(toJson(result), null, 2)}\n` : formatTable(result, requiredString(ctx, 'outcome')));
     return 0;
   },
 };
+
+function parseFilters(ctx: CliContext): RowFilter[] {
+  return listOption(ctx, 'filter').map((raw) => {
+    const eq = raw.indexOf('=');
+    if (eq <= 0) throw new UsageError(`--filter "${raw}" must be column=value (e.g. --filter scale=total)`);
+    return { column: raw.slice(0, eq).trim(), value: raw.slice(eq + 1).trim() };
+  });
+}
 
 /** The JSON contract of `dslkit analyse --json` (issue 4): stable keys, effect_size.glass_delta when Glass's delta is shown. */
 export function toJson(r: IttResult): Record<string, unknown> {
@@ -59,7 +102,7 @@ export function toJson(r: IttResult): Record<string, unknown> {
     estimate: r.estimate, se: r.se, df: r.df, t: r.t, p: r.p, ci: r.ci,
     control_mean: r.control_mean, treatment_mean: r.treatment_mean, control_mean_ci: r.control_mean_ci, treatment_mean_ci: r.treatment_mean_ci,
     unadjusted_difference: r.unadjusted_difference, control_sd: r.control_sd, treatment_sd: r.treatment_sd,
-    effect_size: effect, se_type: r.se_type, weighted: r.weighted, n_effective: r.n_effective,
+    effect_size: effect, se_type: r.se_type, se_choice: r.se_choice, warnings: r.warnings, weighted: r.weighted, n_effective: r.n_effective,
     dropped_columns: r.dropped_columns, exploratory: r.exploratory, coefficients: r.coefficients, notes: r.notes,
   };
 }
@@ -86,6 +129,7 @@ function formatTable(r: IttResult, outcome: string): string {
     `  ${es}: ${r.effect_size.value.toFixed(3)}  95% CI ${ci(r.effect_size.ci, 3)}`,
     `  n = ${r.n} rows in ${r.clusters} clusters; ${r.dropped} row(s) dropped`, '');
   if (r.dropped_columns.length) lines.push(`  Dropped aliased columns: ${r.dropped_columns.join(', ')}`);
+  for (const w of r.warnings) lines.push(`  Warning: ${w}`);
   for (const n of r.notes) lines.push(`  Note: ${n}`);
   return lines.join('\n') + '\n';
 }
