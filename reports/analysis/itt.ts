@@ -21,6 +21,8 @@ export interface PreparedItt {
   strata: Array<{ column: string; values: string[] }>;
   weight?: number[];
   dosage?: number[];
+  /** Index in the input rows of each kept row. */
+  rowIndex: number[];
   /** Rows dropped for a missing covariate (arm, cluster, baseline, strata, weight, dosage). */
   droppedCovariate: number;
   notes: string[];
@@ -34,7 +36,7 @@ export function prepareItt(rows: DataRow[], opts: IttOptions): PreparedItt {
     ...(opts.strata ?? []).map((s) => ({ role: 'strata', name: s })),
   ]);
   if (opts.proportion && !opts.weight) throw new ValidationError('A proportion outcome needs --weight (the denominator, e.g. pupils on roll).');
-  const out: PreparedItt = { outcome: [], arm: [], cluster: [], strata: (opts.strata ?? []).map((column) => ({ column, values: [] })), droppedCovariate: 0, notes: [] };
+  const out: PreparedItt = { outcome: [], arm: [], cluster: [], strata: (opts.strata ?? []).map((column) => ({ column, values: [] })), rowIndex: [], droppedCovariate: 0, notes: [] };
   if (opts.baseline) out.baseline = [];
   if (opts.weight) out.weight = [];
   if (opts.dosage) out.dosage = [];
@@ -66,6 +68,7 @@ export function prepareItt(rows: DataRow[], opts: IttOptions): PreparedItt {
     const sMissing = strataValues.findIndex((v) => isMissing(v));
     if (sMissing >= 0) return miss(`strata "${out.strata[sMissing].column}"`);
     out.outcome.push(y);
+    out.rowIndex.push(i);
     out.arm.push(arm);
     out.cluster.push(String(clusterRaw).trim());
     if (out.baseline) out.baseline.push(base!);
@@ -103,16 +106,7 @@ export function fitPreparedItt(prep: PreparedItt, opts: IttOptions, outcomeOverr
   const seType = seChoice.used;
   const warnings = designWarnings(arm, cluster);
 
-  const columns: DesignColumn[] = [{ name: '(Intercept)', values: new Float64Array(n).fill(1) }];
-  if (prep.baseline) columns.push({ name: opts.baseline!, values: pick(prep.baseline) });
-  for (const s of prep.strata) {
-    const vals = pick(s.values);
-    const levels = sortedLevels(vals);
-    for (const lv of levels.slice(1)) columns.push({ name: `${s.column}=${lv}`, values: vals.map((v) => (v === lv ? 1 : 0)) });
-  }
-  const term = prep.dosage ? 'dosage' : 'arm';
-  const armName = prep.dosage ? opts.dosage! : opts.arm;
-  columns.push({ name: armName, values: prep.dosage ? pick(prep.dosage) : arm });
+  const { columns, term, armName } = ittDesign(prep, keep, opts);
 
   const fit = weightedLeastSquares(columns, y, weight, weightKind);
   if (fit.dropped.includes(armName)) {
@@ -167,6 +161,26 @@ export function fitPreparedItt(prep: PreparedItt, opts: IttOptions, outcomeOverr
     dropped_columns: fit.dropped, se_type: seType, se_choice: seChoice, warnings, weighted: Boolean(weight), n_effective: fit.n,
     coefficients: table, exploratory: Boolean(prep.dosage), notes,
   };
+}
+
+/**
+ * The ITT design matrix on the kept rows: intercept, baseline, strata dummies (first level in sorted order is
+ * the reference), then the arm (or dosage) last.
+ */
+export function ittDesign(prep: PreparedItt, keep: number[], opts: IttOptions): { columns: DesignColumn[]; term: 'arm' | 'dosage'; armName: string } {
+  const pick = <T>(a: T[]) => keep.map((i) => a[i]);
+  const n = keep.length;
+  const columns: DesignColumn[] = [{ name: '(Intercept)', values: new Float64Array(n).fill(1) }];
+  if (prep.baseline) columns.push({ name: opts.baseline!, values: pick(prep.baseline) });
+  for (const s of prep.strata) {
+    const vals = pick(s.values);
+    const levels = sortedLevels(vals);
+    for (const lv of levels.slice(1)) columns.push({ name: `${s.column}=${lv}`, values: vals.map((v) => (v === lv ? 1 : 0)) });
+  }
+  const term = prep.dosage ? 'dosage' : 'arm';
+  const armName = prep.dosage ? opts.dosage! : opts.arm;
+  columns.push({ name: armName, values: prep.dosage ? pick(prep.dosage) : pick(prep.arm) });
+  return { columns, term, armName };
 }
 
 /**

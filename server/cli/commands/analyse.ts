@@ -2,6 +2,7 @@
 import fs from 'node:fs';
 import { parseCsv } from '../../domain/csv';
 import { ittAnalysis, type IttResult } from '../../../reports/analysis';
+import { mixedModelItt, type MixedIttResult } from '../../../reports/analysis/mixed-model-itt';
 import { applyFilters, requireOneRowPerUnitAndWave, type RowFilter } from '../../../reports/analysis/unit-rows';
 import { flag, listOption, requiredString, stringOption, UsageError, type CliCommand, type CliContext } from '../command';
 
@@ -11,7 +12,7 @@ export const LA_COLUMN = /^(la|la[_ ]?code|la \(code\)|lea|la[_ ]?id|local[_ ]au
 export const command: CliCommand = {
   name: 'analyse',
   summary: 'intention-to-treat analysis: adjusted difference, cluster-robust CI and p, Glass\'s delta',
-  usage: 'analyse --data <file.csv> --outcome <col> --arm <col> --cluster <col> [--baseline <col>] [--strata <col> ...] [--weight <col> | --aweight <col>] [--proportion] [--dosage <col>] [--se auto|cr1|cr2] [--filter <col>=<value> ...] [--unit <col>] [--json]',
+  usage: 'analyse --data <file.csv> --outcome <col> --arm <col> --cluster <col> [--baseline <col>] [--strata <col> ...] [--weight <col> | --aweight <col>] [--proportion] [--dosage <col>] [--se auto|cr1|cr2] [--filter <col>=<value> ...] [--unit <col>] [--model ols|mlm [--levels <col>[,<col>]] [--ml]] [--json]',
   description: `
 Fits outcome ~ arm + baseline + strata dummies by (weighted) least squares with standard errors clustered
 on --cluster, the unit of randomisation. --arm takes 0/1 or control/intervention. Rows missing the outcome
@@ -34,6 +35,16 @@ One row per unit and wave: when the data has a --unit column (default dsl_id whe
 row per unit (per unit and wave with a wave column). The long export, which stacks every scale, is refused
 unless --filter picks one row each (e.g. --filter instrument=scs@1 --filter scale=total --filter wave=endline).
 
+Mixed model (--model mlm): the same fixed effects (arm, baseline, strata) with random intercepts for each
+--levels column, innermost first (default: the --cluster column): --levels school for DSLs in schools,
+--levels school,la for DSLs in schools in LAs. Fitted by REML (--ml for maximum likelihood) as R
+lme4::lmer(y ~ arm + baseline + strata + (1 | la) + (1 | school)); the arm's t test and CI use Satterthwaite
+degrees of freedom as lmerTest (Kenward-Roger is not offered). Also printed: each level's variance and the
+residual, the same from the null model y ~ 1 + random intercepts (the unconditional split), the ICC of each
+level, the log-likelihood, and EEF effect sizes: Hedges' g = J x difference / SD with J = 1 - 3/(4N - 9), on
+the total SD (all levels plus residual) and on the within (residual) SD of the unconditional model, CIs
+scaled from the difference's. Weights and --dosage are refused for the mixed model.
+
 --proportion: the outcome is a proportion of the weight; the effect-size SD is the pupil-level 0/1 SD of the control group.
 --dosage: replace the arm by a dosage in [0, 1] (exploratory dose-response).
 Example: dslkit analyse --data la.csv --outcome nfa --arm arm --cluster urn --baseline nfa_prev --strata block --weight pupils --proportion --json`,
@@ -52,6 +63,9 @@ Example: dslkit analyse --data la.csv --outcome nfa --arm arm --cluster urn --ba
     { name: 'effect-size', type: 'string', valueName: 'glass|hedges', description: 'effect size', default: 'glass' },
     { name: 'filter', type: 'string', multiple: true, valueName: '<col>=<value>', description: 'keep only rows whose column equals the value (repeatable; all must hold)' },
     { name: 'unit', type: 'string', valueName: '<col>', description: 'column naming the unit that must have one row per wave (default dsl_id when present)' },
+    { name: 'model', type: 'string', valueName: 'ols|mlm', description: 'ols: least squares with cluster-robust SEs; mlm: linear mixed model with random intercepts', default: 'ols' },
+    { name: 'levels', type: 'string', valueName: '<col>[,<col>]', description: 'mlm: random-intercept groupings, innermost first (default: the --cluster column)' },
+    { name: 'ml', type: 'boolean', description: 'mlm: fit by maximum likelihood instead of REML' },
     { name: 'json', type: 'boolean', description: 'print one JSON object' },
   ],
   run(ctx) {
@@ -70,6 +84,20 @@ Example: dslkit analyse --data la.csv --outcome nfa --arm arm --cluster urn --ba
     if (unit && !table.header.includes(unit)) throw new UsageError(`--unit: no column "${unit}" in ${file}`);
     if (unit) requireOneRowPerUnitAndWave(picked.rows, picked.labels, unit, file);
     const cluster = requiredString(ctx, 'cluster');
+    const model = stringOption(ctx, 'model') ?? 'ols';
+    if (model !== 'ols' && model !== 'mlm') throw new UsageError(`--model must be ols or mlm (got "${model}")`);
+    if (model === 'ols' && (stringOption(ctx, 'levels') || flag(ctx, 'ml'))) throw new UsageError('--levels and --ml belong to --model mlm');
+    if (model === 'mlm') {
+      const levels = (stringOption(ctx, 'levels') ?? cluster).split(',').map((l) => l.trim()).filter(Boolean);
+      for (const l of levels) if (!table.header.includes(l)) throw new UsageError(`--levels: no column "${l}" in ${file} (columns: ${table.header.join(', ')})`);
+      const mixed = mixedModelItt(picked.rows, {
+        outcome: requiredString(ctx, 'outcome'), arm: requiredString(ctx, 'arm'), cluster, levels, reml: !flag(ctx, 'ml'),
+        baseline: stringOption(ctx, 'baseline'), strata: listOption(ctx, 'strata'), weight: fweight ?? aweight,
+        dosage: stringOption(ctx, 'dosage'), rowLabels: picked.labels,
+      });
+      ctx.io.stdout(flag(ctx, 'json') ? `${JSON.stringify(mixed, null, 2)}\n` : formatMixed(mixed, requiredString(ctx, 'outcome')));
+      return 0;
+    }
     const result = ittAnalysis(picked.rows, {
       outcome: requiredString(ctx, 'outcome'), arm: requiredString(ctx, 'arm'), cluster,
       baseline: stringOption(ctx, 'baseline'), strata: listOption(ctx, 'strata'), weight: fweight ?? aweight,
@@ -130,6 +158,21 @@ function formatTable(r: IttResult, outcome: string): string {
     `  n = ${r.n} rows in ${r.clusters} clusters; ${r.dropped} row(s) dropped`, '');
   if (r.dropped_columns.length) lines.push(`  Dropped aliased columns: ${r.dropped_columns.join(', ')}`);
   for (const w of r.warnings) lines.push(`  Warning: ${w}`);
+  for (const n of r.notes) lines.push(`  Note: ${n}`);
+  return lines.join('\n') + '\n';
+}
+
+function formatMixed(r: MixedIttResult, outcome: string): string {
+  const g = (e: { value: number; ci: [number, number] }) => `${e.value.toFixed(3)}  95% CI ${ci(e.ci, 3)}`;
+  const lines = [`Linear mixed model (${r.method}) of ${outcome}: random intercepts for ${r.levels.join(' within ')}`, '',
+    `  Rows analysed: ${r.n} (control ${r.nByArm.control}, intervention ${r.nByArm.intervention}); ${r.dropped} dropped; groups ${r.levels.map((l) => `${l} ${r.groups[l]}`).join(', ')}`,
+    `  Adjusted difference (arm): ${f(r.estimate, 5)}  95% CI ${ci(r.ci, 5)}`,
+    `  SE ${f(r.se, 5)}, t = ${r.t.toFixed(3)}, Satterthwaite df = ${r.df.toFixed(2)}, p = ${r.p < 0.001 ? r.p.toExponential(2) : r.p.toFixed(3)}`,
+    `  Hedges' g (total variance): ${g(r.effect_size.hedges_g_total)}`,
+    `  Hedges' g (within variance): ${g(r.effect_size.hedges_g_within)}`,
+    `  Variance (conditional / unconditional): ${Object.keys(r.variance).map((k) => `${k} ${f(r.variance[k])} / ${f(r.variance_unconditional[k])}`).join('; ')}`,
+    ...r.levels.map((l) => `  ICC ${l}: ${r.icc[l].unconditional.toFixed(4)} unconditional${r.icc[l].ci ? ` (95% CI ${ci(r.icc[l].ci, 4)})` : ''}, ${r.icc[l].conditional.toFixed(4)} conditional`),
+    `  Log-likelihood${r.method === 'REML' ? ' (REML)' : ''}: ${r.loglik.toFixed(4)}`, ''];
   for (const n of r.notes) lines.push(`  Note: ${n}`);
   return lines.join('\n') + '\n';
 }
