@@ -140,7 +140,6 @@ export function fitPreparedItt(prep: PreparedItt, opts: IttOptions, outcomeOverr
   notes.push(seType === 'cr2'
     ? `Standard errors: CR2 (Bell-McCaffrey) clustered on "${opts.cluster}" with Satterthwaite degrees of freedom.`
     : `Standard errors: CR1 clustered on "${opts.cluster}" with Stata's small-sample factor; df = clusters - 1.`);
-  notes.push(seChoice.reason);
   if (weight) notes.push(weightKind === 'frequency'
     ? `Frequency weights "${opts.weight}": N = sum of weights = ${fit.n}, as the pupil-level expansion.`
     : `Analytic weights "${opts.weight}": N = rows = ${fit.n} (Stata [aw=], estimatr lm_robust(weights =))${seType === 'cr2' ? '; CR2 with an identity working model' : ''}.`);

@@ -157,6 +157,7 @@ function formatTable(r: IttResult, outcome: string): string {
     `  ${es}: ${r.effect_size.value.toFixed(3)}  95% CI ${ci(r.effect_size.ci, 3)}`,
     `  n = ${r.n} rows in ${r.clusters} clusters; ${r.dropped} row(s) dropped`, '');
   if (r.dropped_columns.length) lines.push(`  Dropped aliased columns: ${r.dropped_columns.join(', ')}`);
+  lines.push(`  Standard errors: ${r.se_choice.reason}`);
   for (const w of r.warnings) lines.push(`  Warning: ${w}`);
   for (const n of r.notes) lines.push(`  Note: ${n}`);
   return lines.join('\n') + '\n';
