@@ -1,6 +1,6 @@
 // SQL for LA dashboards: reads one LA's raw facts (never names or free text) and stores/reads published snapshots.
 import type { Db } from './db';
-import type { DashboardFacts, DashboardModel, GroupLabel, StudyFacts } from '../domain/dashboards/types';
+import type { DashboardFacts, DashboardModel, FrozenWave, GroupLabel, StudyFacts, WaveFigures } from '../domain/dashboards/types';
 import { NotFoundError } from '../domain/errors';
 
 export interface LocalAuthority { code: string; name: string }
@@ -28,6 +28,8 @@ export function loadDashboardFacts(db: Db, laCode: string, readAt: string): Dash
       .map((s) => ({ urn: s.urn, phase: s.phase, pupils: s.pupils, group: groupOf(t.kind, s.arm) }));
     const dsls = db.prepare(`SELECT d.id, d.urn FROM dsls d JOIN schools s ON s.urn = d.urn JOIN trial_schools ts ON ts.trial_id = d.trial_id AND ts.urn = d.urn AND ts.status = 'enrolled'
       WHERE d.trial_id = ? AND s.la_code = ? AND d.status = 'active' ORDER BY d.id`).all(t.id, laCode) as Array<{ id: string; urn: number }>;
+    const waves = (db.prepare('SELECT name, closes_at FROM waves WHERE trial_id = ? ORDER BY id').all(t.id) as Array<{ name: string; closes_at: string }>)
+      .map((w) => ({ name: w.name, closesAt: w.closes_at }));
     const invitations = (db.prepare(`SELECT w.name AS wave, i.dsl_id, r.status FROM invitations i JOIN waves w ON w.id = i.wave_id
       JOIN dsls d ON d.id = i.dsl_id JOIN schools s ON s.urn = d.urn LEFT JOIN responses r ON r.invitation_id = i.id
       WHERE w.trial_id = ? AND s.la_code = ? AND d.status = 'active'`).all(t.id, laCode) as Array<{ wave: string; dsl_id: string; status: string | null }>)
@@ -42,7 +44,7 @@ export function loadDashboardFacts(db: Db, laCode: string, readAt: string): Dash
       .map((s) => ({ id: s.id, kind: s.kind, mode: s.mode, format: s.format, minutes: s.duration_minutes }));
     const adminOutcomes = db.prepare(`SELECT o.urn, o.period, o.measure, o.count FROM admin_outcomes o JOIN trial_schools ts ON ts.urn = o.urn AND ts.trial_id = ? AND ts.status = 'enrolled'
       JOIN schools s ON s.urn = o.urn WHERE s.la_code = ? ORDER BY o.urn, o.period, o.measure`).all(t.id, laCode) as Array<{ urn: number; period: string; measure: string; count: number }>;
-    return { id: t.id, title: t.title, kind: t.kind, isDemo: t.is_demo === 1, schools, dsls, invitations, scores, sessions, adminOutcomes };
+    return { id: t.id, title: t.title, kind: t.kind, isDemo: t.is_demo === 1, schools, dsls, waves, invitations, scores, sessions, adminOutcomes };
   });
   return { la, readAt, studies };
 }
@@ -84,4 +86,17 @@ export function newestPublishedDashboardId(db: Db): number {
 export function listPublishedLocalAuthorities(db: Db): Array<LocalAuthority & { publishedAt: string }> {
   return db.prepare(`SELECT la.code, la.name, MAX(p.published_at) AS publishedAt FROM published_dashboards p JOIN local_authorities la ON la.code = p.la_code
     GROUP BY la.code ORDER BY la.name`).all() as Array<LocalAuthority & { publishedAt: string }>;
+}
+
+/** The frozen figures of every closed wave already shown for an LA's dashboard. */
+export function loadFrozenWaves(db: Db, laCode: string): FrozenWave[] {
+  return (db.prepare('SELECT trial_id, wave, frozen_at, figures_json FROM frozen_wave_figures WHERE la_code = ? ORDER BY trial_id, wave').all(laCode) as
+    Array<{ trial_id: string; wave: string; frozen_at: string; figures_json: string }>)
+    .map((r) => ({ studyId: r.trial_id, wave: r.wave, frozenAt: r.frozen_at, figures: JSON.parse(r.figures_json) as WaveFigures }));
+}
+
+/** Freezes a closed wave's figures for an LA; an existing frozen copy is kept (never replaced). Returns whether this one was stored. */
+export function saveFrozenWave(db: Db, laCode: string, f: FrozenWave): boolean {
+  return db.prepare('INSERT OR IGNORE INTO frozen_wave_figures (la_code, trial_id, wave, frozen_at, figures_json) VALUES (?, ?, ?, ?, ?)')
+    .run(laCode, f.studyId, f.wave, f.frozenAt, JSON.stringify(f.figures)).changes === 1;
 }

@@ -10,6 +10,7 @@ import { captureIo, tempDir } from '../helpers/temp';
 import { runCli } from '../../server/cli';
 import { seedTemptingFixture, schoolNames, TEMPT_LA } from './tempting-fixture';
 import { parseTables, countValue, type ParsedTable } from './html-tables';
+import { pageEquations, recoverableFromPage } from './page-equations';
 import { publishDashboard } from '../../server/http/dashboards/dashboard-service';
 import { loadDashboardFacts } from '../../server/storage/dashboard-repo';
 import { readAudit } from '../../server/storage/audit-repo';
@@ -69,6 +70,8 @@ function assertNothingDisclosive(html: string): { counts: number; means: number;
   for (const d of fixture.dsls) expect(html).not.toContain(d.id);
   expect(html).not.toMatch(/<script/i);
   expect(html).toContain('Counts from 1 to 5 are not shown');
+  // No hidden count follows from the sums between the page's tables (participation, means, distributions, schools, sessions).
+  expect(recoverableFromPage(pageEquations(html))).toEqual([]);
   return { counts, means, hidden };
 }
 

@@ -13,6 +13,8 @@ export interface StudyFacts {
   schools: Array<{ urn: number; group: GroupLabel; phase: string | null; pupils: number | null }>;
   /** Active DSLs of those schools. */
   dsls: Array<{ id: string; urn: number }>;
+  /** The study's survey waves and when each closes (ISO). */
+  waves: Array<{ name: string; closesAt: string }>;
   /** Survey invitations of those DSLs, by wave, and whether the response is complete. */
   invitations: Array<{ wave: string; dslId: string; complete: boolean }>;
   /** Scores from complete responses. */
@@ -71,3 +73,22 @@ export interface DashboardModel {
   rules: string[];
   studies: StudyView[];
 }
+
+/**
+ * The published figures of one wave of one study in one LA: its participation table and, once the wave has
+ * closed, each scale's rows of means and its distribution bars, all already disclosure-controlled. A closed
+ * wave's figures are computed once and then frozen (stored), so later pages can never differ from them.
+ */
+export interface WaveFigures {
+  wave: string;
+  label: string;
+  closed: boolean;
+  closesAt: string;
+  participation: PublicTable;
+  /** Groups whose number of DSLs invited is hidden, so other waves hide it too. */
+  hiddenInvitedGroups: string[];
+  scales: Array<{ instrument: string; scale: string; means: PublicCell[][]; bars: HistogramBar[]; notShown: string[] }>;
+}
+
+/** A closed wave's frozen figures, as stored. */
+export interface FrozenWave { studyId: string; wave: string; frozenAt: string; figures: WaveFigures }

@@ -3,3 +3,5 @@ export { protectCountTable, isSmallCount, findRecoverableEntry, type PublishedCo
 export { protectSummary, protectRate, enoughSchools, type PublishedSummary } from './protect-summary';
 export { DISCLOSURE_RULES, LARGEST_HIDDEN_COUNT, MIN_RESPONDENTS_FOR_SUMMARY, MIN_SCHOOLS_IN_GROUP, SUPPRESSED_MARK } from './rules';
 export { formatCount, formatNumber } from './format';
+export { ProtectedTableSet, type ProtectedSet, type EntryId } from './table-set';
+export { protectGroupSummary } from './group-disclosure';

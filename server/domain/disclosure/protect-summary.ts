@@ -2,7 +2,7 @@
 import { MIN_RESPONDENTS_FOR_SUMMARY, MIN_SCHOOLS_IN_GROUP } from './rules';
 import type { PublishedCount } from './protect-counts';
 
-export type PublishedSummary<T> = { hidden: false; value: T } | { hidden: true; reason: 'few-respondents' | 'few-schools' | 'no-data' };
+export type PublishedSummary<T> = { hidden: false; value: T } | { hidden: true; reason: 'few-respondents' | 'few-schools' | 'no-data' | 'group-disclosure' };
 
 /** A summary of `respondents` people is published only when there are at least 10 of them. */
 export function protectSummary<T>(respondents: number, summary: () => T): PublishedSummary<T> {

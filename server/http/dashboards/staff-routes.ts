@@ -25,7 +25,7 @@ async function preview(req: Request, res: Response, deps: AppDeps): Promise<void
   const laCode = laParam(req);
   requireOwnLa(user, laCode);
   checkLaCode(deps.db, laCode);
-  const model = await makeDashboard(deps.db, laCode, deps.clock());
+  const model = await makeDashboard(deps.db, laCode, deps.clock(), actorOf(user));
   const last = latestPublishedDashboard(deps.db, laCode);
   const html = dashboardPage(model, {
     layout: { ...chromeFor(req, res), serviceName: 'dslkit', homeHref: '/staff', scripts: true, title: `Preview: ${model.laName} dashboard` },
