@@ -115,6 +115,10 @@ export function fitPreparedItt(prep: PreparedItt, opts: IttOptions, outcomeOverr
   if (fit.dropped.length) notes.push(`Dropped aliased column${fit.dropped.length > 1 ? 's' : ''} (linear combination of earlier columns): ${fit.dropped.join(', ')}.`);
   const variance: VarianceEstimate = seType === 'cr1' ? cr1Variance(fit, cluster)
     : weight && weightKind === 'analytic' ? cr2AnalyticVariance(fit, cluster) : cr2Variance(fit, cluster);
+  const armIndex = fit.names.indexOf(armName);
+  if (!(variance.df[armIndex] > 0) || !(variance.vcov[armIndex][armIndex] > 0)) {
+    throw new ValidationError(`The ${term} effect has no usable ${seType.toUpperCase()} standard error with ${clusterSet.size} clusters (${variance.vcov[armIndex][armIndex] > 0 ? 'the Satterthwaite degrees of freedom are not positive' : 'the variance is zero'}); there is too little replication across clusters to test it.`);
+  }
   const table = coefficientTable(fit, variance, level);
   const main = table.find((c) => c.name === armName)!;
   if (![main.estimate, main.se, main.df, main.t, main.p].every(Number.isFinite)) {
@@ -243,7 +247,7 @@ function armSummary(y: number[], weight: number[] | undefined, cluster: string[]
     const fit = weightedLeastSquares([{ name: '(Intercept)', values: new Float64Array(ys.length).fill(1) }], ys, ws, weightKind);
     const v = seType === 'cr1' ? cr1Variance(fit, cl) : ws && weightKind === 'analytic' ? cr2AnalyticVariance(fit, cl) : cr2Variance(fit, cl);
     const se = Math.sqrt(v.vcov[0][0]);
-    const crit = tCritical(v.df[0], level);
+    const crit = v.df[0] > 0 ? tCritical(v.df[0], level) : NaN;
     if (Number.isFinite(se) && Number.isFinite(crit)) ci = [mean - crit * se, mean + crit * se];
   }
   return { mean, sd, weightTotal: sw, clusters, ci };

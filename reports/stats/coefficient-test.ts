@@ -13,6 +13,8 @@ export function coefficientTest(fit: LeastSquaresFit, variance: VarianceEstimate
   const se = Math.sqrt(variance.vcov[i][i]);
   const df = variance.df[i];
   const t = estimate / se;
+  // No usable df (CR2 with almost no replication): no test or CI rather than an exception; callers check the arm's.
+  if (!(df > 0)) return { name, estimate, se, df, t, p: NaN, ci: [NaN, NaN] };
   const crit = tCritical(df, level);
   return { name, estimate, se, df, t, p: twoSidedP(t, df), ci: [estimate - crit * se, estimate + crit * se] };
 }
