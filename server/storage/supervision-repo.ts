@@ -3,6 +3,8 @@ import type { Db } from './db';
 import { NotFoundError, ValidationError, type FieldProblem } from '../domain/errors';
 import { isIsoDate } from './trial-repo';
 import { appendAudit } from './audit-repo';
+import { schoolArmFacts } from './allocation-arm-repo';
+import { supervisionRefusal } from '../domain/supervision/intervention-arm';
 
 export const SESSION_KINDS = ['introduction', 'formal', 'adhoc'] as const;
 export const SESSION_MODES = ['face_to_face', 'online', 'phone', 'email'] as const;
@@ -41,6 +43,8 @@ export function logSession(db: Db, s: NewSession): number {
     const d = dsl.get(id, s.trialId) as { id: string; urn: number; status: string } | undefined;
     if (!d || (s.supervisorUserId !== null && !assigned.get(s.supervisorUserId, s.trialId, d.urn))) { problems.push({ pointer: '/dsls', detail: `DSL ${id} is not one of yours in this trial.` }); continue; }
     if (d.status === 'erased') { problems.push({ pointer: '/dsls', detail: `DSL ${id} has withdrawn and asked for their data to be erased.` }); continue; }
+    const refusal = supervisionRefusal(schoolArmFacts(db, s.trialId, d.urn));
+    if (refusal) { problems.push({ pointer: '/dsls', detail: `DSL ${id}: ${refusal} The session was not saved.` }); continue; }
     attendees.push({ dslId: d.id, urn: d.urn });
   }
   if (problems.length) throw new ValidationError(problems.map((p) => p.detail).join('\n'), problems);

@@ -3,6 +3,8 @@ import type { Db } from './db';
 import type { Role, StaffUser } from '../domain/auth/roles';
 import { ConflictError, NotFoundError, ValidationError } from '../domain/errors';
 import { appendAudit } from './audit-repo';
+import { supervisionRefusal } from '../domain/supervision/intervention-arm';
+import { schoolArmFacts } from './allocation-arm-repo';
 
 interface UserRow { id: number; email: string; name: string; role: Role; la_code: string | null; password_hash: string; disabled: number; created_at: string }
 
@@ -79,7 +81,7 @@ export function setPasswordHash(db: Db, userId: number, passwordHash: string, by
   })();
 }
 
-/** Assigns schools in a trial to a supervisor (audited as 'user.assign'). Every URN must be enrolled in the trial. */
+/** Assigns schools in a trial to a supervisor (audited as 'user.assign'). Every URN must be enrolled in the trial and, in a trial (not a programme), allocated to the intervention arm. */
 export function assignSchools(db: Db, userId: number, trialId: string, urns: number[], by: { actor: string; at: string }): void {
   db.transaction(() => {
     const u = db.prepare('SELECT role FROM users WHERE id = ?').get(userId) as { role: Role } | undefined;
@@ -88,6 +90,8 @@ export function assignSchools(db: Db, userId: number, trialId: string, urns: num
     if (!db.prepare('SELECT 1 FROM trials WHERE id = ?').get(trialId)) throw new NotFoundError(`There is no trial "${trialId}".`);
     const missing = urns.filter((urn) => !db.prepare('SELECT 1 FROM trial_schools WHERE trial_id = ? AND urn = ?').get(trialId, urn));
     if (missing.length) throw new ValidationError(`Not in trial "${trialId}": URN ${missing.join(', ')}.`);
+    const refusals = urns.map((urn) => supervisionRefusal(schoolArmFacts(db, trialId, urn))).filter((r): r is string => r !== null);
+    if (refusals.length) throw new ValidationError(`${refusals.join('\n')}\nNothing was assigned.`, refusals.map((detail) => ({ pointer: '/urn', detail })));
     const ins = db.prepare('INSERT OR IGNORE INTO supervisor_assignments (user_id, trial_id, urn) VALUES (?, ?, ?)');
     for (const urn of urns) ins.run(userId, trialId, urn);
     appendAudit(db, { at: by.at, actor: by.actor, action: 'user.assign', trialId, detail: { userId, urns } });

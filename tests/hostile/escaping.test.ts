@@ -105,7 +105,7 @@ describe('staff pages and public dashboards on the site', () => {
     for (const role of Object.keys(emails) as Role[]) {
       const user = createUser(srv.deps.db, { email: emails[role], name: `${role} ${X}`, role, laCode: role === 'la_officer' ? 'D01' : null, passwordHash: hash }, by);
       if (role === 'supervisor') {
-        assignSchools(srv.deps.db, user.id, 'demo', (srv.deps.db.prepare("SELECT urn FROM trial_schools WHERE trial_id = 'demo'").all() as { urn: number }[]).map((s) => s.urn), by);
+        assignSchools(srv.deps.db, user.id, 'demo', (srv.deps.db.prepare("SELECT urn FROM allocations WHERE trial_id = 'demo' AND arm = 'intervention'").all() as { urn: number }[]).map((s) => s.urn), by);
         srv.deps.db.prepare('UPDATE supervision_sessions SET supervisor_user_id = ? WHERE id = ?').run(user.id, sessionId);
       }
       cookies[role] = await signIn(srv.url, emails[role]);

@@ -1,5 +1,4 @@
-// A staff fixture with survey data: trial t1 randomised, baseline (PSS-10) and midpoint (ONS4) answers with snapshots and scores, supervision attendance and a record.
-import { randomiseTrial } from '../../server/storage/allocation-repo';
+// A staff fixture with survey data: trial t1 (randomised by staffFixture), baseline (PSS-10) and midpoint (ONS4) answers with snapshots and scores, supervision attendance and a record.
 import { issueInvitations } from '../../server/storage/invitation-repo';
 import { insertCompleteResponse, saveProgress, submitResponse } from '../../server/storage/response-repo';
 import { createWave } from '../../server/storage/wave-repo';
@@ -33,7 +32,7 @@ export async function dataFixture(): Promise<DataFixture> {
   const f = await staffFixture();
   const { db, secret } = f.server.deps;
   const at = f.now.t.toISOString();
-  randomiseTrial(db, 't1', { seed: 20260302, method: 'stratified', strata: [] }, { actor: 'system', at });
+  // t1 is already randomised by staffFixture (three intervention schools, one control)
   const baseline = ['dsl-aaaa', 'dsl-bbbb', 'dsl-cccc'];
   const base = issueInvitations(db, secret, f.ids.wave, baseline, at);
   const key = (inv: (typeof base)[number], waveId: number, instruments: string[]) => ({ invitationId: inv.invitationId, dslId: inv.dslId, waveId, instruments });

@@ -35,6 +35,12 @@ export async function staffFixture(): Promise<StaffFixture> {
   upsertSchools(db, [school(100001, '350', 'Bolton', 10), school(100002, '350', 'Bolton', 30), school(100003, '351', 'Bury', 20), school(100004, '351', 'Bury', 40), school(200001, '350', 'Bolton', 15)]);
   enrolSchools(db, 't1', [100001, 100002, 100003, 100004]);
   enrolSchools(db, 't2', [200001]);
+  // t1 is randomised: 100001-100003 intervention (supervised), 100004 control
+  const randomisation = Number(db.prepare(`INSERT INTO randomisations (trial_id, method, algorithm_version, seed, input_sha256, strata, created_at, created_by)
+    VALUES ('t1', 'fixture', '0', 1, 'none', '[]', ?, 'test')`).run(at).lastInsertRowid);
+  const allocate = db.prepare("INSERT INTO allocations (trial_id, urn, randomisation_id, stratum, draw, arm) VALUES ('t1', ?, ?, 'all', 0.5, ?)");
+  for (const [urn, arm] of [[100001, 'intervention'], [100002, 'intervention'], [100003, 'intervention'], [100004, 'control']] as const) allocate.run(urn, randomisation, arm);
+  db.prepare("UPDATE trials SET status = 'randomised' WHERE id = 't1'").run();
   insertDsl(db, { id: 'dsl-aaaa', trialId: 't1', urn: 100001, role: 'headteacher', name: 'Ann Able', email: 'ann@example.org', createdAt: at });
   insertDsl(db, { id: 'dsl-bbbb', trialId: 't1', urn: 100002, role: 'deputy headteacher', name: 'Bob Best', email: 'bob@example.org', createdAt: at });
   insertDsl(db, { id: 'dsl-cccc', trialId: 't1', urn: 100003, role: 'senco', name: 'Cat Cole', email: 'cat@example.org', createdAt: at });

@@ -24,12 +24,7 @@ beforeAll(async () => {
   f = await staffFixture();
   ev = await signIn(f, 'evaluator');
   const db = f.server.deps.db;
-  // Allocate trial t1: 100001 and 100003 intervention (their DSLs attended the fixture's two sessions), 100002 and 100004 control.
-  const rid = Number(db.prepare(`INSERT INTO randomisations (trial_id, method, algorithm_version, seed, input_sha256, strata, created_at, created_by)
-    VALUES ('t1', 'simple', 'test/1', 1, ?, '[]', ?, 'test')`).run('0'.repeat(64), f.now.t.toISOString()).lastInsertRowid);
-  for (const [urn, arm] of [[100001, 'intervention'], [100002, 'control'], [100003, 'intervention'], [100004, 'control']] as const) {
-    db.prepare("INSERT INTO allocations (trial_id, urn, randomisation_id, stratum, draw, arm) VALUES ('t1', ?, ?, 'all', 0.5, ?)").run(urn, rid, arm);
-  }
+  // t1 is allocated by staffFixture: 100001-100003 intervention (100001 and 100003's DSLs attended the fixture's two sessions), 100004 control.
   hostileResponse = insertEvaluation('dsl-aaaa', { dsl_evaluation_hours: 6, dsl_evaluation_experience: HOSTILE, dsl_evaluation_better: 'More sessions' });
   plainResponse = insertEvaluation('dsl-cccc', { dsl_evaluation_hours: 4, dsl_evaluation_experience: 'Calm and useful.' });
 }, 60_000);
