@@ -1,6 +1,6 @@
 // View-model of the implementation and process evaluation (IPE) report: reach, dosage, fidelity, ad-hoc support, time logs, evaluation forms, TIDieR description and costs, all formatted as text.
 import {
-  adhocSummary, costSummary, dosageSummary, evaluationFormSummary, fidelitySummary, reachSummary, timeLogSummary,
+  adhocSummary, costSummary, dosageSummary, evaluationFormSummary, fidelitySummary, reachSummary, sessionFormSummary, timeLogSummary,
   EVALUATION_INSTRUMENT, evaluationQuestions, type FormQuestion,
 } from '../analysis/ipe';
 import { dosageChart } from '../charts';
@@ -34,6 +34,7 @@ export interface IpeView {
   fidelity: LabelValue[];
   adhoc: { rows: { mode: string; count: string }[]; summary: string };
   timeLogs: { rows: LabelValue[]; byMode: { mode: string; entries: string; hours: string }[]; empty: string | null };
+  sessionForms: { rows: LabelValue[]; note: string };
   evaluation: { summary: string; questions: { title: string; respondents: string; detail: string; quotes: string[] }[]; empty: string | null };
   tidier: { label: string; text: string; source: string }[];
   costs: { lines: { item: string; basis: string; amount: string; total: string; note: string }[]; rows: LabelValue[]; empty: string | null };
@@ -55,6 +56,7 @@ export function buildIpe(data: ReportData, generatedAt: Date): IpeView {
   const fid = fidelitySummary(data.schools, data.sessions, dose.intended, data.trial.sessionIntervalWeeks);
   const adhoc = adhocSummary(data.sessions);
   const logs = timeLogSummary(data.forms);
+  const perSession = sessionFormSummary(data.sessions, data.forms);
   const evals = evaluationFormSummary(data.forms, evaluationQuestions(), data.quotes);
 
   const engagedSchools = reach.totals.intervention.schoolsEngaged;
@@ -106,6 +108,16 @@ export function buildIpe(data: ReportData, generatedAt: Date): IpeView {
       ],
       byMode: Object.keys(logs.entriesByMode).sort().map((m) => ({ mode: MODE_LABEL[m] ?? m, entries: fmtInt(logs.entriesByMode[m]), hours: fmtHours(logs.minutesByMode[m] ?? 0) })),
       empty: logs.entries === 0 ? 'No DSL time logs have been submitted.' : null,
+    },
+    sessionForms: {
+      rows: [
+        { label: 'Session attendances (a DSL at a session, ad hoc included)', value: fmtInt(perSession.attendances) },
+        { label: 'Attendances with a DSL time-log entry for that session', value: `${fmtInt(perSession.timeLogged)} of ${fmtInt(perSession.attendances)} (${fmtPercent(perSession.timeLogged, perSession.attendances)})` },
+        { label: 'Time per session, DSL time log and supervisor\'s log (same sessions)', value: perSession.meanMinutes.pairs === 0 ? 'n/a' : `${fmtNumber(perSession.meanMinutes.dsl as number, 0)} and ${fmtNumber(perSession.meanMinutes.supervisor as number, 0)} minutes on average (${fmtInt(perSession.meanMinutes.pairs)} entries)` },
+        { label: 'Preparation sheets returned (introduction and formal sessions)', value: `${fmtInt(perSession.prepared)} of ${fmtInt(perSession.plannedAttendances)} (${fmtPercent(perSession.prepared, perSession.plannedAttendances)})` },
+        { label: 'Records of supervision written (introduction and formal sessions)', value: `${fmtInt(perSession.recorded)} of ${fmtInt(perSession.plannedAttendances)} (${fmtPercent(perSession.recorded, perSession.plannedAttendances)})` },
+      ],
+      note: `Each DSL at a session has their own time-log and preparation-sheet link for it; the supervisor writes one record per DSL.${perSession.timeLogsWithoutSession ? ` ${fmtInt(perSession.timeLogsWithoutSession)} time-log entr${perSession.timeLogsWithoutSession === 1 ? 'y was' : 'ies were'} returned without a session (in a survey wave or imported) and ${perSession.timeLogsWithoutSession === 1 ? 'is' : 'are'} counted in the time-log totals above only.` : ''}`,
     },
     evaluation: {
       summary: `${fmtInt(evals.forms)} evaluation form${evals.forms === 1 ? '' : 's'} completed by ${fmtInt(evals.dsls)} DSL${evals.dsls === 1 ? '' : 's'}. Quotations are those selected by the evaluators; they are reproduced as written.`,

@@ -50,8 +50,12 @@ export interface ReportAdminOutcome { urn: number; measure: string; outcomeCount
 
 export interface AdminWindows { outcome: [string, string] | null; baseline: [string, string] | null }
 
-/** A completed form (evaluation form, time log) with its newest answers. */
-export interface ReportFormResponse { responseId: number; dslId: string; urn: number; instrument: string; submittedAt: string | null; answers: Record<string, unknown> }
+/** A completed form (evaluation form, time log, preparation sheet, record of supervision) with its newest answers. */
+export interface ReportFormResponse {
+  responseId: number; dslId: string; urn: number; instrument: string; submittedAt: string | null; answers: Record<string, unknown>;
+  /** The supervision session it belongs to (a session form's link, or the supervisor's record); null for a wave's or a wave-less form. */
+  sessionId?: number | null;
+}
 
 export interface ReportCost {
   item: string; amountPence: number; basis: 'per_school' | 'per_dsl' | 'total'; note: string | null;

@@ -4,7 +4,7 @@ import type { AppDeps } from '../app';
 import { assertSurveyOpen, linkNotFound, surveyAccessState } from '../domain/surveys/survey-access';
 import { respondentSurvey } from '../domain/surveys/respondent-survey';
 import { findSurveyInvitation, type SurveyInvitation } from '../storage/survey-access-repo';
-import { findResponseForInvitation, instrumentDefs } from '../storage/response-repo';
+import { findResponseForLink, instrumentDefs } from '../storage/response-repo';
 
 /** Finds the invitation for the token in the URL and checks it may be used now; throws the 404/410 every respondent sees. */
 export function openInvitation(deps: AppDeps, token: string): SurveyInvitation {
@@ -28,7 +28,7 @@ export function surveyRoutes(deps: AppDeps): Router {
     // one read transaction for both lookups (each statement outside one would take its own WAL read lock)
     const { inv, saved } = deps.db.transaction(() => {
       const found = openInvitation(deps, String(req.params.token));
-      return { inv: found, saved: findResponseForInvitation(deps.db, found.invitationId) };
+      return { inv: found, saved: findResponseForLink(deps.db, found) };
     })();
     const { survey } = respondentSurvey(instrumentDefs(inv.instruments));
     res.json({

@@ -8,7 +8,7 @@ import type {
 } from '../../reports/view-models/report-data';
 
 /** Instruments whose completed responses the IPE report reads as forms (not wave outcomes). */
-export const FORM_INSTRUMENTS = ['dsl-evaluation', 'dsl-time-log'] as const;
+export const FORM_INSTRUMENTS = ['dsl-evaluation', 'dsl-time-log', 'dsl-preparation', 'supervision-record'] as const;
 
 export const TIDIER_FIELDS = TIDIER_FIELD_NAMES;
 export type TidierField = TidierFieldName;
@@ -137,18 +137,23 @@ function loadAdminOutcomes(db: Db, trialId: string, windows: AdminWindows): Repo
   return rows;
 }
 
-/** The trial's completed evaluation forms and time logs with their newest answers, oldest response first. */
+/**
+ * The trial's completed forms with their newest answers, oldest response first: evaluation forms, time logs and preparation sheets
+ * (from a wave or a session's link) and records of supervision. A response that answered several form instruments (a wave asking
+ * the evaluation form and the time log together) gives one form for each, so none is lost.
+ */
 export function loadForms(db: Db, trialId: string): ReportFormResponse[] {
   const rows = db.prepare(`
     SELECT r.id AS responseId, r.dsl_id AS dslId, d.urn, r.instruments, r.submitted_at AS submittedAt,
+      COALESCE(f.session_id, r.supervision_session_id) AS sessionId,
       (SELECT answers FROM response_snapshots s WHERE s.response_id = r.id ORDER BY s.id DESC LIMIT 1) AS answers
-    FROM responses r JOIN dsls d ON d.id = r.dsl_id
+    FROM responses r JOIN dsls d ON d.id = r.dsl_id LEFT JOIN session_forms f ON f.id = r.session_form_id
     WHERE d.trial_id = ? AND r.status = 'complete' AND (${FORM_INSTRUMENTS.map(() => 'r.instruments LIKE ?').join(' OR ')})
-    ORDER BY r.id`).all(trialId, ...FORM_INSTRUMENTS.map((f) => `%"${f}@%`)) as Array<{ responseId: number; dslId: string; urn: number; instruments: string; submittedAt: string | null; answers: string | null }>;
-  return rows.map((r) => {
-    const instruments = parseJson<string[]>(r.instruments, []);
-    const instrument = instruments.find((k) => (FORM_INSTRUMENTS as readonly string[]).includes(k.split('@')[0])) ?? instruments[0] ?? '';
-    return { responseId: r.responseId, dslId: r.dslId, urn: r.urn, instrument, submittedAt: r.submittedAt, answers: parseJson<Record<string, unknown>>(r.answers, {}) };
+    ORDER BY r.id`).all(trialId, ...FORM_INSTRUMENTS.map((f) => `%"${f}@%`)) as Array<{ responseId: number; dslId: string; urn: number; instruments: string; submittedAt: string | null; sessionId: number | null; answers: string | null }>;
+  return rows.flatMap((r) => {
+    const answers = parseJson<Record<string, unknown>>(r.answers, {});
+    return parseJson<string[]>(r.instruments, []).filter((k) => (FORM_INSTRUMENTS as readonly string[]).includes(k.split('@')[0]))
+      .map((instrument) => ({ responseId: r.responseId, dslId: r.dslId, urn: r.urn, instrument, submittedAt: r.submittedAt, sessionId: r.sessionId, answers }));
   });
 }
 

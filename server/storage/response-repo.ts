@@ -18,8 +18,10 @@ export interface ResponseState {
 
 export interface ResponseKey {
   invitationId: number | null;
+  /** A supervision-session form's response (time log, preparation sheet) is found by its form, not by an invitation. */
+  sessionFormId?: number | null;
   dslId: string;
-  waveId: number;
+  waveId: number | null;
   /** 'id@version' of every instrument answered, in page order. */
   instruments: string[];
 }
@@ -43,25 +45,46 @@ function stateOf(db: Db, row: ResponseRow): ResponseState {
   return { id: row.id, status: row.status, currentPage: row.current_page, answers: latestAnswers(db, row.id), submittedAt: row.submitted_at };
 }
 
-function findRow(db: Db, invitationId: number): ResponseRow | undefined {
-  return db.prepare('SELECT id, status, current_page, submitted_at FROM responses WHERE invitation_id = ?').get(invitationId) as ResponseRow | undefined;
+/** A link's response key: its invitation or its session form (one of them must be set). */
+export type LinkKey = ResponseKey;
+
+function assertLinked(key: ResponseKey): void {
+  if (key.invitationId === null && key.sessionFormId == null) throw new Error('a survey response needs its invitation or session form');
+}
+
+function findRow(db: Db, key: Pick<ResponseKey, 'invitationId' | 'sessionFormId'>): ResponseRow | undefined {
+  if (key.invitationId === null) {
+    if (key.sessionFormId == null) return undefined;
+    return db.prepare('SELECT id, status, current_page, submitted_at FROM responses WHERE session_form_id = ?').get(key.sessionFormId) as ResponseRow | undefined;
+  }
+  return db.prepare('SELECT id, status, current_page, submitted_at FROM responses WHERE invitation_id = ?').get(key.invitationId) as ResponseRow | undefined;
 }
 
 /** The response for an invitation with its current answers, or undefined before anything was saved. */
 export function findResponseForInvitation(db: Db, invitationId: number): ResponseState | undefined {
-  const row = findRow(db, invitationId);
+  return findResponseForLink(db, { invitationId });
+}
+
+/** The response behind a link (an invitation or a session form) with its current answers, or undefined before anything was saved. */
+export function findResponseForLink(db: Db, key: Pick<ResponseKey, 'invitationId' | 'sessionFormId'>): ResponseState | undefined {
+  const row = findRow(db, key);
   return row ? stateOf(db, row) : undefined;
 }
 
 function createRow(db: Db, key: ResponseKey, at: string): number {
-  return Number(db.prepare(`INSERT INTO responses (invitation_id, dsl_id, wave_id, instruments, status, current_page, started_at, updated_at)
-    VALUES (?, ?, ?, ?, 'partial', 0, ?, ?)`).run(key.invitationId, key.dslId, key.waveId, JSON.stringify(key.instruments), at, at).lastInsertRowid);
+  return Number(db.prepare(`INSERT INTO responses (invitation_id, session_form_id, dsl_id, wave_id, instruments, status, current_page, started_at, updated_at)
+    VALUES (?, ?, ?, ?, ?, 'partial', 0, ?, ?)`).run(key.invitationId, key.sessionFormId ?? null, key.dslId, key.waveId, JSON.stringify(key.instruments), at, at).lastInsertRowid);
+}
+
+/** Answers as canonical JSON (keys sorted), to tell a retried submission from a different one. */
+function canonical(answers: Answers): string {
+  return JSON.stringify(Object.keys(answers).sort().map((k) => [k, answers[k]]));
 }
 
 /** Gets the invitation's response, creating an empty partial one on first use. */
 export function getOrCreateResponse(db: Db, key: ResponseKey & { invitationId: number }, at: string): ResponseState {
   return db.transaction(() => {
-    const row = findRow(db, key.invitationId);
+    const row = findRow(db, key);
     if (row) return stateOf(db, row);
     const id = createRow(db, key, at);
     return { id, status: 'partial', currentPage: 0, answers: {}, submittedAt: null } satisfies ResponseState;
@@ -89,10 +112,11 @@ function coalesceProgress(db: Db, responseId: number): void {
 }
 
 /** Validates (partial) and appends a progress snapshot, keeping only the newest few; sets the page to resume on. Refused once submitted. */
-export function saveProgress(db: Db, key: ResponseKey & { invitationId: number }, answers: Answers, page: number, at: string): ResponseState {
+export function saveProgress(db: Db, key: LinkKey, answers: Answers, page: number, at: string): ResponseState {
+  assertLinked(key);
   throwIfInvalid(instrumentDefs(key.instruments), answers, 'partial');
   return db.transaction(() => {
-    const row = findRow(db, key.invitationId);
+    const row = findRow(db, key);
     if (row?.status === 'complete') throw new ConflictError('These answers have already been submitted; they can no longer be changed.');
     const id = row?.id ?? createRow(db, key, at);
     appendSnapshot(db, id, 'progress', answers, page, at);
@@ -133,13 +157,21 @@ function storeScores(db: Db, responseId: number, key: ResponseKey, defs: Instrum
 
 /**
  * Submits in ONE transaction: validates the complete answers, appends a submit snapshot, marks the response
- * complete and stores its scores (with the trial's answer keys). Idempotent: once complete, a repeat returns the first result and stores nothing.
+ * complete and stores its scores (with the trial's answer keys). Idempotent: once complete, a repeat of the same answers returns the first
+ * result and stores nothing; different answers are refused (409), never acknowledged and dropped.
  */
-export function submitResponse(db: Db, key: ResponseKey & { invitationId: number }, answers: Answers, at: string): SubmitResult {
+export function submitResponse(db: Db, key: LinkKey, answers: Answers, at: string): SubmitResult {
+  assertLinked(key);
   const defs = instrumentDefs(key.instruments);
   return db.transaction((): SubmitResult => {
-    const row = findRow(db, key.invitationId);
-    if (row?.status === 'complete') return { responseId: row.id, status: 'complete', submittedAt: row.submitted_at as string, alreadySubmitted: true };
+    const row = findRow(db, key);
+    if (row?.status === 'complete') {
+      // A retry of the same submission is answered as the first was; different answers would be dropped, so they are refused.
+      if (canonical(latestAnswers(db, row.id)) !== canonical(answers)) {
+        throw new ConflictError('These answers have already been submitted and cannot be replaced; nothing was saved. A form for another supervision session has a link of its own.');
+      }
+      return { responseId: row.id, status: 'complete', submittedAt: row.submitted_at as string, alreadySubmitted: true };
+    }
     throwIfInvalid(defs, answers, 'complete');
     const id = row?.id ?? createRow(db, key, at);
     const page = row?.current_page ?? 0;
@@ -159,7 +191,8 @@ export function insertCompleteResponse(db: Db, input: ResponseKey & { answers: A
   const defs = instrumentDefs(input.instruments);
   throwIfInvalid(defs, input.answers, 'complete');
   return db.transaction(() => {
-    if (input.invitationId !== null && findRow(db, input.invitationId)) throw new ConflictError(`invitation ${input.invitationId} already has a response`);
+    if (input.invitationId !== null && findRow(db, input)) throw new ConflictError(`invitation ${input.invitationId} already has a response`);
+    if (input.invitationId === null && input.sessionFormId != null && findRow(db, input)) throw new ConflictError(`session form ${input.sessionFormId} already has a response`);
     const id = createRow(db, input, input.at);
     appendSnapshot(db, id, 'import', input.answers, 0, input.at);
     db.prepare("UPDATE responses SET status = 'complete', submitted_at = ?, updated_at = ? WHERE id = ?").run(input.at, input.at, id);

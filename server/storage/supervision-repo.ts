@@ -97,18 +97,35 @@ export function supervisorTrials(db: Db, userId: number): Array<{ id: string; ti
     .map((r) => ({ id: r.id, title: r.title, intervalWeeks: JSON.parse(r.w) as [number, number], isDemo: r.demo === 1 }));
 }
 
-/** Stores a completed record-of-supervision form for a session (raw answers as an append-only snapshot). */
+/**
+ * Stores the record of supervision for one DSL at a session: the first save creates it, a later save (the supervisor correcting or
+ * adding to it) appends a snapshot, so the newest answers are the record and the earlier ones are kept. Returns the response id.
+ */
 export function saveSupervisionRecord(db: Db, r: { sessionId: number; authorUserId: number; dslId: string | null; instrument: string; answers: Record<string, unknown>; at: string }): number {
   return db.transaction(() => {
-    const id = Number(db.prepare(`INSERT INTO responses (dsl_id, supervision_session_id, author_user_id, instruments, status, started_at, updated_at, submitted_at)
+    const existing = r.dslId === null ? undefined : findSupervisionRecord(db, r.sessionId, r.dslId);
+    const id = existing?.responseId ?? Number(db.prepare(`INSERT INTO responses (dsl_id, supervision_session_id, author_user_id, instruments, status, started_at, updated_at, submitted_at)
       VALUES (?, ?, ?, ?, 'complete', ?, ?, ?)`).run(r.dslId, r.sessionId, r.authorUserId, JSON.stringify([r.instrument]), r.at, r.at, r.at).lastInsertRowid);
+    if (existing) db.prepare('UPDATE responses SET updated_at = ? WHERE id = ?').run(r.at, id);
     db.prepare("INSERT INTO response_snapshots (response_id, kind, answers, page, saved_at) VALUES (?, 'submit', ?, 0, ?)").run(id, JSON.stringify(r.answers), r.at);
     return id;
   })();
 }
 
-/** How many records have been written for each of a supervisor's sessions. */
+/** The record of supervision for a DSL at a session with its newest answers (the oldest record when several were written before one per DSL was kept). */
+export function findSupervisionRecord(db: Db, sessionId: number, dslId: string): { responseId: number; answers: Record<string, unknown>; updatedAt: string } | undefined {
+  const row = db.prepare(`SELECT r.id, r.updated_at, (SELECT answers FROM response_snapshots s WHERE s.response_id = r.id ORDER BY s.id DESC LIMIT 1) AS answers
+    FROM responses r WHERE r.supervision_session_id = ? AND r.dsl_id = ? ORDER BY r.id LIMIT 1`).get(sessionId, dslId) as { id: number; updated_at: string; answers: string | null } | undefined;
+  return row && { responseId: row.id, updatedAt: row.updated_at, answers: row.answers ? JSON.parse(row.answers) as Record<string, unknown> : {} };
+}
+
+/** The DSLs of a session who have a record of supervision. */
+export function recordedDsls(db: Db, sessionId: number): Set<string> {
+  return new Set((db.prepare('SELECT DISTINCT dsl_id FROM responses WHERE supervision_session_id = ? AND dsl_id IS NOT NULL').all(sessionId) as Array<{ dsl_id: string }>).map((r) => r.dsl_id));
+}
+
+/** How many of each session's DSLs have a record written. */
 export function recordCounts(db: Db, sessionIds: number[]): Map<number, number> {
-  const q = db.prepare('SELECT count(*) AS n FROM responses WHERE supervision_session_id = ?');
+  const q = db.prepare('SELECT count(DISTINCT dsl_id) AS n FROM responses WHERE supervision_session_id = ?');
   return new Map(sessionIds.map((id) => [id, (q.get(id) as { n: number }).n]));
 }

@@ -1,29 +1,42 @@
-// Read-only lookups the respondent survey and the invitations export need: token -> invitation + wave, and who to invite.
+// Read-only lookups the respondent survey and the invitations export need: token -> invitation + wave (or session form), and who to invite.
 import type { Db } from './db';
 import { hashToken, looksLikeToken } from '../domain/invitation-tokens';
+import { findSessionFormByToken } from './session-form-repo';
 
 export interface SurveyInvitation {
-  invitationId: number;
+  /** The wave invitation behind the link; null for a session form's link. */
+  invitationId: number | null;
+  /** The supervision-session form behind the link (a DSL's time log or preparation sheet for one session); null for a wave invitation. */
+  sessionFormId: number | null;
   dslId: string;
   dslStatus: string;
-  waveId: number;
-  waveName: string;
+  waveId: number | null;
+  waveName: string | null;
   opensAt: string;
   closesAt: string;
   /** 'id@version' in page order. */
   instruments: string[];
 }
 
-/** The invitation, its DSL's status and its wave for a token, in one indexed lookup; undefined when the token is malformed or unknown. */
+/** The invitation, its DSL's status and its wave for a token, in one indexed lookup, else the session form with that token; undefined when the token is malformed or unknown. */
 export function findSurveyInvitation(db: Db, token: string): SurveyInvitation | undefined {
   if (!looksLikeToken(token)) return undefined;
   const row = db.prepare(`SELECT i.id, i.dsl_id, d.status AS dsl_status, w.id AS wave_id, w.name, w.opens_at, w.closes_at, w.instruments
     FROM invitations i JOIN dsls d ON d.id = i.dsl_id JOIN waves w ON w.id = i.wave_id WHERE i.token_hash = ?`).get(hashToken(token)) as
     { id: number; dsl_id: string; dsl_status: string; wave_id: number; name: string; opens_at: string; closes_at: string; instruments: string } | undefined;
-  if (!row) return undefined;
+  if (!row) return sessionFormInvitation(db, token);
   return {
-    invitationId: row.id, dslId: row.dsl_id, dslStatus: row.dsl_status, waveId: row.wave_id, waveName: row.name,
+    invitationId: row.id, sessionFormId: null, dslId: row.dsl_id, dslStatus: row.dsl_status, waveId: row.wave_id, waveName: row.name,
     opensAt: row.opens_at, closesAt: row.closes_at, instruments: parsedInstruments(row.instruments),
+  };
+}
+
+/** A session form's link read as the one-instrument survey the respondent client shows. */
+function sessionFormInvitation(db: Db, token: string): SurveyInvitation | undefined {
+  const f = findSessionFormByToken(db, token);
+  return f && {
+    invitationId: null, sessionFormId: f.sessionFormId, dslId: f.dslId, dslStatus: f.dslStatus, waveId: null, waveName: null,
+    opensAt: f.opensAt, closesAt: f.closesAt, instruments: parsedInstruments(JSON.stringify([f.instrument])),
   };
 }
 

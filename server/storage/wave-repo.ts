@@ -2,6 +2,7 @@
 import type { Db } from './db';
 import { ConflictError, NotFoundError, ValidationError } from '../domain/errors';
 import { requireTrial } from './trial-repo';
+import { waveInstrumentRefusal } from '../domain/session-forms/forms';
 
 export type WaveName = 'baseline' | 'midpoint' | 'endline';
 export const WAVE_NAMES: readonly WaveName[] = ['baseline', 'midpoint', 'endline'];
@@ -33,6 +34,7 @@ export function createWave(db: Db, w: { trialId: string; name: string; opensAt: 
   if (w.instruments.length === 0) problems.push('a wave needs at least one instrument');
   const dup = w.instruments.find((k, i) => w.instruments.indexOf(k) !== i);
   if (dup) problems.push(`instrument ${dup} is listed twice`);
+  for (const k of w.instruments) { const refusal = waveInstrumentRefusal(k); if (refusal) problems.push(refusal); }
   if (problems.length) throw new ValidationError(problems.join('\n'), problems.map((d) => ({ pointer: '/wave', detail: d })));
   if (getWave(db, w.trialId, w.name)) throw new ConflictError(`trial "${w.trialId}" already has a ${w.name} wave`);
   const id = Number(db.prepare('INSERT INTO waves (trial_id, name, opens_at, closes_at, instruments) VALUES (?, ?, ?, ?, ?)')

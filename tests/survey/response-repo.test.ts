@@ -33,12 +33,13 @@ describe('response repository', () => {
     expect(() => db.prepare("UPDATE response_snapshots SET answers = '{}'").run()).toThrow(/never overwritten/);
   });
 
-  it('submits once: the repeat returns the first result and stores nothing new', () => {
+  it('submits once: a retry of the same answers returns the first result and stores nothing new; different answers are refused, not dropped', () => {
     const { db, key } = setup();
     const first = submitResponse(db, key(1), pss.answers, at);
     const counts = responseCounts(db);
-    const again = submitResponse(db, key(1), { pss10_01: 0 }, '2025-03-02T00:00:00.000Z');
+    const again = submitResponse(db, key(1), { ...pss.answers }, '2025-03-02T00:00:00.000Z');
     expect(again).toEqual({ ...first, alreadySubmitted: true });
+    expect(() => submitResponse(db, key(1), { pss10_01: 0 }, '2025-03-02T00:00:00.000Z')).toThrow(ConflictError);
     expect(responseCounts(db)).toEqual(counts);
     // instruments/pss10/cases.json "complete": total 26 by Cohen's reverse-and-sum rule
     expect(scoresOfResponse(db, first.responseId)).toEqual([{ instrument: 'pss10@1', scale: 'total', value: 26, reason: null, band: null }]);

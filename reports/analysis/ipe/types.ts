@@ -7,7 +7,7 @@ export interface IpeSession {
   id: number; kind: 'introduction' | 'formal' | 'adhoc'; mode: 'face_to_face' | 'online' | 'phone' | 'email'; format: 'individual' | 'group';
   heldOn: string; durationMinutes: number; attendees: { dslId: string; urn: number }[];
 }
-export interface IpeForm { responseId: number; dslId: string; urn: number; instrument: string; answers: Record<string, unknown> }
+export interface IpeForm { responseId: number; dslId: string; urn: number; instrument: string; answers: Record<string, unknown>; sessionId?: number | null }
 
 /** Sessions per school (a group session counts once for each school whose DSL attended). */
 export function sessionsBySchool(sessions: IpeSession[]): Map<number, IpeSession[]> {

@@ -4,6 +4,7 @@ import { accountRoutes } from './account-routes';
 import { trialRoutes } from './trial-routes';
 import { dataRoutes } from './data-routes';
 import { supervisionRoutes } from './supervision-routes';
+import { sessionFormRoutes } from './session-form-routes';
 import { userAdminRoutes } from './user-admin-routes';
 import { dashboardStaffRoutes } from '../dashboards/staff-routes';
 import { programmeStaffRoutes } from '../programme/staff-routes';
@@ -15,6 +16,7 @@ export const staffRoutes: readonly StaffRoute[] = [
   ...trialRoutes,
   ...dataRoutes,
   ...supervisionRoutes,
+  ...sessionFormRoutes,
   ...userAdminRoutes,
   ...dashboardStaffRoutes,
   ...programmeStaffRoutes,

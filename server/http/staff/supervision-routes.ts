@@ -4,19 +4,21 @@ import type { AppDeps } from '../../app';
 import type { StaffRoute } from './route-table';
 import { actorOf } from '../../domain/auth/roles';
 import { DslkitError, NotFoundError } from '../../domain/errors';
-import { listSessions, logSession, recordCounts, requireOwnSession, saveSupervisionRecord, SESSION_KINDS, SESSION_MODES, supervisedSchools, supervisorTrials } from '../../storage/supervision-repo';
+import { findSupervisionRecord, listSessions, logSession, recordCounts, requireOwnSession, saveSupervisionRecord, SESSION_KINDS, SESSION_MODES, supervisedSchools, supervisorTrials } from '../../storage/supervision-repo';
 import { getRegistry, validateAnswers, type InstrumentDef } from '../../../instruments/registry';
 import { tableModel } from '../../views/render';
 import { authOf } from './auth';
 import { field, fieldList } from './body';
 import { errorItems, sendPage } from './page';
 import { scheduleRows } from './schedule-view';
+import { issueSessionForms } from '../../storage/session-form-repo';
+import { RECORD_INSTRUMENT } from '../../domain/session-forms/forms';
 
 const supervisorOnly = ['supervisor'] as const;
 const param = (req: Request, name: string) => String((req.params as Record<string, string>)[name] ?? '');
-const kindLabels: Record<string, string> = { introduction: 'Introduction', formal: 'Formal supervision', adhoc: 'Ad-hoc contact' };
-const modeLabels: Record<string, string> = { face_to_face: 'Face to face', online: 'Online', phone: 'Phone', email: 'Email' };
-export const RECORD_INSTRUMENT = 'supervision-record@1';
+export const kindLabels: Record<string, string> = { introduction: 'Introduction', formal: 'Formal supervision', adhoc: 'Ad-hoc contact' };
+export const modeLabels: Record<string, string> = { face_to_face: 'Face to face', online: 'Online', phone: 'Phone', email: 'Email' };
+export { RECORD_INSTRUMENT };
 
 /** The supervisor's trial from the URL, or 404 when they have no schools in it. */
 function ownTrial(res: Response, deps: AppDeps, trialId: string) {
@@ -40,27 +42,51 @@ function newSessionPage(req: Request, res: Response, deps: AppDeps, trialId: str
 }
 
 interface FormItem { id: string; label: string; kind: string; isText: boolean; isLong: boolean; isDate: boolean; value: string }
+interface SurveyElement { name: string; title?: string; type?: string; elements?: SurveyElement[] }
 
-/** The record form's fields from the instrument's item list (titles from its survey.json), rendered as plain HTML inputs. */
-function recordItems(def: InstrumentDef, values: Record<string, string>): FormItem[] {
+/** Each question's wording from the instrument's survey.json, with the panel it sits in ("Agreed action 1: By whom"). */
+export function questionTitles(survey: unknown): Map<string, string> {
   const titles = new Map<string, string>();
-  for (const p of (def.survey as { pages: Array<{ elements?: Array<{ name: string; title?: string }> }> }).pages) for (const e of p.elements ?? []) titles.set(e.name, e.title ?? e.name);
+  const walk = (elements: SurveyElement[] | undefined, prefix: string) => {
+    for (const e of elements ?? []) {
+      if (e.type === 'panel') walk(e.elements, e.title ? `${prefix}${e.title}: ` : prefix);
+      else titles.set(e.name, `${prefix}${e.title ?? e.name}`);
+    }
+  };
+  for (const p of (survey as { pages: Array<{ elements?: SurveyElement[] }> }).pages) walk(p.elements, '');
+  return titles;
+}
+
+/** The record form's fields from the instrument's item list (wording from its survey.json), rendered as plain HTML inputs. */
+function recordItems(def: InstrumentDef, values: Record<string, string>): FormItem[] {
+  const titles = questionTitles(def.survey);
   return def.items.filter((i) => i.id !== 'supervision_record_dsl').map((i) => ({
     id: i.id, label: titles.get(i.id) ?? i.id, kind: i.kind, isText: i.kind === 'text' && (i.maxLength ?? 0) <= 1000, isLong: i.kind === 'text' && (i.maxLength ?? 0) > 1000,
     isDate: i.kind === 'date', value: values[i.id] ?? '',
   }));
 }
 
-function recordPage(req: Request, res: Response, deps: AppDeps, errors: ReturnType<typeof errorItems> = [], status = 200, done = ''): void {
+/** The DSL a record is about: the form's choice, else the link's ?dsl=, else the only attendee. */
+function chosenDsl(req: Request, attendees: Array<{ dslId: string }>): string {
+  const fromForm = field(req, 'dsl') || (typeof req.query.dsl === 'string' ? req.query.dsl : '');
+  if (attendees.some((a) => a.dslId === fromForm)) return fromForm;
+  return attendees.length === 1 ? attendees[0].dslId : '';
+}
+
+function recordPage(req: Request, res: Response, deps: AppDeps, errors: ReturnType<typeof errorItems> = [], status = 200): void {
   const t = ownTrial(res, deps, param(req, 'trialId'));
   const s = requireOwnSession(deps.db, authOf(res).user.id, t.id, Number(param(req, 'sessionId')));
   const def = getRegistry().get(RECORD_INSTRUMENT);
-  const values = Object.fromEntries(def.items.map((i) => [i.id, field(req, i.id)]));
+  const dslId = chosenDsl(req, s.attendees);
+  // A re-shown form keeps what was typed; otherwise the saved record reopens with its answers.
+  const saved = req.method === 'GET' && dslId ? findSupervisionRecord(deps.db, s.id, dslId) : undefined;
+  const values = Object.fromEntries(def.items.map((i) => [i.id, saved ? (saved.answers[i.id] === undefined ? '' : String(saved.answers[i.id])) : field(req, i.id)]));
   if (!values.supervision_record_date) values.supervision_record_date = s.heldOn;
   const names = new Map(supervisedSchools(deps.db, authOf(res).user.id, t.id).flatMap((x) => x.dsls.map((d) => [d.id, d.name] as const)));
   sendPage(req, res, 'staff/session-record', {
-    title: `Record of supervision, ${s.heldOn}`, phase: t.isDemo ? 'DEMO' : 'BETA', trial: t, session: s, errors, done, backLink: '/staff/supervision',
-    items: recordItems(def, values), attendees: s.attendees.map((a, i) => ({ id: a.dslId, inputId: i ? `dsl-${i}` : 'dsl', name: names.get(a.dslId) ?? a.dslId, checked: field(req, 'dsl') === a.dslId || s.attendees.length === 1 })),
+    title: `Record of supervision, ${s.heldOn}`, phase: t.isDemo ? 'DEMO' : 'BETA', trial: t, session: s, errors, backLink: `/staff/supervision/${t.id}/sessions/${s.id}`,
+    savedOn: saved ? saved.updatedAt.slice(0, 10) : null,
+    items: recordItems(def, values), attendees: s.attendees.map((a, i) => ({ id: a.dslId, inputId: i ? `dsl-${i}` : 'dsl', name: names.get(a.dslId) ?? a.dslId, checked: dslId === a.dslId })),
   }, status);
 }
 
@@ -80,9 +106,9 @@ export const supervisionRoutes: StaffRoute[] = [
           ...t, newHref: `/staff/supervision/${t.id}/sessions/new`, overdue: schedule.filter((r) => r.state === 'overdue' || r.state === 'no session yet').length,
           schedule: tableModel(`Schedule (a session every ${t.intervalWeeks[0]} to ${t.intervalWeeks[1]} weeks)`, ['School', 'Last session', 'Next due from', 'Due by', 'State'], schedule.map((r) => [{ text: r.school, header: true }, r.last, r.dueFrom, r.dueBy, r.state.toUpperCase() === 'OVERDUE' ? 'OVERDUE' : r.state])),
           schools: tableModel('Your schools and DSLs', ['School', 'DSLs'], schools.map((s) => [{ text: `${s.name} (${s.urn})`, header: true }, s.dsls.map((d) => d.status === 'active' ? d.name : `${d.name} (withdrawn)`).join(', ') || 'none yet'])),
-          sessions: tableModel('Sessions you have logged', ['Date', 'Kind', 'Mode', 'Format', { text: 'Minutes', numeric: true }, 'DSLs', 'Record'], sessions.map((s) => [
+          sessions: tableModel('Sessions you have logged', ['Date', 'Kind', 'Mode', 'Format', { text: 'Minutes', numeric: true }, 'DSLs', 'Forms and records'], sessions.map((s) => [
             s.heldOn, kindLabels[s.kind], modeLabels[s.mode], s.format, s.durationMinutes, s.attendees.map((a) => names.get(a.dslId) ?? a.dslId).join(', '),
-            { text: records.get(s.id) ? `${records.get(s.id)} written; add another` : 'Write the record', href: `/staff/supervision/${t.id}/sessions/${s.id}/record` },
+            { text: `Forms and records (${records.get(s.id) ?? 0} of ${s.attendees.length} record${s.attendees.length === 1 ? '' : 's'} written)`, href: `/staff/supervision/${t.id}/sessions/${s.id}` },
           ]), 'No sessions logged yet.'),
         };
       });
@@ -97,10 +123,12 @@ export const supervisionRoutes: StaffRoute[] = [
       const me = authOf(res).user;
       const duration = field(req, 'durationMinutes');
       try {
-        logSession(deps.db, {
+        const at = deps.clock().toISOString();
+        const id = logSession(deps.db, {
           trialId: t.id, supervisorUserId: me.id, kind: field(req, 'kind'), mode: field(req, 'mode'), heldOn: field(req, 'heldOn'),
-          durationMinutes: /^\d+$/.test(duration) ? Number(duration) : NaN, dslIds: fieldList(req, 'dsls'), at: deps.clock().toISOString(), actor: actorOf(me),
+          durationMinutes: /^\d+$/.test(duration) ? Number(duration) : NaN, dslIds: fieldList(req, 'dsls'), at, actor: actorOf(me),
         });
+        issueSessionForms(deps.db, deps.secret, [id], at); // each DSL's time-log and preparation-sheet links, shown on the session's page
         res.redirect(303, '/staff/supervision');
       } catch (err) {
         if (!(err instanceof DslkitError) || err.status >= 500) throw err;
@@ -125,7 +153,7 @@ export const supervisionRoutes: StaffRoute[] = [
       const problems = validateAnswers([def], answers, 'complete');
       if (problems.length) { recordPage(req, res, deps, problems.map((p) => ({ text: p.detail, href: `#${p.pointer.split('/').pop()}` })), 400); return; }
       saveSupervisionRecord(deps.db, { sessionId: s.id, authorUserId: me.id, dslId, instrument: RECORD_INSTRUMENT, answers, at: deps.clock().toISOString() });
-      res.redirect(303, '/staff/supervision');
+      res.redirect(303, `/staff/supervision/${t.id}/sessions/${s.id}`);
     },
   },
 ];
