@@ -129,3 +129,14 @@ export function recordCounts(db: Db, sessionIds: number[]): Map<number, number> 
   const q = db.prepare('SELECT count(DISTINCT dsl_id) AS n FROM responses WHERE supervision_session_id = ?');
   return new Map(sessionIds.map((id) => [id, (q.get(id) as { n: number }).n]));
 }
+
+export interface StoredRecord { responseId: number; sessionId: number; heldOn: string; kind: SessionKind; dslId: string; urn: number; updatedAt: string; answers: Record<string, unknown> }
+
+/** Every record of supervision of a trial with its newest answers, by session date: pseudonymous DSL ids, no names. */
+export function listSupervisionRecords(db: Db, trialId: string): StoredRecord[] {
+  return (db.prepare(`SELECT r.id AS responseId, s.id AS sessionId, s.held_on AS heldOn, s.kind, r.dsl_id AS dslId, d.urn, r.updated_at AS updatedAt,
+      (SELECT answers FROM response_snapshots x WHERE x.response_id = r.id ORDER BY x.id DESC LIMIT 1) AS answers
+    FROM responses r JOIN supervision_sessions s ON s.id = r.supervision_session_id JOIN dsls d ON d.id = r.dsl_id
+    WHERE s.trial_id = ? ORDER BY s.held_on, s.id, r.dsl_id`).all(trialId) as Array<Omit<StoredRecord, 'answers'> & { answers: string | null }>)
+    .map((r) => ({ ...r, answers: r.answers ? JSON.parse(r.answers) as Record<string, unknown> : {} }));
+}

@@ -5,6 +5,7 @@ import { trialRoutes } from './trial-routes';
 import { dataRoutes } from './data-routes';
 import { supervisionRoutes } from './supervision-routes';
 import { sessionFormRoutes } from './session-form-routes';
+import { recordRoutes } from './record-routes';
 import { userAdminRoutes } from './user-admin-routes';
 import { dashboardStaffRoutes } from '../dashboards/staff-routes';
 import { programmeStaffRoutes } from '../programme/staff-routes';
@@ -17,6 +18,7 @@ export const staffRoutes: readonly StaffRoute[] = [
   ...dataRoutes,
   ...supervisionRoutes,
   ...sessionFormRoutes,
+  ...recordRoutes,
   ...userAdminRoutes,
   ...dashboardStaffRoutes,
   ...programmeStaffRoutes,
