@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { NotFoundError, type FieldProblem } from '../server/domain/errors';
+import { alwaysNeededItems } from './completeness';
 import { licensedTextSchema, scoringSpecSchema, type Direction, type ScoringSpec } from './scoring-rules';
 
 export interface ItemDef {
@@ -322,12 +323,30 @@ export function validateAnswers(defs: InstrumentDef[], answers: Record<string, u
 
 // ---- the wave survey -------------------------------------------------------------------------
 
-/** One SurveyJS JSON with every instrument's pages in order, a progress bar and no judgement on completion. */
+function withRequired<T extends { elements?: SurveyElement[] }>(page: T, needed: Set<string>): T {
+  markRequired(page.elements, needed);
+  return page;
+}
+
+/** Marks isRequired on the elements (panels included) whose names are in `needed`: the server's missing-item rule, shown in the survey. */
+function markRequired(elements: SurveyElement[] | undefined, needed: Set<string>): void {
+  for (const e of elements ?? []) {
+    if (e.type === 'panel') markRequired(e.elements, needed);
+    else if (typeof e.name === 'string' && needed.has(e.name)) (e as SurveyElement & { isRequired?: boolean }).isRequired = true;
+  }
+}
+
+/**
+ * One SurveyJS JSON with every instrument's pages in order, a progress bar and no judgement on completion. Items that
+ * a scale always needs (its rule allows no missing item) are isRequired, so the respondent sees what the server's
+ * submit check (instruments/completeness.ts) would refuse; scales that allow gaps are checked by the server alone.
+ */
 export function buildWaveSurvey(defs: InstrumentDef[]): object {
   const pages = defs.flatMap((def) => {
     const s = def.survey as SurveyJson;
+    const needed = alwaysNeededItems(def);
     return s.pages.map((p, i) => ({
-      ...structuredClone(p),
+      ...withRequired(structuredClone(p), needed),
       name: `${def.id}__${p.name}`,
       ...(i === 0 && !p.title ? { title: s.title ?? def.title } : {}),
       ...(i === 0 && !p.description && s.description ? { description: s.description } : {}),

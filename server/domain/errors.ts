@@ -10,6 +10,8 @@ export class DslkitError extends Error {
 }
 /** Input that fails validation: 400, nothing stored. */
 export class ValidationError extends DslkitError { override readonly status = 400; override readonly type = 'https://dslkit.invalid/problems/validation'; }
+/** Well-formed input that cannot be accepted as it stands (a survey submitted without the answers its scales need): 422, nothing stored. */
+export class UnprocessableError extends DslkitError { override readonly status = 422; override readonly type = 'https://dslkit.invalid/problems/incomplete'; }
 /** Signed in but not allowed (or not signed in): 403 / 401. */
 export class ForbiddenError extends DslkitError { override readonly status = 403; override readonly type = 'https://dslkit.invalid/problems/forbidden'; }
 export class UnauthenticatedError extends DslkitError { override readonly status = 401; override readonly type = 'https://dslkit.invalid/problems/unauthenticated'; }

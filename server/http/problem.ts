@@ -7,7 +7,7 @@ export interface ProblemBody { type: string; title: string; status: number; deta
 
 const titles: Record<number, string> = {
   400: 'Bad request', 401: 'Sign-in needed', 403: 'Forbidden', 404: 'Not found', 409: 'Conflict',
-  410: 'Gone', 413: 'Request too large', 415: 'Unsupported media type', 429: 'Too many requests', 500: 'Internal error', 503: 'Service unavailable',
+  410: 'Gone', 413: 'Request too large', 415: 'Unsupported media type', 422: 'Unprocessable content', 429: 'Too many requests', 500: 'Internal error', 503: 'Service unavailable',
 };
 
 function problemBody(status: number, detail: string, extra: Partial<ProblemBody> = {}): ProblemBody {

@@ -1,7 +1,7 @@
 // The respondent API's two writes, PUT /api/s/:token/progress and POST /api/s/:token/submit, served on Node's own request and response: the busiest routes skip Express, whose per-request work cost more than the save itself.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AppDeps } from '../app';
-import { RateLimitedError, ValidationError } from '../domain/errors';
+import { RateLimitedError, UnprocessableError, ValidationError } from '../domain/errors';
 import { SaveRateLimit } from '../domain/surveys/save-rate-limit';
 import { respondentSurvey } from '../domain/surveys/respondent-survey';
 import { answerProblemsInBody, parseBody, progressBodySchema, submitBodySchema } from '../domain/surveys/answer-body';
@@ -27,6 +27,7 @@ class BodyError extends Error {
 function inBodyTerms<T>(fn: () => T): T {
   try { return fn(); } catch (err) {
     if (err instanceof ValidationError) throw new ValidationError(err.message, answerProblemsInBody(err.problems));
+    if (err instanceof UnprocessableError) throw new UnprocessableError(err.message, answerProblemsInBody(err.problems));
     throw err;
   }
 }

@@ -1,6 +1,7 @@
 // Survey responses: one per invitation, raw answers appended as snapshots (never overwritten), scores (with the trial's answer keys) stored with instrument id@version on submit.
 import type { Db } from './db';
-import { ConflictError, ValidationError } from '../domain/errors';
+import { ConflictError, UnprocessableError, ValidationError } from '../domain/errors';
+import { unscorableScales } from '../../instruments/completeness';
 import { getRegistry, validateAnswers, type InstrumentDef } from '../../instruments/registry';
 import { scoreRows, type KeyLookup, type ScoreRow } from '../domain/surveys/rescore';
 import { getAnswerKey } from './answer-key-repo';
@@ -101,6 +102,26 @@ function throwIfInvalid(defs: InstrumentDef[], answers: Answers, mode: 'partial'
   if (problems.length) throw new ValidationError(`${problems.length} answer${problems.length === 1 ? '' : 's'} could not be accepted; nothing was saved.`, problems);
 }
 
+/**
+ * A web submission must let every scale be scored under its missing-item rule; otherwise it is refused (422) with
+ * one problem per unanswered item the rules need, saying which scale needs it. Paper and legacy imports
+ * (insertCompleteResponse) may be incomplete: they are stored as returned, with the scores' reasons.
+ */
+function throwIfUnscorable(defs: InstrumentDef[], answers: Answers, keyFor: KeyLookup): void {
+  const scales = unscorableScales(defs, answers, keyFor);
+  if (scales.length === 0) return;
+  const byItem = new Map<string, { pointer: string; detail: string }>();
+  for (const s of scales) for (const id of s.unanswered) {
+    const need = `${s.label} (${s.instrument}) needs ${s.needed} of its ${s.of} items answered and has ${s.answered}`;
+    const seen = byItem.get(id);
+    if (seen) seen.detail += `; ${need}`;
+    else byItem.set(id, { pointer: `/answers/${id.replace(/~/g, '~0').replace(/\//g, '~1')}`, detail: `${id}: unanswered; ${need}` });
+  }
+  const problems = [...byItem.values()];
+  const items = problems.length;
+  throw new UnprocessableError(`The survey is not finished: ${scales.length} scale${scales.length === 1 ? '' : 's'} cannot be scored until ${items} more question${items === 1 ? ' is' : 's are'} answered. Nothing was submitted; your saved answers are kept.`, problems);
+}
+
 /** Progress snapshots kept per response: the newest (what the DSL resumes from) and the four before it. */
 export const progressSnapshotsKept = 5;
 
@@ -173,6 +194,7 @@ export function submitResponse(db: Db, key: LinkKey, answers: Answers, at: strin
       return { responseId: row.id, status: 'complete', submittedAt: row.submitted_at as string, alreadySubmitted: true };
     }
     throwIfInvalid(defs, answers, 'complete');
+    throwIfUnscorable(defs, answers, trialKeyLookup(db, trialOfResponse(db, key)));
     const id = row?.id ?? createRow(db, key, at);
     const page = row?.current_page ?? 0;
     appendSnapshot(db, id, 'submit', answers, page, at);

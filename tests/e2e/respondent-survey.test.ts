@@ -132,8 +132,15 @@ describe.skipIf(!haveChromium)('the DSL survey in a real Chromium', () => {
     const page = await browser.newPage();
     await page.goto(`${srv.url}/s/${dsl.token}`);
     await question(page, 'ons4_01').waitFor();
-    await page.route('**/progress', (route) => route.abort('internetdisconnected'));
     await choose(page, 'ons4_01', 3);
+    // ONS4's four single-item scales need every answer (instruments/completeness.ts), so the survey marks them
+    // required and will not leave the page with three unanswered
+    await page.getByRole('button', { name: 'Next' }).click();
+    await page.getByText('Response required.').first().waitFor();
+    expect(await question(page, 'ons4_02').count()).toBe(1);
+    const rest = Object.entries(ons4Case.answers).filter(([item]) => item !== 'ons4_01');
+    for (const [item, value] of rest) await choose(page, item, value);
+    await page.route('**/progress', (route) => route.abort('internetdisconnected'));
     await page.getByRole('button', { name: 'Next' }).click();
     const alert = page.getByRole('alert');
     await alert.waitFor();
@@ -145,7 +152,7 @@ describe.skipIf(!haveChromium)('the DSL survey in a real Chromium', () => {
     await alert.waitFor({ state: 'detached' });
     const row = srv.deps.db.prepare(`SELECT s.answers, s.page FROM response_snapshots s JOIN responses r ON r.id = s.response_id
       WHERE r.invitation_id = ? ORDER BY s.id DESC LIMIT 1`).get(dsl.invitationId) as { answers: string; page: number };
-    expect({ answers: JSON.parse(row.answers), page: row.page }).toEqual({ answers: { ons4_01: 3 }, page: 1 });
+    expect({ answers: JSON.parse(row.answers), page: row.page }).toEqual({ answers: { ons4_01: 3, ...Object.fromEntries(rest) }, page: 1 });
     await page.close();
   });
 

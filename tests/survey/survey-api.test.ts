@@ -11,6 +11,8 @@ const pssCases = JSON.parse(fs.readFileSync(new URL('../../instruments/pss10/cas
   { cases: { name: string; answers: Record<string, number | null>; expected: Record<string, { value: number | null }> }[] };
 const completeCase = pssCases.cases.find((c) => c.name === 'complete')!;
 const ons4Answers = { ons4_01: 7, ons4_02: 8, ons4_03: 6, ons4_04: 3 };
+/** Every item of the wave (ons4 then pss10): a submission that scores every scale. */
+const waveAnswers = { ...ons4Answers, ...completeCase.answers };
 
 let now = new Date('2025-03-01T09:00:00.000Z');
 let srv: TestServer;
@@ -137,10 +139,10 @@ describe('POST /api/s/:token/submit', () => {
 
   it('a double submit stores one response and one submit snapshot and answers the same', async () => {
     const dsl = fx.dsls[4];
-    const first = await call('POST', `/api/s/${dsl.token}/submit`, { data: completeCase.answers });
+    const first = await call('POST', `/api/s/${dsl.token}/submit`, { data: waveAnswers });
     const countsAfterFirst = responseCounts(srv.deps.db);
     now = new Date(now.getTime() + 5000);
-    const second = await call('POST', `/api/s/${dsl.token}/submit`, { data: completeCase.answers });
+    const second = await call('POST', `/api/s/${dsl.token}/submit`, { data: waveAnswers });
     expect([first.status, second.status]).toEqual([200, 200]);
     expect(second.json()).toEqual(first.json());
     expect(responseCounts(srv.deps.db)).toEqual(countsAfterFirst);
@@ -149,7 +151,7 @@ describe('POST /api/s/:token/submit', () => {
 
   it('five concurrent submits store one response', async () => {
     const dsl = fx.dsls[5];
-    const results = await Promise.all(Array.from({ length: 5 }, () => call('POST', `/api/s/${dsl.token}/submit`, { data: completeCase.answers })));
+    const results = await Promise.all(Array.from({ length: 5 }, () => call('POST', `/api/s/${dsl.token}/submit`, { data: waveAnswers })));
     expect(results.map((r) => r.status)).toEqual([200, 200, 200, 200, 200]);
     expect(new Set(results.map((r) => r.text)).size).toBe(1);
     expect((srv.deps.db.prepare('SELECT count(*) AS n FROM responses WHERE invitation_id = ?').get(dsl.invitationId) as { n: number }).n).toBe(1);
