@@ -73,7 +73,7 @@ export function importSchools(db: Db, csvText: string, opts: { source: string; a
 export interface SchoolInTrial {
   urn: number; name: string; laCode: string; laName: string; phase: string | null; type: string | null; pupils: number | null;
   fsmPercent: number | null; urbanRural: string | null; ofstedRating: string | null; isSynthetic: boolean;
-  enrolment: 'enrolled' | 'declined' | 'withdrawn'; arm: 'control' | 'intervention' | null; stratum: string | null;
+  enrolment: 'enrolled' | 'excluded' | 'declined' | 'withdrawn'; arm: 'control' | 'intervention' | null; stratum: string | null;
 }
 
 /** The schools of a trial with their arm (null before randomisation), by URN. */

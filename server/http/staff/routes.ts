@@ -11,6 +11,7 @@ import { dashboardStaffRoutes } from '../dashboards/staff-routes';
 import { programmeStaffRoutes } from '../programme/staff-routes';
 import { programmeSetupRoutes } from '../programme/setup-routes';
 import { reportInputRoutes } from './report-input-routes';
+import { schoolStatusRoutes } from './school-status-routes';
 
 export const staffRoutes: readonly StaffRoute[] = [
   ...accountRoutes,
@@ -24,4 +25,5 @@ export const staffRoutes: readonly StaffRoute[] = [
   ...programmeStaffRoutes,
   ...programmeSetupRoutes,
   ...reportInputRoutes,
+  ...schoolStatusRoutes,
 ];
