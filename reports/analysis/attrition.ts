@@ -9,9 +9,16 @@ export interface ConsortRecord {
   level: 'school' | 'dsl';
   arm: 0 | 1 | 'control' | 'intervention';
   randomised: boolean; received: boolean; followedUp: boolean; analysed: boolean;
+  /** Left after allocation: declined to take part, or withdrew (still counted in its arm: intention to treat). */
+  left?: 'declined' | 'withdrawn' | null;
 }
 
-export interface ConsortStage { randomised: number; received: number; followedUp: number; analysed: number; lostToFollowUp: number; notAnalysed: number; attritionRate: number | null }
+export interface ConsortStage {
+  randomised: number; received: number; followedUp: number; analysed: number; lostToFollowUp: number; notAnalysed: number; attritionRate: number | null;
+  /** Randomised but did not receive the allocated condition. */
+  notReceived: number;
+  declined: number; withdrawn: number;
+}
 export interface ConsortCounts { school: ArmPair<ConsortStage> & { total: ConsortStage }; dsl: ArmPair<ConsortStage> & { total: ConsortStage }; differentialAttrition: { school: number | null; dsl: number | null } }
 
 /**
@@ -22,7 +29,7 @@ export interface ConsortCounts { school: ArmPair<ConsortStage> & { total: Consor
  */
 export function consortCounts(records: ConsortRecord[]): ConsortCounts {
   const seen = new Set<string>();
-  const empty = (): ConsortStage => ({ randomised: 0, received: 0, followedUp: 0, analysed: 0, lostToFollowUp: 0, notAnalysed: 0, attritionRate: null });
+  const empty = (): ConsortStage => ({ randomised: 0, received: 0, followedUp: 0, analysed: 0, lostToFollowUp: 0, notAnalysed: 0, attritionRate: null, notReceived: 0, declined: 0, withdrawn: 0 });
   const out = { school: { control: empty(), intervention: empty(), total: empty() }, dsl: { control: empty(), intervention: empty(), total: empty() } };
   for (const r of records) {
     const key = `${r.level}:${r.id}`;
@@ -31,6 +38,7 @@ export function consortCounts(records: ConsortRecord[]): ConsortCounts {
     const arm = parseArm(r.arm);
     if (arm === undefined) throw new ValidationError(`The ${r.level} "${r.id}" has arm "${String(r.arm)}", but it must be 0/1 or control/intervention.`);
     if ((r.followedUp || r.received) && !r.randomised) throw new ValidationError(`The ${r.level} "${r.id}" is marked as received or followed up but not randomised.`);
+    if (r.left && !r.randomised) throw new ValidationError(`The ${r.level} "${r.id}" is marked as having ${r.left} after allocation but was not randomised.`);
     if (r.analysed && !r.followedUp) throw new ValidationError(`The ${r.level} "${r.id}" is marked as analysed but not followed up.`);
     const lvl = out[r.level];
     for (const s of [arm === 1 ? lvl.intervention : lvl.control, lvl.total]) {
@@ -38,6 +46,9 @@ export function consortCounts(records: ConsortRecord[]): ConsortCounts {
       if (r.received) s.received++;
       if (r.followedUp) s.followedUp++;
       if (r.analysed) s.analysed++;
+      if (r.randomised && !r.received) s.notReceived++;
+      if (r.left === 'declined') s.declined++;
+      if (r.left === 'withdrawn') s.withdrawn++;
     }
   }
   for (const lvl of [out.school, out.dsl]) for (const s of [lvl.control, lvl.intervention, lvl.total]) {

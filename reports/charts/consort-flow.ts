@@ -1,12 +1,12 @@
-// Cluster CONSORT flow: boxes for schools and DSLs at each stage (assessed, randomised, allocated, received, withdrew, followed up, analysed) by arm.
+// Cluster CONSORT flow: boxes for schools and DSLs at each stage (assessed, excluded, randomised, allocated, received, did not receive, withdrew, followed up, analysed) by arm.
 import { specHeader, type Chart } from './chart';
 
-export const CONSORT_STAGES = ['Assessed for eligibility', 'Randomised', 'Allocated', 'Received allocated intervention', 'Withdrew', 'Followed up', 'Analysed'] as const;
+export const CONSORT_STAGES = ['Assessed for eligibility', 'Excluded', 'Randomised', 'Allocated', 'Received allocated intervention', 'Did not receive allocated intervention', 'Withdrew', 'Followed up', 'Analysed'] as const;
 export type ConsortStage = (typeof CONSORT_STAGES)[number];
 
 export interface ConsortRow {
   stage: ConsortStage;
-  /** 'All' for stages before allocation (assessed, randomised). */
+  /** 'All' for stages before allocation (assessed, excluded, randomised). */
   arm: 'All' | 'Intervention' | 'Control';
   schools: number;
   dsls: number;

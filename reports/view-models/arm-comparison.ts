@@ -1,5 +1,5 @@
 // View-model of the arm-comparison report (Bolton report Tables 1-4, Figure 2, Appendix tables 1-2): runs the ITT analyses and formats every number as text.
-import { ittAnalysis, type IttOptions, type IttResult } from '../analysis';
+import { consortCounts, ittAnalysis, type ConsortCounts, type ConsortRecord, type IttOptions, type IttResult } from '../analysis';
 import { dosageByUrn, dosageSummary } from '../analysis/ipe';
 import { icc as iccAnova, mdes, standardisedDifference } from '../stats';
 import {
@@ -47,7 +47,7 @@ export interface ArmComparisonView {
   design: LabelValue[];
   /** A plain sentence when there are no outcome data to analyse yet. */
   noOutcomes: string | null;
-  consort: { figure: FigureView; rows: { stage: string; intervention: string; control: string; all: string }[] };
+  consort: { figure: FigureView; rows: { stage: string; intervention: string; control: string; all: string }[]; notes: string[] };
   attrition: { rows: { level: string; stage: string; intervention: string; control: string; total: string }[]; note: string };
   baseline: {
     categorical: { group: string; rows: { label: string; interventionN: string; interventionCount: string; controlN: string; controlCount: string }[] }[];
@@ -228,14 +228,41 @@ function designRows(data: ReportData, allocated: ReportSchool[]): LabelValue[] {
   ];
 }
 
+/** Counts of free-text reasons, most frequent first: "closing (2); LA decision (1)". */
+function reasonList(reasons: Array<string | null | undefined>): string {
+  const counts = new Map<string, number>();
+  for (const r of reasons) { const k = r && r.trim() ? r.trim() : 'no reason recorded'; counts.set(k, (counts.get(k) ?? 0) + 1); }
+  return [...counts.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([k, n]) => `${k} (${n})`).join('; ');
+}
+
+/**
+ * One CONSORT record per allocated school: received the allocated condition (intervention: sessions recorded, or an
+ * attendance record the evaluator marked missing, and not declined; control: no supervision sessions), left after
+ * allocation (declined, withdrew), followed up (has the primary outcome).
+ */
+function schoolRecords(data: ReportData, allocated: ReportSchool[], primary: Analysed | null): ConsortRecord[] {
+  const engagedUrns = new Set(data.sessions.filter((s) => s.kind !== 'adhoc').flatMap((s) => s.attendees.map((a) => a.urn)));
+  const withY = new Set(primary ? primary.dataset.rows.filter((r) => r.y !== null && r.y !== undefined).map((r) => Number(r.urn)) : []);
+  return allocated.map((s) => {
+    const left = s.enrolment === 'declined' || s.enrolment === 'withdrawn' ? s.enrolment : null;
+    const received = s.arm === 'intervention' ? s.enrolment !== 'declined' && (engagedUrns.has(s.urn) || s.attendanceMissing === true) : !engagedUrns.has(s.urn);
+    return { id: String(s.urn), level: 'school' as const, arm: s.arm as ArmName, randomised: true, received, followedUp: withY.has(s.urn), analysed: withY.has(s.urn), left };
+  });
+}
+
 function consortSection(data: ReportData, allocated: ReportSchool[], primary: Analysed | null) {
   const dslsOf = (urns: Set<number>) => data.dsls.filter((d) => urns.has(d.urn)).length;
   const assessedUrns = new Set(data.schools.map((s) => s.urn));
   const allocUrns = new Set(allocated.map((s) => s.urn));
-  const engagedUrns = new Set(data.sessions.filter((s) => s.kind !== 'adhoc').flatMap((s) => s.attendees.map((a) => a.urn)));
+  const excluded = data.schools.filter((s) => !allocUrns.has(s.urn) && (s.enrolment === 'excluded' || data.randomisation !== null));
+  const excludedUrns = new Set(excluded.map((s) => s.urn));
   const engagedDsls = new Set(data.sessions.flatMap((s) => s.attendees.map((a) => a.dslId)));
+  const records = schoolRecords(data, allocated, primary);
+  const counts = consortCounts(records);
+  const receivedUrns = new Set(records.filter((r) => r.received).map((r) => Number(r.id)));
   const rows: { stage: ConsortStage; arm: 'All' | 'Intervention' | 'Control'; schools: number; dsls: number }[] = [
     { stage: 'Assessed for eligibility', arm: 'All', schools: assessedUrns.size, dsls: dslsOf(assessedUrns) },
+    { stage: 'Excluded', arm: 'All', schools: excludedUrns.size, dsls: dslsOf(excludedUrns) },
     { stage: 'Randomised', arm: 'All', schools: allocUrns.size, dsls: dslsOf(allocUrns) },
   ];
   const followed = (arm: ArmName): { schools: Set<number>; dsls: number } => {
@@ -244,28 +271,43 @@ function consortSection(data: ReportData, allocated: ReportSchool[], primary: An
     const schools = new Set(withY.map((r) => Number(r.urn)));
     return { schools, dsls: primary.dataset.kind === 'score' ? withY.length : dslsOf(schools) };
   };
+  const notes: string[] = [];
+  if (excluded.length) notes.push(`Excluded before randomisation: ${fmtInt(excluded.length)} school${excluded.length === 1 ? '' : 's'} (${reasonList(excluded.map((s) => (s.enrolment === 'excluded' ? s.statusReason : 'not randomised, no status recorded')))}).`);
   for (const arm of ARMS) {
     const label = ARM_LABEL[arm];
     const armSchools = allocated.filter((s) => s.arm === arm);
     const urns = new Set(armSchools.map((s) => s.urn));
+    const stage = counts.school[arm];
     rows.push({ stage: 'Allocated', arm: label, schools: urns.size, dsls: dslsOf(urns) });
-    const received = arm === 'intervention'
-      ? new Set(armSchools.filter((s) => engagedUrns.has(s.urn)).map((s) => s.urn))
-      : new Set(armSchools.filter((s) => !engagedUrns.has(s.urn)).map((s) => s.urn));
+    const received = new Set(armSchools.filter((s) => receivedUrns.has(s.urn)).map((s) => s.urn));
     const receivedDsls = arm === 'intervention'
-      ? data.dsls.filter((d) => received.has(d.urn) && engagedDsls.has(d.id)).length
+      ? data.dsls.filter((d) => received.has(d.urn) && (engagedDsls.has(d.id) || armSchools.some((s) => s.urn === d.urn && s.attendanceMissing))).length
       : dslsOf(received);
-    rows.push({ stage: 'Received allocated intervention', arm: label, schools: received.size, dsls: receivedDsls });
+    rows.push({ stage: 'Received allocated intervention', arm: label, schools: stage.received, dsls: receivedDsls });
+    const notReceived = new Set([...urns].filter((u) => !received.has(u)));
+    rows.push({ stage: 'Did not receive allocated intervention', arm: label, schools: stage.notReceived, dsls: dslsOf(notReceived) });
     // Left the trial after allocation: a school that withdrew; a DSL withdrawn or erased at their request (still counted as randomised)
-    const withdrawnSchools = armSchools.filter((s) => s.enrolment === 'withdrawn').length;
     const withdrawnDsls = data.dsls.filter((d) => urns.has(d.urn) && (d.status === 'withdrawn' || d.status === 'erased')).length;
-    rows.push({ stage: 'Withdrew', arm: label, schools: withdrawnSchools, dsls: withdrawnDsls });
+    rows.push({ stage: 'Withdrew', arm: label, schools: stage.withdrawn, dsls: withdrawnDsls });
     const f = followed(arm);
     rows.push({ stage: 'Followed up', arm: label, schools: f.schools.size, dsls: f.dsls });
     const r = primary?.result;
     const analysedSchools = r ? r.clustersByArm[arm] : 0;
     const analysedDsls = !r ? 0 : primary!.dataset.kind === 'score' ? r.nByArm[arm] : f.dsls;
     rows.push({ stage: 'Analysed', arm: label, schools: analysedSchools, dsls: analysedDsls });
+    const missed = armSchools.filter((s) => notReceived.has(s.urn));
+    if (arm === 'intervention' && missed.length) {
+      const declined = missed.filter((s) => s.enrolment === 'declined');
+      const other = missed.filter((s) => s.enrolment !== 'declined');
+      notes.push(`Intervention schools that did not receive the intervention: ${fmtInt(missed.length)}`
+        + (declined.length ? `; ${fmtInt(declined.length)} declined after allocation (${reasonList(declined.map((s) => s.statusReason))})` : '')
+        + (other.length ? `; ${fmtInt(other.length)} with no supervision session recorded and no status` : '') + '.');
+    }
+    if (arm === 'control' && missed.length) notes.push(`Control schools with supervision sessions recorded (contamination): ${fmtInt(missed.length)}.`);
+    const missing = armSchools.filter((s) => s.attendanceMissing);
+    if (arm === 'intervention' && missing.length) notes.push(`Attendance record missing: ${fmtInt(missing.length)} intervention school${missing.length === 1 ? '' : 's'}, counted as having received the intervention (dosage unknown; Table 5 counts ${missing.length === 1 ? 'it' : 'them'} as missing information on attendance).`);
+    const withdrew = armSchools.filter((s) => s.enrolment === 'withdrawn');
+    if (withdrew.length) notes.push(`${label} schools that withdrew after allocation: ${fmtInt(withdrew.length)} (${reasonList(withdrew.map((s) => s.statusReason))}); they stay in their arm (intention to treat) and are analysed where outcome data exist.`);
   }
   const chart = consortFlow({ id: 'consort', rows });
   const stages: ConsortStage[] = [...CONSORT_STAGES];
@@ -276,22 +318,29 @@ function consortSection(data: ReportData, allocated: ReportSchool[], primary: An
   return {
     figure: figure('1', chart),
     rows: stages.map((stage) => ({ stage, intervention: cell(stage, 'Intervention'), control: cell(stage, 'Control'), all: cell(stage, 'All') })),
+    notes,
+    counts,
   };
 }
 
-function attritionSection(allocated: ReportSchool[], primary: Analysed | null) {
+function attritionSection(allocated: ReportSchool[], primary: Analysed | null, counts: ConsortCounts) {
   const rows: ArmComparisonView['attrition']['rows'] = [];
   const r = primary?.result;
-  const add = (level: string, rand: Record<ArmName, number>, analysed: Record<ArmName, number>) => {
+  const add = (level: string, rand: Record<ArmName, number>, analysed: Record<ArmName, number>, left?: { declined: Record<ArmName, number>; withdrawn: Record<ArmName, number> }) => {
     const total = (x: Record<ArmName, number>) => x.intervention + x.control;
     const lost = { intervention: rand.intervention - analysed.intervention, control: rand.control - analysed.control };
     rows.push({ level, stage: 'Randomised', intervention: fmtInt(rand.intervention), control: fmtInt(rand.control), total: fmtInt(total(rand)) });
+    if (left && total(left.declined) > 0) rows.push({ level, stage: 'Declined after allocation (kept in arm)', intervention: fmtInt(left.declined.intervention), control: fmtInt(left.declined.control), total: fmtInt(total(left.declined)) });
+    if (left && total(left.withdrawn) > 0) rows.push({ level, stage: 'Withdrew after allocation (kept in arm)', intervention: fmtInt(left.withdrawn.intervention), control: fmtInt(left.withdrawn.control), total: fmtInt(total(left.withdrawn)) });
     rows.push({ level, stage: 'Analysed', intervention: fmtInt(analysed.intervention), control: fmtInt(analysed.control), total: fmtInt(total(analysed)) });
     rows.push({ level, stage: 'Attrition (number)', intervention: fmtInt(lost.intervention), control: fmtInt(lost.control), total: fmtInt(total(lost)) });
     rows.push({ level, stage: 'Attrition (%)', intervention: fmtPercent(lost.intervention, rand.intervention), control: fmtPercent(lost.control, rand.control), total: fmtPercent(total(lost), total(rand)) });
   };
   const rand = { intervention: allocated.filter((s) => s.arm === 'intervention').length, control: allocated.filter((s) => s.arm === 'control').length };
-  add('Schools', rand, r ? r.clustersByArm : { intervention: 0, control: 0 });
+  const s = counts.school;
+  add('Schools', rand, r ? r.clustersByArm : { intervention: 0, control: 0 }, {
+    declined: { intervention: s.intervention.declined, control: s.control.declined }, withdrawn: { intervention: s.intervention.withdrawn, control: s.control.withdrawn },
+  });
   if (primary?.dataset.kind === 'score') {
     const dslRand = { intervention: primary.dataset.rows.filter((x) => x.arm === 'intervention').length, control: primary.dataset.rows.filter((x) => x.arm === 'control').length };
     add('DSLs', dslRand, r ? r.nByArm : { intervention: 0, control: 0 });
@@ -534,6 +583,7 @@ export function buildArmComparison(data: ReportData, generatedAt: Date): ArmComp
   }));
   forestRows.sort((x, y) => (x.role === y.role ? 0 : x.role === 'Primary' ? -1 : 1));
   const esName = effectSizeName(data.settings.effectSize);
+  const consort = consortSection(data, allocated, primary);
   const withResult = (list: Analysed[]) => list.filter((a) => a.result);
 
   return {
@@ -541,8 +591,8 @@ export function buildArmComparison(data: ReportData, generatedAt: Date): ArmComp
     ...reportHeader(data, 'Arm comparison: impact evaluation report', generatedAt),
     design: designRows(data, allocated),
     noOutcomes: noOutcomeParts.length ? noOutcomeParts.join(' ') : null,
-    consort: consortSection(data, allocated, primary),
-    attrition: attritionSection(allocated, primary),
+    consort: { figure: consort.figure, rows: consort.rows, notes: consort.notes },
+    attrition: attritionSection(allocated, primary, consort.counts),
     baseline: baselineSection(data, allocated, outcomes, primary?.dataset.key ?? null),
     primary: primaryShown ? outcomeTable([primaryShown], data) : null,
     primaryPending: primary && primary.pending ? `The primary outcome, ${primary.dataset.label}, cannot be analysed yet: ${waitingFor(primary)}.` : null,

@@ -25,9 +25,13 @@ export interface ReportSchool {
   urn: number; name: string; laCode: string; laName: string; phase: string | null; type: string | null; pupils: number | null;
   fsmPercent: number | null; ofstedRating: string | null; urbanRural: string | null;
   /** Status in the trial (trial_schools); null when the school was allocated without a trial_schools row. */
-  enrolment: 'enrolled' | 'declined' | 'withdrawn' | null;
+  enrolment: 'enrolled' | 'excluded' | 'declined' | 'withdrawn' | null;
   arm: ArmName | null;
   stratum: string | null;
+  /** Why the school has its status (excluded, declined, withdrawn), as the evaluator recorded it; absent or null when enrolled. */
+  statusReason?: string | null;
+  /** An intervention school whose supervision attendance record is missing: received the intervention, dosage unknown. */
+  attendanceMissing?: boolean;
 }
 
 export interface ReportDsl { id: string; urn: number; role: string | null; status: 'active' | 'withdrawn' | 'erased' }

@@ -58,7 +58,7 @@ export function loadReportData(db: Db, trialId: string): ReportData {
   // Schools in the trial: those listed in trial_schools plus any allocated without a listing.
   const schools = (db.prepare(`
     SELECT s.urn, s.name, s.la_code, la.name AS la_name, s.phase, s.type, s.pupils, s.fsm_percent, s.ofsted_rating, s.urban_rural,
-           ts.status AS enrolment, a.arm, a.stratum
+           ts.status AS enrolment, ts.status_reason, ts.attendance_missing_on, a.arm, a.stratum
     FROM schools s
     JOIN local_authorities la ON la.code = s.la_code
     LEFT JOIN trial_schools ts ON ts.urn = s.urn AND ts.trial_id = @t
@@ -68,6 +68,7 @@ export function loadReportData(db: Db, trialId: string): ReportData {
     urn: Number(s.urn), name: String(s.name), laCode: String(s.la_code), laName: String(s.la_name), phase: s.phase as string | null, type: s.type as string | null,
     pupils: s.pupils as number | null, fsmPercent: s.fsm_percent as number | null, ofstedRating: s.ofsted_rating as string | null, urbanRural: s.urban_rural as string | null,
     enrolment: s.enrolment as ReportSchool['enrolment'], arm: s.arm as ReportSchool['arm'], stratum: s.stratum as string | null,
+    statusReason: (s.status_reason as string | null) ?? null, attendanceMissing: s.attendance_missing_on !== null && s.attendance_missing_on !== undefined,
   }));
 
   const dsls = db.prepare('SELECT id, urn, role, status FROM dsls WHERE trial_id = ? ORDER BY id').all(trialId) as ReportDsl[];

@@ -1,7 +1,7 @@
 // Minimal input shapes of the IPE summaries (structurally the same as the report data gathered from the database).
 export type IpeArm = 'intervention' | 'control';
 
-export interface IpeSchool { urn: number; laCode: string; laName: string; arm: IpeArm | null; enrolment: 'enrolled' | 'declined' | 'withdrawn' | null }
+export interface IpeSchool { urn: number; laCode: string; laName: string; arm: IpeArm | null; enrolment: 'enrolled' | 'excluded' | 'declined' | 'withdrawn' | null; attendanceMissing?: boolean }
 export interface IpeDsl { id: string; urn: number; status: string }
 export interface IpeSession {
   id: number; kind: 'introduction' | 'formal' | 'adhoc'; mode: 'face_to_face' | 'online' | 'phone' | 'email'; format: 'individual' | 'group';

@@ -6,6 +6,7 @@ import { newDslId } from '../imports/dsls';
 import type { SchoolRecord } from '../imports/schools';
 import { createTrial } from '../../storage/trial-repo';
 import { enrolSchools, upsertSchools } from '../../storage/school-repo';
+import { recordSchoolStatus } from '../../storage/school-status-repo';
 import { insertDsl, listDsls } from '../../storage/dsl-repo';
 import { randomiseTrial, listAllocations } from '../../storage/allocation-repo';
 import { createWave } from '../../storage/wave-repo';
@@ -145,7 +146,8 @@ export function seedDemo(db: Db, opts: DemoOptions): DemoSeedResult {
     const accounts = seedDemoAccounts(db, DEMO_LA.code, at, opts.randomBytes);
     const interventionUrns = schools.filter((s) => arm.get(s.urn) === 'intervention').map((s) => s.urn);
     assignSchools(db, accounts.supervisor.id, DEMO_TRIAL_ID, interventionUrns, { actor: 'system:demo', at: iso(tl.randomisedAt) });
-    seedSessions(db, rng, interventionUrns, dsls, tl, at, accounts.supervisor.id);
+    const noSessions = seedSessions(db, rng, interventionUrns, dsls, tl, at, accounts.supervisor.id);
+    seedStatuses(db, noSessions, tl, at);
     seedOutcomes(db, rng, schools, tl.startYear, at);
     // Later additions draw from their own streams, so the trial above stays as it was before they existed.
     seedDemoForms(db, new DemoRandom(seed + 1), { trialId: DEMO_TRIAL_ID, supervisorUserId: accounts.supervisor.id, formsAt: iso(addDays(tl.endsOn, -40)), at });
@@ -162,7 +164,7 @@ export function seedDemo(db: Db, opts: DemoOptions): DemoSeedResult {
  * introduction, mostly face to face; some schools also had ad-hoc phone or email support; one formal
  * session is held as a group with the DSLs of two schools.
  */
-function seedSessions(db: Db, rng: DemoRandom, urns: number[], dsls: ReturnType<typeof listDsls>, tl: ReturnType<typeof demoTimeline>, at: string, supervisorUserId: number): void {
+function seedSessions(db: Db, rng: DemoRandom, urns: number[], dsls: ReturnType<typeof listDsls>, tl: ReturnType<typeof demoTimeline>, at: string, supervisorUserId: number): number[] {
   const shape: Array<[number | null, number]> = [[null, 2], [0, 13], [1, 6], [2, 8], [3, 18]];
   const total = shape.reduce((s, [, k]) => s + k, 0);
   const plan: Array<number | null> = [];
@@ -175,9 +177,10 @@ function seedSessions(db: Db, rng: DemoRandom, urns: number[], dsls: ReturnType<
   const attendees = (urn: number, all: boolean) => (byUrn.get(urn) ?? []).slice(0, all ? undefined : 1).map((d) => ({ dslId: d.id, urn }));
   const groupPair = urns.filter((_, i) => (assigned[i] ?? 0) >= 2).slice(0, 2);
   let groupDone = false;
+  const none: number[] = [];
   urns.forEach((urn, i) => {
     const formal = assigned[i];
-    if (formal === null) return;
+    if (formal === null) { none.push(urn); return; }
     let date = addDays(tl.startsOn, 14 + rng.int(0, 28));
     insertSupervisionSession(db, { trialId: DEMO_TRIAL_ID, kind: 'introduction', mode: 'face_to_face', format: 'individual', heldOn: day(date), durationMinutes: 5 * rng.int(12, 18), createdAt: at, supervisorUserId, attendees: attendees(urn, true) });
     for (let k = 1; k <= formal; k += 1) {
@@ -199,6 +202,19 @@ function seedSessions(db: Db, rng: DemoRandom, urns: number[], dsls: ReturnType<
       }
     }
   });
+  return none;
+}
+
+/**
+ * The Bolton report's two intervention schools without sessions (Table 5): the first declined after allocation, the
+ * second's attendance record is missing, so the CONSORT flow says all but one received the intervention (46 of 47).
+ * Drawn from no random stream: the rest of the demo is as it was before statuses existed.
+ */
+function seedStatuses(db: Db, urns: number[], tl: ReturnType<typeof demoTimeline>, at: string): void {
+  const who = { actor: 'system:demo', at };
+  const [declined, missing] = urns;
+  if (declined !== undefined) recordSchoolStatus(db, DEMO_TRIAL_ID, declined, { status: 'declined', date: day(addDays(tl.startsOn, 12)), reason: 'Headteacher declined: staffing pressures' }, who);
+  if (missing !== undefined) recordSchoolStatus(db, DEMO_TRIAL_ID, missing, { status: 'attendance-missing', date: day(tl.endsOn), reason: 'Supervisor\'s attendance log for this school was not returned' }, who);
 }
 
 /**
