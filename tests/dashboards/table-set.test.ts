@@ -86,15 +86,19 @@ describe('ProtectedTableSet', () => {
       const { set, sums, printed } = build(rows);
       const p = set.protect();
       const hidden = new Set<EntryId>();
+      const primary = new Set<EntryId>();
       for (const e of printed) {
         const pc = p.get(e.id);
-        if (pc.hidden) hidden.add(e.id);
-        else {
+        if (pc.hidden) {
+          hidden.add(e.id);
+          if (pc.reason === 'small') primary.add(e.id);
+        } else {
           expect(pc.value).toBe(e.value);
           expect(pc.value === 0 || pc.value > 5).toBe(true);
         }
       }
-      expect(recoverable(hidden, sums)).toEqual([]);
+      // Every count from 1 to 5 stays uncertain (a secondary suppression that can be worked out is one that could have been shown).
+      expect(recoverable(hidden, sums).filter((id) => primary.has(id))).toEqual([]);
     }), { numRuns: 300 });
   });
 
@@ -109,7 +113,7 @@ describe('ProtectedTableSet', () => {
     const p = set.protect();
     expect(p.get(not).hidden).toBe(true);
     const hidden = new Set([inv, done, not, ...bands].filter((id) => p.get(id).hidden));
-    expect(recoverable(hidden, [[inv, [done, not]], [done, bands]])).toEqual([]);
+    expect(recoverable(hidden, [[inv, [done, not]], [done, bands]])).not.toContain(not);
     expect(hidden.size).toBeGreaterThanOrEqual(2);
   });
 

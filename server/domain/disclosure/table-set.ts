@@ -5,9 +5,10 @@
 // those without a score"), and numbers a reader knows without the page printing them. protect() then:
 //  1. Primary: hides every count from 1 to LARGEST_HIDDEN_COUNT, and every entry the page asks to hide.
 //  2. Amounts (such as hours) are hidden wherever a count they are calculated from is hidden.
-//  3. Secondary: while any hidden entry follows exactly from what is shown (by any combination of the sums,
-//     and from non-negativity where a sum leaves nothing for its hidden parts), it hides the cheapest further
-//     entry that makes it uncertain again.
+//  3. Secondary: while any entry hidden in step 1 follows exactly from what is shown (by any combination of the
+//     sums, and from non-negativity where a sum leaves nothing for its hidden parts), it hides the cheapest
+//     further entry that makes it uncertain again. (A secondary suppression that can be worked out is harmless:
+//     it is a number that could have been shown.)
 // Exactness is decided by linear algebra over all sums of the page at once (modulo a large prime, so it is exact
 // integer arithmetic), not table by table, so a margin hidden in one table cannot be rebuilt from another.
 import { LARGEST_HIDDEN_COUNT } from './rules';
@@ -32,6 +33,8 @@ export interface ProtectedSet {
 export class ProtectedTableSet {
   private readonly entries: Entry[] = [];
   private readonly sums: Array<{ total: EntryId; parts: EntryId[] }> = [];
+  /** Hidden entries that follow from numbers readers know without the page: nothing on the page can protect them. */
+  private readonly unprotectable = new Set<EntryId>();
 
   /** A count the page prints (a whole number of people, schools or sessions). */
   count(value: number, opts: { hide?: boolean } = {}): EntryId {
@@ -79,6 +82,7 @@ export class ProtectedTableSet {
       this.hideMore(target, reason, component);
     }
     this.hideAmountsWithHiddenCounts(reason);
+    this.revealDetermined(reason);
     return {
       get: (id) => {
         const why = reason[id];
@@ -95,8 +99,10 @@ export class ProtectedTableSet {
   }
 
   private hideAmountsWithHiddenCounts(reason: (HiddenReason | null)[]): void {
+    // An amount hidden because a count it comes from was hidden for its own sake needs the same protection.
     this.entries.forEach((e, i) => {
-      if (e.kind === 'amount' && !reason[i] && e.hiddenWith.some((c) => reason[c])) reason[i] = 'secondary';
+      if (e.kind !== 'amount' || reason[i] || !e.hiddenWith.some((c) => reason[c])) return;
+      reason[i] = e.hiddenWith.some((c) => reason[c] === 'small' || reason[c] === 'forced') ? 'forced' : 'secondary';
     });
   }
 
@@ -110,11 +116,22 @@ export class ProtectedTableSet {
   }
 
   /**
-   * The first hidden entry (that needs protection, among `within`) whose value follows from the shown ones, or null.
-   * Unknowns are the hidden entries; each sum is one linear equation in them. Non-negativity adds: when a sum's
-   * shown total equals its shown parts, every hidden part is 0 (repeated until nothing changes).
+   * The first entry hidden for its own sake (among `within`) whose value follows from the shown ones, or null.
    */
   private recoverable(reason: (HiddenReason | null)[], within: (i: number) => boolean, sums = this.sums): EntryId | null {
+    const needsProtection = (i: number) => (reason[i] === 'small' || reason[i] === 'forced') && within(i) && !this.unprotectable.has(i);
+    const { knownZero, determined } = this.analyse(reason, sums);
+    // A hidden entry forced to 0 by non-negativity is known; that matters when the page hid it on purpose (a whole small group).
+    for (const z of [...knownZero].sort((x, y) => x - y)) if (needsProtection(z)) return z;
+    return determined.find(needsProtection) ?? null;
+  }
+
+  /**
+   * Which hidden entries a reader can work out. Unknowns are the hidden entries; each sum is one linear equation
+   * in them. Non-negativity adds: when a sum's shown total equals its shown parts, every hidden part is 0
+   * (repeated until nothing changes).
+   */
+  private analyse(reason: (HiddenReason | null)[], sums: Array<{ total: EntryId; parts: EntryId[] }>): { knownZero: Set<EntryId>; determined: EntryId[] } {
     const hidden = (i: number) => reason[i] !== null;
     const knownZero = new Set<number>();
     for (let changed = true; changed;) {
@@ -128,9 +145,6 @@ export class ProtectedTableSet {
         if (Math.abs(left) < 1e-9) for (const p of unknownParts) { knownZero.add(p); changed = true; }
       }
     }
-    const needsProtection = (i: number) => reason[i] !== 'unpublished';
-    // A hidden entry forced to 0 this way is known; that matters when the page hid it on purpose (a whole small group).
-    for (const z of [...knownZero].sort((x, y) => x - y)) if (within(z) && reason[z] === 'forced') return z;
     const inSums = new Set(sums.flatMap((s) => [s.total, ...s.parts]));
     const unknowns = this.entries.map((_, i) => i).filter((i) => hidden(i) && !knownZero.has(i) && (sums === this.sums || inSums.has(i)));
     const col = new Map(unknowns.map((u, k) => [u, k]));
@@ -143,11 +157,16 @@ export class ProtectedTableSet {
       for (const p of s.parts) put(p, P - 1);
       if (any) rows.push(row);
     }
-    for (const k of determinedUnknowns(rows, col.size)) {
-      const id = unknowns[k];
-      if (needsProtection(id) && within(id)) return id;
+    return { knownZero, determined: determinedUnknowns(rows, col.size).map((k) => unknowns[k]) };
+  }
+
+  /** Shows again every secondary suppression a reader can work out anyway: it protects nothing, and a "c" anyone can fill in misleads. */
+  private revealDetermined(reason: (HiddenReason | null)[]): void {
+    for (let changed = true; changed;) {
+      changed = false;
+      const { knownZero, determined } = this.analyse(reason, this.sums);
+      for (const i of [...knownZero, ...determined]) if (reason[i] === 'secondary') { reason[i] = null; changed = true; }
     }
-    return null;
   }
 
   /** Hides the cheapest shown entry that makes `target` uncertain; if no single one does, the cheapest one linked to it. */
@@ -158,7 +177,12 @@ export class ProtectedTableSet {
     const candidates = this.entries.map((_, i) => i)
       .filter((i) => inComponent(i) && !reason[i] && (this.entries[i].kind === 'count' || this.entries[i].kind === 'amount'))
       .sort((a, b) => cost(this.entries[a], linked.has(a)) - cost(this.entries[b], linked.has(b)) || a - b);
-    if (!candidates.length) throw new Error('disclosure control could not protect a hidden number: every number linked to it is known');
+    if (!candidates.length) {
+      // Every number linked to it is already hidden or known to readers anyway: hiding more cannot help.
+      reason[target] = reason[target] === 'small' ? 'small' : 'forced';
+      this.unprotectable.add(target);
+      return;
+    }
     const sums = this.sums.filter((s) => inComponent(s.total));
     for (const c of candidates) {
       reason[c] = 'secondary';
