@@ -110,6 +110,16 @@ describe('attack 1: linked tables (participation hidden, histogram of the same w
       expect(linkedTablesAttack(page)).toEqual([]);
       // And the general form: every sum the page implies, across all its tables at once, pins down no hidden count.
       expect(recoverableFromPage(pageEquations(page))).toEqual([]);
+      // The charts draw a bar (an SVG path whose height is the count) only for a band whose count is printed.
+      const figures = [...page.matchAll(/<figure[\s\S]*?<\/figure>[\s\S]*?<table[\s\S]*?<\/table>/g)].map((m) => m[0]);
+      expect(figures.length).toBeGreaterThan(0);
+      for (const f of figures) {
+        const bars = [...f.matchAll(/<g class="mark-rect[^"]*"[^>]*>([\s\S]*?)<\/g>/g)].reduce((a, g) => a + (g[1].match(/<path/g) ?? []).length, 0);
+        const data = parseTables(f)[0];
+        const shown = data.rows.slice(1).flatMap((r) => r.slice(1)).filter((c) => c.text !== 'c').length;
+        expect(bars).toBe(shown);
+        expect(f).not.toMatch(/aria-label="[^"]*\d+ DSL/);
+      }
     }
   });
 });
