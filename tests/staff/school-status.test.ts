@@ -9,6 +9,7 @@ import { seedDemo, DEMO_TRIAL_ID } from '../../server/domain/demo/seed-demo';
 import { loadReportData } from '../../server/storage/report-data-repo';
 import { buildArmComparison } from '../../reports/view-models/arm-comparison';
 import { listSchoolStatuses, recordSchoolStatus } from '../../server/storage/school-status-repo';
+import { enrolledSchoolsTable } from '../../server/storage/school-repo';
 
 let f: StaffFixture;
 let evaluator: Signed;
@@ -61,21 +62,30 @@ describe('the staff school page', () => {
 
   it('records an exclusion before randomisation with date and reason, audited; the same again changes nothing', async () => {
     const before = [events(), audits()];
-    const form = { urn: '100004', status: 'excluded', date: '2026-02-15', reason: 'Closing in July <b>' };
-    const res = await request(f, evaluator, 'post', '/staff/trials/t1/school-status', form);
+    // t2 is not randomised yet (tests/staff/fixture.ts)
+    const form = { urn: '200001', status: 'excluded', date: '2026-02-15', reason: 'Closing in July <b>' };
+    const res = await request(f, evaluator, 'post', '/staff/trials/t2/school-status', form);
     expect(res.status).toBe(303);
-    expect(res.headers.get('location')).toBe('/staff/trials/t1/schools?recorded=100004&changed=1');
-    expect(listSchoolStatuses(f.server.deps.db, 't1').find((s) => s.urn === 100004)).toMatchObject({ status: 'excluded', statusOn: '2026-02-15', statusReason: 'Closing in July <b>' });
+    expect(res.headers.get('location')).toBe('/staff/trials/t2/schools?recorded=200001&changed=1');
+    expect(listSchoolStatuses(f.server.deps.db, 't2').find((s) => s.urn === 200001)).toMatchObject({ status: 'excluded', statusOn: '2026-02-15', statusReason: 'Closing in July <b>' });
     expect([events(), audits()]).toEqual([before[0] + 1, before[1] + 1]);
     const page = await (await request(f, evaluator, 'get', res.headers.get('location')!)).text();
-    expect(page).toContain('Recorded the new status of URN 100004.');
+    expect(page).toContain('Recorded the new status of URN 200001.');
     expect(page).toContain('Closing in July &lt;b&gt;');
-    const again = await request(f, evaluator, 'post', '/staff/trials/t1/school-status', form);
+    const again = await request(f, evaluator, 'post', '/staff/trials/t2/school-status', form);
     expect(again.headers.get('location')).toContain('changed=0');
     expect([events(), audits()]).toEqual([before[0] + 1, before[1] + 1]);
-    // the excluded school is not randomised: the randomisation preview and lock use enrolled schools only
-    const preview = await (await request(f, evaluator, 'get', '/staff/trials/t1/randomise?seed=5&method=stratified')).text();
-    expect(preview).toContain('Balance if this allocation is locked');
+    // the excluded school is not randomised: the randomisation input holds enrolled schools only
+    expect(enrolledSchoolsTable(f.server.deps.db, 't2').table.rows).toHaveLength(0);
+  });
+
+  it('in a randomised trial, refuses to exclude an allocated school and records a control school\'s decline', async () => {
+    const refused = await request(f, evaluator, 'post', '/staff/trials/t1/school-status', { urn: '100004', status: 'excluded', date: '2026-03-02', reason: 'x' });
+    expect(refused.status).toBe(400);
+    expect(await refused.text()).toContain('<a href="#status">The school was allocated to the control arm: it cannot be excluded after randomisation');
+    const ok = await request(f, evaluator, 'post', '/staff/trials/t1/school-status', { urn: '100004', status: 'declined', date: '2026-03-02', reason: 'Governors declined' });
+    expect(ok.status).toBe(303);
+    expect(listSchoolStatuses(f.server.deps.db, 't1').find((s) => s.urn === 100004)).toMatchObject({ arm: 'control', status: 'declined', statusReason: 'Governors declined' });
   });
 });
 
