@@ -7,6 +7,7 @@ import { schemaVersion } from './storage/db';
 import { publicDashboardsRouter } from './http/dashboards/public-router';
 import { problemHandler, sendProblem } from './http/problem';
 import { logWhenFinished } from './http/request-log';
+import { guardRequests } from './http/request-guard';
 import { securityHeaders } from './http/security';
 import { govukAssetsRouter } from './http/staff/assets-router';
 import { staffLayer, staffRouter, staffNotFound } from './http/staff/router';
@@ -62,10 +63,11 @@ export function createApp(deps: AppDeps): express.Express {
 
 /**
  * The HTTP server: the survey API's two writes (PUT progress, POST submit: the busiest routes, see
- * http/survey-write-path.ts) on Node's own request handling, everything else through the Express app.
+ * http/survey-write-path.ts) on Node's own request handling, everything else through the Express app;
+ * each request is tied to its async work so the process guard (http/request-guard.ts) can answer it on a fault.
  */
 export function createServer(deps: AppDeps): http.Server {
   const app = createApp(deps);
   const writes = surveyWritePath(deps);
-  return http.createServer((req, res) => { if (!writes(req, res)) app(req, res); });
+  return http.createServer(guardRequests((req, res) => { if (!writes(req, res)) app(req, res); }, deps.log));
 }

@@ -4,6 +4,7 @@ import { loadConfig, ConfigError } from './config';
 import { openDatabase } from './storage/db';
 import { loadOrCreateSecret } from './storage/secret-file';
 import { createServer } from './app';
+import { installProcessGuard } from './http/request-guard';
 
 function log(line: string): void { process.stdout.write(`${new Date().toISOString()} ${line}\n`); }
 
@@ -25,6 +26,7 @@ async function main(): Promise<void> {
       process.stdout.write(done.text);
     }
   }
+  installProcessGuard({ log }); // a fault in one request answers that request 400/500; the server keeps serving
   const server = createServer({ db, config, clock: () => new Date(), randomBytes: crypto.randomBytes, secret, log });
   server.listen(config.port, config.host, () => {
     const address = server.address();
