@@ -34,3 +34,5 @@ export class ServiceUnavailableError extends DslkitError {
   override readonly status = 503; override readonly type = 'https://dslkit.invalid/problems/busy';
   constructor(message: string, readonly retryAfterSeconds = 2) { super(message); }
 }
+/** A body of a kind the endpoint does not take (a file upload where none is expected): 415. */
+export class UnsupportedMediaError extends DslkitError { override readonly status = 415; override readonly type = 'https://dslkit.invalid/problems/unsupported-media'; }

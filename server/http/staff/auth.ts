@@ -89,6 +89,9 @@ export function requireRoles(roles: readonly Role[]): RequestHandler {
   };
 }
 
+/** res.locals key set by csrfProtect when a multipart request carried no X-CSRF-Token header: the token must then be the form's `_csrf` field, before the file (upload-body.ts). */
+export const csrfInBodyKey = 'csrfInMultipartBody';
+
 const safeMethods = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /** Checks the session's CSRF token (form field `_csrf` or header `X-CSRF-Token`) on every state-changing request; 403 and nothing done when it is wrong. */
@@ -97,6 +100,12 @@ export function csrfProtect(): RequestHandler {
     if (safeMethods.has(req.method)) { next(); return; }
     const auth = getAuth(res);
     if (!auth) { next(); return; } // the route's requireRoles answers 401 (sign-in has its own check)
+    if (req.is('multipart/form-data') && !req.get('x-csrf-token')) {
+      // the body is not read yet: an upload route's parser checks the form's _csrf field before keeping any file byte, every other route refuses multipart
+      res.locals[csrfInBodyKey] = true;
+      next();
+      return;
+    }
     const body = (req.body ?? {}) as Record<string, unknown>;
     const sent = typeof body._csrf === 'string' ? body._csrf : req.get('x-csrf-token') ?? '';
     if (!sent || !sameToken(sent, auth.csrfToken)) { refuse(req, res, 403, 'The form had expired or did not come from this site. Go back, reload the page and try again.'); return; }

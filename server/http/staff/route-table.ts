@@ -13,5 +13,7 @@ export interface StaffRoute {
   roles: readonly Role[] | 'public';
   /** One line: what the route does (shown in the route x role test names). */
   summary: string;
+  /** Takes a multipart/form-data file upload (read after the role check, CSRF before the file); every other route refuses multipart with 415. */
+  upload?: true;
   handler: StaffRouteHandler;
 }

@@ -5,14 +5,21 @@ import { DslkitError } from '../../domain/errors';
 import { redactPath } from '../problem';
 import { csrfProtect, requireRoles, staffSession, refuse } from './auth';
 import { staffBodyParsers } from './body';
+import { readUpload, refuseMultipart } from './upload-body';
 import { sendPage } from './page';
 import type { StaffRoute } from './route-table';
 import { staffRoutes } from './routes';
 
-/** Mounted first at /staff: parses bodies, loads the session, checks CSRF. Every later /staff router (ours and the LA dashboards') relies on it. */
+/** A multipart body is read only by an upload route, after its role check; any refusal before that leaves it unread, so the connection closes after the answer. */
+const closeAfterUnreadUpload: RequestHandler = (req, res, next) => {
+  if (req.is('multipart/form-data')) res.setHeader('Connection', 'close');
+  next();
+};
+
+/** Mounted first at /staff: parses form and JSON bodies (not uploads), loads the session, checks CSRF. Every later /staff router relies on it. */
 export function staffLayer(deps: AppDeps): express.Router {
   const router = express.Router();
-  router.use(...staffBodyParsers(), staffSession(deps), csrfProtect());
+  router.use(closeAfterUnreadUpload, ...staffBodyParsers(), staffSession(deps), csrfProtect());
   return router;
 }
 
@@ -21,7 +28,8 @@ export function routerFromTable(deps: AppDeps, routes: readonly StaffRoute[]): e
   const router = express.Router();
   for (const r of routes) {
     const guard: RequestHandler[] = r.roles === 'public' ? [] : [requireRoles(r.roles)];
-    router[r.method](r.path, ...guard, async (req, res, next) => {
+    const body: RequestHandler = r.upload ? readUpload() : refuseMultipart;
+    router[r.method](r.path, ...guard, body, async (req, res, next) => {
       try { await r.handler(req, res, deps); } catch (err) { next(err); }
     });
   }

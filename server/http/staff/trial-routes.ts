@@ -19,7 +19,8 @@ import { activeDslContacts, fieldworkCounts, nonResponders } from '../../storage
 import { getRegistry } from '../../../instruments/registry';
 import { tableModel } from '../../views/render';
 import { authOf } from './auth';
-import { field, fieldList, uploadedFiles } from './body';
+import { field, fieldList } from './body';
+import { uploadedFiles } from './upload-body';
 import { errorItems, sendPage } from './page';
 import { balanceRows } from './balance-view';
 
@@ -180,8 +181,8 @@ export const trialRoutes: StaffRoute[] = [
     },
   },
   { method: 'get', path: '/trials/:trialId', roles: evaluatorRoles, summary: 'trial overview', handler: (req, res, deps) => trialPage(req, res, deps, trialOr404(deps, param(req, 'trialId'))) },
-  { method: 'post', path: '/trials/:trialId/schools', roles: evaluatorRoles, summary: 'import schools CSV', handler: (req, res, deps) => handleImport(req, res, deps, 'schools') },
-  { method: 'post', path: '/trials/:trialId/dsls', roles: evaluatorRoles, summary: 'import DSL roster CSV', handler: (req, res, deps) => handleImport(req, res, deps, 'dsls') },
+  { method: 'post', path: '/trials/:trialId/schools', roles: evaluatorRoles, summary: 'import schools CSV', upload: true, handler: (req, res, deps) => handleImport(req, res, deps, 'schools') },
+  { method: 'post', path: '/trials/:trialId/dsls', roles: evaluatorRoles, summary: 'import DSL roster CSV', upload: true, handler: (req, res, deps) => handleImport(req, res, deps, 'dsls') },
   { method: 'get', path: '/trials/:trialId/randomise', roles: evaluatorRoles, summary: 'randomisation form and balance preview', handler: (req, res, deps) => randomisePage(req, res, deps, trialOr404(deps, param(req, 'trialId')), []) },
   {
     method: 'post', path: '/trials/:trialId/randomise', roles: evaluatorRoles, summary: 'lock the randomisation',
@@ -264,7 +265,7 @@ export const trialRoutes: StaffRoute[] = [
   },
   { method: 'get', path: '/trials/:trialId/outcomes', roles: evaluatorRoles, summary: 'administrative outcomes import form', handler: (req, res, deps) => outcomesPage(req, res, deps, trialOr404(deps, param(req, 'trialId'))) },
   {
-    method: 'post', path: '/trials/:trialId/outcomes', roles: evaluatorRoles, summary: 'import administrative outcomes CSV',
+    method: 'post', path: '/trials/:trialId/outcomes', roles: evaluatorRoles, summary: 'import administrative outcomes CSV', upload: true,
     handler: (req, res, deps) => {
       const t = trialOr404(deps, param(req, 'trialId'));
       const file = uploadedFiles(req).find((f) => f.field === 'file');
