@@ -28,6 +28,7 @@ const engineerBenches = [
   { file: 'bench/randomisation-bench.ts', exportName: 'benchRandomisation', area: 'randomisation' },
   { file: 'bench/analysis-bench.ts', exportName: 'benchAnalysis', area: 'analysis' },
   { file: 'bench/report-bench.ts', exportName: 'benchReports', area: 'reports' },
+  { file: 'bench/upload-memory-bench.ts', exportName: 'benchUploadMemory', area: 'staff uploads' },
 ];
 
 const rows: FigureRow[] = [];
