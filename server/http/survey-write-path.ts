@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AppDeps } from '../app';
 import { RateLimitedError, UnprocessableError, ValidationError } from '../domain/errors';
 import { SaveRateLimit } from '../domain/surveys/save-rate-limit';
+import { assertJsonDepth } from '../domain/json-depth';
 import { respondentSurvey } from '../domain/surveys/respondent-survey';
 import { answerProblemsInBody, parseBody, progressBodySchema, submitBodySchema } from '../domain/surveys/answer-body';
 import { instrumentDefs, saveProgress, submitResponse } from '../storage/response-repo';
@@ -110,6 +111,7 @@ export function surveyWritePath(deps: AppDeps): (req: IncomingMessage, res: Serv
     try { token = decodeURIComponent(rawToken); } catch { throw new BodyError(400, 'token.undecodable'); }
     checkJsonRequest(req);
     const body = await readJson(req);
+    assertJsonDepth(body); // before zod walks it: a body nested thousands deep would overflow the stack
     const at = deps.clock().toISOString();
     if (action === 'progress') {
       const wait = saveLimit.take(token);

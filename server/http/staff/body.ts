@@ -1,9 +1,16 @@
-// Parses staff form posts (urlencoded fields) and JSON into req.body; file uploads are read only on upload routes (upload-body.ts).
+// Parses staff form posts (urlencoded fields) and JSON (nesting limited) into req.body; file uploads are read only on upload routes (upload-body.ts).
 import express, { type Request, type RequestHandler } from 'express';
+import { assertJsonDepth } from '../../domain/json-depth';
+
+/** Refuses a JSON body nested deeper than maxJsonDepth (400) before anything walks it. */
+const jsonDepthLimit: RequestHandler = (req, _res, next) => {
+  if (!req.is('application/json')) { next(); return; }
+  try { assertJsonDepth(req.body); next(); } catch (err) { next(err); }
+};
 
 /** Body parsers for everything under /staff: urlencoded forms and JSON, each capped at 1 MB. Multipart is not read here. */
 export function staffBodyParsers(): RequestHandler[] {
-  return [express.urlencoded({ extended: false, limit: '1mb', parameterLimit: 2000 }), express.json({ limit: '1mb' })];
+  return [express.urlencoded({ extended: false, limit: '1mb', parameterLimit: 2000 }), express.json({ limit: '1mb' }), jsonDepthLimit];
 }
 
 /** A form field as a trimmed string ('' when absent). */
