@@ -3,6 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 import { precompress } from './build/precompress.ts';
+import { deferStylesheet } from './build/defer-stylesheet.ts';
 
 const root = path.dirname(fileURLToPath(import.meta.url));
 
@@ -14,7 +15,8 @@ export default defineConfig(({ mode }) => ({
   base: '/',
   publicDir: false,
   // brotli and gzip copies of every file in dist/assets, made once here (the server sends them as they are)
-  plugins: [precompress(path.join(root, 'dist', 'assets'))],
+  // the survey stylesheet is preloaded and applied by the script, so it never holds back the server-drawn questions
+  plugins: [deferStylesheet(), precompress(path.join(root, 'dist', 'assets'))],
   build: {
     outDir: path.join(root, 'dist'),
     emptyOutDir: true,

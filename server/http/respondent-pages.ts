@@ -1,4 +1,4 @@
-// The page behind an invitation link /s/<token>: the built survey client when the link is open, otherwise a plain page a DSL understands (no JavaScript).
+// The page behind an invitation link /s/<token>: the start page on first opening, then the survey page (questions drawn on the server, the built client taking over), otherwise a plain page a DSL understands (no JavaScript).
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -7,6 +7,15 @@ import type { AppDeps } from '../app';
 import { DslkitError } from '../domain/errors';
 import { openInvitation } from './survey-routes';
 import { precompressedAssets } from './precompressed-assets';
+import { sendCompressed } from './compressed-body';
+import { respondentSurvey } from '../domain/surveys/respondent-survey';
+import { estimatedMinutes } from '../domain/surveys/start-page';
+import { findResponseForInvitation, instrumentDefs } from '../storage/response-repo';
+import { getStartPageText, trialOfWave } from '../storage/start-page-repo';
+import { clientShell, startPageDocument, surveyDocument } from '../views/respondent/respondent-html';
+import { escapeHtml, pageLabel, renderSurveyPageHtml, type SurveyJson } from '../views/respondent/survey-page-html';
+import { formatClosing } from '../views/respondent/closing';
+import type { SurveyInvitation } from '../storage/survey-access-repo';
 
 /** Where Vite writes the respondent client (client/vite.config.ts). */
 export const clientDist = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'client', 'dist');
@@ -75,8 +84,9 @@ export function respondentPages(deps: AppDeps): Router {
 
   router.get('/s/:token', (req, res) => {
     res.set('Referrer-Policy', 'no-referrer');
+    let inv: SurveyInvitation;
     try {
-      openInvitation(deps, String(req.params.token));
+      inv = openInvitation(deps, String(req.params.token));
     } catch (err) {
       if (err instanceof DslkitError && (err.status === 404 || err.status === 410)) { sendPlainPage(res, err.status); return; }
       throw err;
@@ -87,7 +97,45 @@ export function respondentPages(deps: AppDeps): Router {
       sendPlainPage(res, 503);
       return;
     }
-    res.set('Cache-Control', 'no-store').sendFile(index);
+    res.set('Cache-Control', 'no-store');
+    sendCompressed(req, res, respondentDocument(deps, inv, clientShell(index), req.query.begin !== undefined), 'html');
   });
   return router;
+}
+
+/** The welcome-back line, in the words the client also uses: where they are, and that their answers were kept. */
+export function welcomeBack(survey: SurveyJson, page: number): string {
+  const { position, title } = pageLabel(survey, page);
+  return `Welcome back. The answers you gave before have been kept. You are on ${position.toLowerCase()}${title ? `: ${title}` : ''}.`;
+}
+
+/**
+ * First opening (nothing saved yet, no ?begin): the start page. Otherwise the survey page on the saved page, its
+ * questions drawn here with the saved answers, and the data GET /api/s/:token would give inlined for the script.
+ */
+function respondentDocument(deps: AppDeps, inv: SurveyInvitation, shell: string, begin: boolean): string {
+  const saved = findResponseForInvitation(deps.db, inv.invitationId);
+  const defs = instrumentDefs(inv.instruments);
+  const { survey, pageCount } = respondentSurvey(defs);
+  const closes = formatClosing(inv.closesAt);
+  if (!saved && !begin) {
+    const trial = trialOfWave(deps.db, inv.waveId);
+    const text = trial ? getStartPageText(deps.db, trial.id) : undefined;
+    return startPageDocument(shell, {
+      trialTitle: trial?.title ?? 'an evaluation', runBy: text?.runBy, purpose: text?.purpose || undefined, contact: text?.contact, privacyUrl: text?.privacyUrl,
+      instruments: defs.map((d) => d.title), minutes: estimatedMinutes(defs), closes, startHref: '?begin',
+    });
+  }
+  const data = saved?.answers ?? {};
+  const status = saved?.status ?? 'new';
+  const page = saved && saved.currentPage > 0 && saved.currentPage < pageCount ? saved.currentPage : 0;
+  const resumed = status === 'partial' && Object.keys(data).length > 0;
+  const header = status === 'complete' ? '' : `<header class="dk-header"><h1>Survey for Designated Safeguarding Leads</h1>
+${resumed ? `<p class="dk-welcome">${escapeHtml(welcomeBack(survey as SurveyJson, page))}</p>` : ''}
+<p>Each answer is saved as you give it. You can leave and come back to this link, on any device, until ${escapeHtml(closes)}.</p></header>`;
+  return surveyDocument(shell, {
+    header,
+    questions: status === 'complete' ? undefined : renderSurveyPageHtml(survey as SurveyJson, page, data),
+    boot: { survey, data, page, status, closesAt: inv.closesAt },
+  });
 }

@@ -1,10 +1,13 @@
-// `dslkit trial create|list|show`: set up a trial (or a programme outside a trial) and look at it.
+// `dslkit trial create|list|show|start-page`: set up a trial (or a programme outside a trial), look at it, and set the text of its respondents' start page.
 import { UsageError, flag, numberOption, requiredString, stringOption, type CliCommand, type CliContext } from '../command';
 import { createTrial, getTrial, listTrials, trialCounts, type TrialKind, type TrialUnit } from '../../storage/trial-repo';
 import { getRandomisation } from '../../storage/allocation-repo';
 import { listWaves } from '../../storage/wave-repo';
 import { listSchoolsInTrial } from '../../storage/school-repo';
 import { NotFoundError } from '../../domain/errors';
+import { checkStartPageText, labels as startPageLabels } from '../../domain/surveys/start-page';
+import { getStartPageText, setStartPageText } from '../../storage/start-page-repo';
+import { appendAudit } from '../../storage/audit-repo';
 
 function create(ctx: CliContext): number {
   const unit = stringOption(ctx, 'unit') ?? 'school';
@@ -58,15 +61,41 @@ function show(ctx: CliContext, id: string | undefined): number {
   return 0;
 }
 
+/** `trial start-page <id>`: prints the start page's trial-specific text, or sets it from the options (all of them, checked, audited). */
+function startPage(ctx: CliContext, id: string | undefined): number {
+  if (!id) throw new UsageError('name the trial: dslkit trial start-page <id> [--run-by ... --contact ... --privacy-url https://... --purpose ...]');
+  const db = ctx.openDb();
+  if (!getTrial(db, id)) throw new NotFoundError(`no trial "${id}" (dslkit trial list shows the trials)`);
+  const given = { runBy: stringOption(ctx, 'run-by'), purpose: stringOption(ctx, 'purpose'), contact: stringOption(ctx, 'contact'), privacyUrl: stringOption(ctx, 'privacy-url') };
+  if (Object.values(given).every((v) => v === undefined)) {
+    const t = getStartPageText(db, id);
+    if (!t) { ctx.io.stdout(`trial "${id}" has no start-page text yet: the start page names the trial and asks DSLs to reply to their invitation email\n`); return 0; }
+    for (const key of ['runBy', 'purpose', 'contact', 'privacyUrl'] as const) ctx.io.stdout(`${startPageLabels[key]}: ${t[key] || '(not set)'}\n`);
+    ctx.io.stdout(`set ${t.updatedAt} by ${t.updatedBy}\n`);
+    return 0;
+  }
+  const text = checkStartPageText(given);
+  const at = ctx.clock().toISOString();
+  db.transaction(() => {
+    setStartPageText(db, id, text, at, ctx.actor);
+    appendAudit(db, { at, actor: ctx.actor, action: 'trial.start-page', trialId: id, detail: { privacyUrl: text.privacyUrl } });
+  })();
+  ctx.io.stdout(`set the start page text of trial "${id}"\n`);
+  return 0;
+}
+
 export const command: CliCommand = {
   name: 'trial',
-  summary: 'create a trial, list trials, show one',
-  usage: 'trial create --id <id> --title <title> [--unit school|local_authority] [--kind trial|programme] [--sessions-intended 3] [--retention-until YYYY-MM-DD]\n       dslkit trial list [--json]\n       dslkit trial show <id> [--json]',
+  summary: 'create a trial, list trials, show one, set its respondents\' start page',
+  usage: 'trial create --id <id> --title <title> [--unit school|local_authority] [--kind trial|programme] [--sessions-intended 3] [--retention-until YYYY-MM-DD]\n       dslkit trial list [--json]\n       dslkit trial show <id> [--json]\n       dslkit trial start-page <id> [--run-by <text> --contact <text> --privacy-url <https url> [--purpose <text>]]',
   description: `
 A trial's id is 1-40 lower-case letters, digits or hyphens. --unit local_authority randomises whole
 local authorities. --kind programme records a traded programme outside a trial (no randomisation).
 --sessions-intended is the number of formal supervision sessions each school should receive besides the
-introduction. --retention-until is the date after which personal data (DSL names and emails) must be erased.`,
+introduction. --retention-until is the date after which personal data (DSL names and emails) must be erased.
+start-page sets what DSLs read before the first question: who runs the study (--run-by), why the answers
+are asked for (--purpose, optional), who to contact (--contact) and the trial's privacy notice
+(--privacy-url, https). Without options it prints the current text.`,
   options: [
     { name: 'id', type: 'string', valueName: '<id>', description: 'trial id (create)' },
     { name: 'title', type: 'string', valueName: '<title>', description: 'trial title (create)' },
@@ -77,6 +106,10 @@ introduction. --retention-until is the date after which personal data (DSL names
     { name: 'starts-on', type: 'string', valueName: '<date>', description: 'first day of the intervention period (YYYY-MM-DD)' },
     { name: 'ends-on', type: 'string', valueName: '<date>', description: 'last day of the intervention period (YYYY-MM-DD)' },
     { name: 'json', type: 'boolean', description: 'print JSON (list, show)' },
+    { name: 'run-by', type: 'string', valueName: '<text>', description: 'start page: who runs the study' },
+    { name: 'purpose', type: 'string', valueName: '<text>', description: 'start page: why the answers are asked for' },
+    { name: 'contact', type: 'string', valueName: '<text>', description: 'start page: who to contact' },
+    { name: 'privacy-url', type: 'string', valueName: '<url>', description: 'start page: the privacy notice (https)' },
   ],
   usesDb: true,
   run(ctx) {
@@ -84,6 +117,7 @@ introduction. --retention-until is the date after which personal data (DSL names
     if (sub === 'create') { if (rest.length) throw new UsageError(`unexpected argument "${rest[0]}"`); return create(ctx); }
     if (sub === 'list') return list(ctx);
     if (sub === 'show') return show(ctx, rest[0]);
-    throw new UsageError(sub ? `unknown trial command "${sub}" (use create, list or show)` : 'say create, list or show');
+    if (sub === 'start-page') return startPage(ctx, rest[0]);
+    throw new UsageError(sub ? `unknown trial command "${sub}" (use create, list, show or start-page)` : 'say create, list, show or start-page');
   },
 };
