@@ -36,6 +36,8 @@ export interface VisitFigures {
   firstQuestionMs: number;
   /** ms from navigation start to the first frame with a question rendered by the survey script (clicks are handled and saved). */
   interactiveMs: number;
+  /** ms from navigation start to the first frame with the start page's Start button (start-page visits only). */
+  startPageMs: number;
 }
 
 /**
@@ -44,11 +46,12 @@ export interface VisitFigures {
  * a question inside the SurveyJS root. performance.now() counts from navigation start.
  */
 const probe = `(() => {
-  const marks = { first: 0, interactive: 0 };
+  const marks = { first: 0, interactive: 0, start: 0 };
   window.__dkMarks = marks;
   const visible = (sel) => { const el = document.querySelector(sel); if (!el) return false; const r = el.getBoundingClientRect(); return r.width > 0 && r.height > 0; };
   const check = () => {
     if (!marks.first && visible('[data-name] input, [data-name] textarea')) requestAnimationFrame(() => { marks.first ||= performance.now(); });
+    if (!marks.start && visible('.dk-start-button')) requestAnimationFrame(() => { marks.start ||= performance.now(); });
     if (!marks.interactive && visible('.sd-root-modern [data-name] input, .sd-root-modern [data-name] textarea')) requestAnimationFrame(() => { marks.interactive ||= performance.now(); });
   };
   new MutationObserver(check).observe(document, { subtree: true, childList: true, attributes: true });
@@ -60,8 +63,8 @@ async function emulate(cdp: CDPSession, profile: Profile): Promise<void> {
   await cdp.send('Emulation.setCPUThrottlingRate', { rate: profile.cpuSlowdown });
 }
 
-/** Opens the link in the context's new page and waits until the survey is interactive and the network has been quiet for 1 s. */
-export async function visit(context: BrowserContext, profile: Profile, url: string, timeoutMs = 60_000): Promise<VisitFigures> {
+/** Opens the link in the context's new page and waits until the survey is interactive (or the start page shows) and the network has been quiet for 1 s. */
+export async function visit(context: BrowserContext, profile: Profile, url: string, until: 'interactive' | 'start' = 'interactive', timeoutMs = 60_000): Promise<VisitFigures> {
   const page: Page = await context.newPage();
   const cdp = await context.newCDPSession(page);
   await emulate(cdp, profile);
@@ -84,13 +87,13 @@ export async function visit(context: BrowserContext, profile: Profile, url: stri
   await page.addInitScript(probe);
   try {
     await page.goto(url, { waitUntil: 'commit', timeout: timeoutMs });
-    await page.waitForFunction(() => (window as unknown as { __dkMarks: { interactive: number } }).__dkMarks?.interactive > 0, undefined, { timeout: timeoutMs, polling: 100 });
+    await page.waitForFunction((mark) => ((window as unknown as { __dkMarks: Record<string, number> }).__dkMarks?.[mark] ?? 0) > 0, until, { timeout: timeoutMs, polling: 100 });
     const deadline = Date.now() + timeoutMs;
     while ((inFlight.size > 0 || Date.now() - lastActivity < 1000) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-    const marks = await page.evaluate(() => (window as unknown as { __dkMarks: { first: number; interactive: number } }).__dkMarks);
+    const marks = await page.evaluate(() => (window as unknown as { __dkMarks: { first: number; interactive: number; start: number } }).__dkMarks);
     return {
       bytes: resources.reduce((s, r) => s + r.bytes, 0), resources,
-      firstQuestionMs: Math.round(marks.first), interactiveMs: Math.round(marks.interactive),
+      firstQuestionMs: Math.round(marks.first), interactiveMs: Math.round(marks.interactive), startPageMs: Math.round(marks.start),
     };
   } finally {
     await cdp.detach().catch(() => undefined);
@@ -98,22 +101,23 @@ export async function visit(context: BrowserContext, profile: Profile, url: stri
   }
 }
 
-export interface ProfileRun { first: VisitFigures; second: VisitFigures }
+export interface ProfileRun { first: VisitFigures; second: VisitFigures; start: VisitFigures }
 
 const median = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
 const kb = (bytes: number) => Math.round(bytes / 100) / 10;
 
 /**
  * A fresh server on a bench database (the baseline instruments, 37 items; two open waves so a second visit is a
- * new wave's link), then `runs` cold visits per profile, each in a new browser context (empty cache) followed by
- * a second visit in the same context to the next wave's link. Returns the figures and the runs behind the medians.
+ * new wave's link), then per profile `runs` times: in a new browser context (empty cache) the survey page of a
+ * link (`?begin`, past the start page: the first question on a cold cache), then in the same context the next
+ * wave's link (second visit); and in another new context a link's start page, cold. Returns the runs.
  */
 export async function measureRespondentPage(opts: { phoneRuns?: number; desktopRuns?: number } = {}): Promise<{ phone: ProfileRun[]; desktop: ProfileRun[]; loadAverage: number[] }> {
   ensureClientBuilt();
   const phoneRuns = opts.phoneRuns ?? 3;
   const desktopRuns = opts.desktopRuns ?? 3;
   const n = phoneRuns + desktopRuns;
-  const fx = await createSurveyFixture({ invitations: n, instruments: benchInstruments });
+  const fx = await createSurveyFixture({ invitations: 2 * n, instruments: benchInstruments });
   const db = openDatabase(fx.dbFile);
   let secondTokens: string[];
   try {
@@ -132,11 +136,13 @@ export async function measureRespondentPage(opts: { phoneRuns?: number; desktopR
     for (const [profile, runs] of [[phone, phoneRuns], [desktop, desktopRuns]] as const) {
       for (let i = 0; i < runs; i++, next++) {
         const context = await browser.newContext({ viewport: profile.viewport, isMobile: profile.mobile, hasTouch: profile.mobile, deviceScaleFactor: profile.mobile ? 2 : 1 });
+        const fresh = await browser.newContext({ viewport: profile.viewport, isMobile: profile.mobile, hasTouch: profile.mobile, deviceScaleFactor: profile.mobile ? 2 : 1 });
         try {
-          const first = await visit(context, profile, `${server.url}/s/${fx.tokens[next]}`);
-          const second = await visit(context, profile, `${server.url}/s/${secondTokens[next]}`);
-          result[profile.name].push({ first, second });
-        } finally { await context.close(); }
+          const first = await visit(context, profile, `${server.url}/s/${fx.tokens[next]}?begin`);
+          const second = await visit(context, profile, `${server.url}/s/${secondTokens[next]}?begin`);
+          const start = await visit(fresh, profile, `${server.url}/s/${fx.tokens[n + next]}`, 'start');
+          result[profile.name].push({ first, second, start });
+        } finally { await context.close(); await fresh.close(); }
       }
     }
   } finally {
@@ -160,11 +166,14 @@ export function respondentFigures(m: Awaited<ReturnType<typeof measureRespondent
     const inter = median(runs.map((r) => r.first.interactiveMs)) / 1000;
     const second = median(runs.map((r) => r.second.firstQuestionMs)) / 1000;
     const secondBytes = kb(median(runs.map((r) => r.second.bytes)));
+    const start = median(runs.map((r) => r.start.startPageMs)) / 1000;
+    const startBytes = kb(median(runs.map((r) => r.start.bytes)));
     const of = `median of ${runs.length}: ${runs.map((r) => (r.first.firstQuestionMs / 1000).toFixed(2)).join(', ')} s`;
     const profile = isPhone ? 'phone (375×812, fast 3G, CPU 4×)' : 'desktop (1366×768, loopback)';
     rows.push({ label: `${profile}: bytes over the wire, first visit`, value: bytes, unit: 'kB', ...(isPhone ? { target: '≤ 450 kB', ok: bytes <= 450 } : {}) });
     rows.push({ label: `${profile}: first question visible (${of})`, value: first, unit: 's', ...(isPhone ? { target: '≤ 2.0 s', ok: first <= 2.0 } : {}) });
     rows.push({ label: `${profile}: survey interactive`, value: inter, unit: 's', ...(isPhone ? { target: '≤ 4.0 s', ok: inter <= 4.0 } : {}) });
+    rows.push({ label: `${profile}: start page visible (first opening of a link; ${startBytes} kB with the script fetched ahead)`, value: start, unit: 's' });
     rows.push({ label: `${profile}: second visit (cached, a new wave's link), first question; ${secondBytes} kB over the wire`, value: second, unit: 's', ...(isPhone ? { target: '≤ 1.0 s', ok: second <= 1.0 } : {}) });
   }
   rows.push({ label: 'load average during the browser runs (1/5/15 min)', value: m.loadAverage.map((l) => l.toFixed(2)).join(' / ') });
@@ -183,7 +192,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const m = await measureRespondentPage({ phoneRuns: runs, desktopRuns: runs });
   for (const [name, rs] of [['phone', m.phone], ['desktop', m.desktop]] as const) {
     for (const r of rs) {
-      process.stdout.write(`${name}: ${r.first.bytes} B, first question ${r.first.firstQuestionMs} ms, interactive ${r.first.interactiveMs} ms; second visit ${r.second.bytes} B, ${r.second.firstQuestionMs} ms / ${r.second.interactiveMs} ms\n`);
+      process.stdout.write(`${name}: ${r.first.bytes} B, first question ${r.first.firstQuestionMs} ms, interactive ${r.first.interactiveMs} ms; second visit ${r.second.bytes} B, ${r.second.firstQuestionMs} ms / ${r.second.interactiveMs} ms; start page ${r.start.startPageMs} ms, ${r.start.bytes} B\n`);
     }
     if (rs[0]) for (const res of rs[0].first.resources) process.stdout.write(`   ${res.path.replace(/\/s\/[^/]+/, '/s/<token>').replace(/\/api\/s\/[^/]+/, '/api/s/<token>')} ${res.bytes} B ${res.encoding}\n`);
   }

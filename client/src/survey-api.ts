@@ -1,4 +1,4 @@
-// The respondent page's calls to /api/s/:token: load the survey and saved answers, save progress, submit (retried: the server makes it idempotent).
+// The respondent page's calls to /api/s/:token: load the survey and saved answers, save progress (also as a keepalive request when the page closes), submit (retried: the server makes it idempotent).
 
 export type Answers = Record<string, unknown>;
 export interface LoadedSurvey { survey: object; data: Answers; page: number; status: 'new' | 'partial' | 'complete'; closesAt: string }
@@ -6,7 +6,7 @@ export interface Problem { title?: string; detail?: string; status?: number; err
 
 /** status 0 means the request never reached the server (offline, dropped connection). */
 export class ApiError extends Error {
-  constructor(readonly status: number, message: string, readonly problem?: Problem) { super(message); }
+  constructor(readonly status: number, message: string, readonly problem?: Problem, readonly retryAfterSeconds?: number) { super(message); }
 }
 
 /** The token is the path segment after /s/. */
@@ -31,7 +31,8 @@ async function request(method: string, url: string, body?: unknown): Promise<Res
   if (!res.ok) {
     let problem: Problem | undefined;
     try { problem = await res.json() as Problem; } catch { problem = undefined; }
-    throw new ApiError(res.status, problem?.detail ?? `The server answered ${res.status}.`, problem);
+    const retryAfter = Number(res.headers.get('retry-after'));
+    throw new ApiError(res.status, problem?.detail ?? `The server answered ${res.status}.`, problem, Number.isFinite(retryAfter) && retryAfter >= 0 ? retryAfter : undefined);
   }
   return res;
 }
@@ -44,6 +45,20 @@ export async function loadSurvey(token: string): Promise<LoadedSurvey> {
 
 export async function saveProgress(token: string, data: Answers, page: number): Promise<void> {
   await request('PUT', `${base(token)}/progress`, { data, page });
+}
+
+/**
+ * The same save in a request that outlives the page (fetch keepalive, for pagehide): JSON as the write path
+ * requires (same origin, so no preflight), under the 64 kB keepalive and body limits.
+ */
+export function saveProgressKeepalive(token: string, data: Answers, page: number): void {
+  try {
+    void fetch(`${base(token)}/progress`, {
+      method: 'PUT', keepalive: true, credentials: 'omit', cache: 'no-store',
+      headers: { 'content-type': 'application/json', accept: 'application/json' },
+      body: JSON.stringify({ data, page }),
+    }).catch(() => undefined);
+  } catch { /* over the keepalive size: the device copy is sent on the next visit */ }
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -70,6 +70,8 @@ describe.skipIf(!haveChromium)('the DSL survey in a real Chromium', () => {
     const dsl = fx.dsls[0];
     const page = await browser.newPage();
     await page.goto(`${srv.url}/s/${dsl.token}`);
+    await expect(page.title()).resolves.toBe('Before you start – Survey for Designated Safeguarding Leads');
+    await page.getByRole('button', { name: 'Start now' }).click();
     await expect(page.title()).resolves.toBe('Survey for Designated Safeguarding Leads');
     await question(page, 'ons4_01').waitFor();
     expect(await seriousAxeViolations(page)).toEqual([]);
@@ -110,7 +112,7 @@ describe.skipIf(!haveChromium)('the DSL survey in a real Chromium', () => {
   it('can be completed with the keyboard alone', async () => {
     const dsl = fx.dsls[1];
     const page = await browser.newPage();
-    await page.goto(`${srv.url}/s/${dsl.token}`);
+    await page.goto(`${srv.url}/s/${dsl.token}?begin`);
     await question(page, 'ons4_01').waitFor();
     const ons4Values = Object.entries(ons4Case.answers);
     for (const [item, value] of ons4Values) await keyboardAnswer(page, item, value); // rating 0..10: index = value
@@ -127,10 +129,10 @@ describe.skipIf(!haveChromium)('the DSL survey in a real Chromium', () => {
     await page.close();
   });
 
-  it('tells the DSL when a save fails on the network, and saves when they try again', async () => {
+  it('tells the DSL when a save is refused, and saves when they try again', async () => {
     const dsl = fx.dsls[2];
     const page = await browser.newPage();
-    await page.goto(`${srv.url}/s/${dsl.token}`);
+    await page.goto(`${srv.url}/s/${dsl.token}?begin`);
     await question(page, 'ons4_01').waitFor();
     await choose(page, 'ons4_01', 3);
     // ONS4's four single-item scales need every answer (instruments/completeness.ts), so the survey marks them
@@ -140,11 +142,11 @@ describe.skipIf(!haveChromium)('the DSL survey in a real Chromium', () => {
     expect(await question(page, 'ons4_02').count()).toBe(1);
     const rest = Object.entries(ons4Case.answers).filter(([item]) => item !== 'ons4_01');
     for (const [item, value] of rest) await choose(page, item, value);
-    await page.route('**/progress', (route) => route.abort('internetdisconnected'));
+    await page.route('**/progress', (route) => route.fulfill({ status: 413, contentType: 'application/problem+json', body: JSON.stringify({ status: 413, title: 'Payload Too Large' }) }));
     await page.getByRole('button', { name: 'Next' }).click();
     const alert = page.getByRole('alert');
     await alert.waitFor();
-    expect(await alert.innerText()).toMatch(/connection/i);
+    expect(await alert.innerText()).toMatch(/too long/i);
     await page.unroute('**/progress');
     const saved = progressSaved(page);
     await page.getByRole('button', { name: 'Try saving again' }).click();

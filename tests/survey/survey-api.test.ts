@@ -211,8 +211,12 @@ describe('links that do not work', () => {
     expect(gone.text).not.toMatch(/<script/i);
   });
 
-  it('serves the built client for an open link, and its assets with immutable caching', async () => {
-    const page = await call('GET', `/s/${tokenOf(fx, 0)}`);
+  it('serves the start page, then the built client for an open link, and its assets with immutable caching', async () => {
+    const start = await call('GET', `/s/${tokenOf(fx, 0)}`);
+    expect(start.status).toBe(200);
+    expect(start.text).toContain('Start now');
+    expect(start.text).toMatch(/<link rel="prefetch" href="\/assets\/[^"]+\.js"/);
+    const page = await call('GET', `/s/${tokenOf(fx, 0)}?begin`);
     expect(page.status).toBe(200);
     expect(page.type).toMatch(/text\/html/);
     const src = /<script type="module" crossorigin src="(\/assets\/[^"]+\.js)"/.exec(page.text)?.[1];
