@@ -10,7 +10,7 @@ import { precompressedAssets } from './precompressed-assets';
 import { sendCompressed } from './compressed-body';
 import { respondentSurvey } from '../domain/surveys/respondent-survey';
 import { estimatedMinutes } from '../domain/surveys/start-page';
-import { findResponseForInvitation, instrumentDefs } from '../storage/response-repo';
+import { findResponseForLink, instrumentDefs } from '../storage/response-repo';
 import { getStartPageText, trialOfWave } from '../storage/start-page-repo';
 import { clientShell, startPageDocument, surveyDocument } from '../views/respondent/respondent-html';
 import { escapeHtml, pageLabel, renderSurveyPageHtml, type SurveyJson } from '../views/respondent/survey-page-html';
@@ -110,15 +110,16 @@ export function welcomeBack(survey: SurveyJson, page: number): string {
 }
 
 /**
- * First opening (nothing saved yet, no ?begin): the start page. Otherwise the survey page on the saved page, its
+ * First opening of a wave invitation (nothing saved yet, no ?begin): the start page (a session form's link goes
+ * straight to its questions: the DSL has just been in the session). Otherwise the survey page on the saved page, its
  * questions drawn here with the saved answers, and the data GET /api/s/:token would give inlined for the script.
  */
 function respondentDocument(deps: AppDeps, inv: SurveyInvitation, shell: string, begin: boolean): string {
-  const saved = findResponseForInvitation(deps.db, inv.invitationId);
+  const saved = findResponseForLink(deps.db, inv);
   const defs = instrumentDefs(inv.instruments);
   const { survey, pageCount } = respondentSurvey(defs);
   const closes = formatClosing(inv.closesAt);
-  if (!saved && !begin) {
+  if (!saved && !begin && inv.waveId !== null) {
     const trial = trialOfWave(deps.db, inv.waveId);
     const text = trial ? getStartPageText(deps.db, trial.id) : undefined;
     return startPageDocument(shell, {
