@@ -1,39 +1,49 @@
-// Compiles the TypeScript server into .build/server.mjs and the `dslkit` command into .build/cli-<fingerprint>/, so both run on plain Node without a TypeScript loader (less memory, faster start).
+// Compiles the TypeScript server into .build/server.mjs and the `dslkit` command into .build/cli-<fingerprint>/, so both run on plain Node without a TypeScript loader (less memory, faster start); `npm run build` (bin/build.mjs) also builds the client and records the production build.
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import crypto from 'node:crypto';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-export const serverBundle = path.join(root, '.build', 'server.mjs');
+export const buildDir = path.join(root, '.build');
+export const serverBundle = path.join(buildDir, 'server.mjs');
+/** Written last by `npm run build`: what a production start and the production `dslkit` command run (bin/production-build.mjs reads it). */
+export const manifestFile = path.join(buildDir, 'production.json');
 
 /**
  * Modules find their own files (migrations, views, instrument folders, report templates, the client build)
  * next to themselves through import.meta.url. In one bundle that would be the bundle's address, so each
- * source file keeps the address it has in the repository.
+ * source file keeps its own address, written relative to the folder the bundle is in: the built code folder
+ * can be moved or copied (as a production install may be) and still finds its files.
  */
-const keepOwnAddress = {
-  name: 'keep-import-meta-url',
-  setup(b) {
-    b.onLoad({ filter: /\.tsx?$/ }, async (args) => {
-      const source = await fs.promises.readFile(args.path, 'utf8');
-      const contents = source.replaceAll('import.meta.url', JSON.stringify(pathToFileURL(args.path).href));
-      return { contents, loader: args.path.endsWith('x') ? 'tsx' : 'ts' };
-    });
-  },
-};
+function keepOwnAddress(outDir) {
+  return {
+    name: 'keep-import-meta-url',
+    setup(b) {
+      b.onLoad({ filter: /\.tsx?$/ }, async (args) => {
+        const source = await fs.promises.readFile(args.path, 'utf8');
+        const relative = path.relative(outDir, args.path).split(path.sep).join('/');
+        const contents = source.replaceAll('import.meta.url', `new URL(${JSON.stringify(relative)}, import.meta.url).href`);
+        return { contents, loader: args.path.endsWith('x') ? 'tsx' : 'ts' };
+      });
+    },
+  };
+}
 
 /** What both builds share: one ES module graph for Node 20, packages left to node_modules, names kept for stack traces. */
-const nodeBundleOptions = {
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  target: 'node20',
-  packages: 'external',
-  keepNames: true,
-  logLevel: 'warning',
-  plugins: [keepOwnAddress],
-};
+function nodeBundleOptions(outDir) {
+  return {
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    packages: 'external',
+    keepNames: true,
+    logLevel: 'warning',
+    plugins: [keepOwnAddress(outDir)],
+  };
+}
 
 /** Builds .build/server.mjs (about a second) and returns its path. Written to a temporary name and renamed, so concurrent builds never leave a half-written file. */
 export async function buildServer() {
@@ -41,12 +51,40 @@ export async function buildServer() {
   fs.mkdirSync(path.dirname(serverBundle), { recursive: true });
   const temporary = `${serverBundle}.${process.pid}.${Date.now()}.tmp`;
   await build({
-    ...nodeBundleOptions,
+    ...nodeBundleOptions(path.dirname(serverBundle)),
     entryPoints: [path.join(root, 'server', 'main.ts')],
     outfile: temporary,
   });
   fs.renameSync(temporary, serverBundle);
   return serverBundle;
+}
+
+function newestMtime(dir) {
+  if (!fs.existsSync(dir)) return 0;
+  let newest = 0;
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(p) : fs.statSync(p).mtimeMs);
+  }
+  return newest;
+}
+
+const clientDir = path.join(root, 'client');
+export const clientIndex = path.join(clientDir, 'dist', 'index.html');
+
+/** True when client/dist is missing or older than the client's sources (src/, build/, index.html) or its Vite config. */
+export function clientIsStale() {
+  const viteConfig = path.join(clientDir, 'vite.config.ts');
+  if (!fs.existsSync(viteConfig)) return false;
+  const sources = Math.max(newestMtime(path.join(clientDir, 'src')), newestMtime(path.join(clientDir, 'build')), newestMtime(path.join(clientDir, 'index.html')), fs.statSync(viteConfig).mtimeMs);
+  return !fs.existsSync(clientIndex) || fs.statSync(clientIndex).mtimeMs < sources;
+}
+
+/** Builds the respondent client with Vite into client/dist (a few seconds); throws when Vite fails (its output is on the terminal). */
+export function buildClient() {
+  const vite = path.join(root, 'node_modules', 'vite', 'bin', 'vite.js');
+  const result = spawnSync(process.execPath, [vite, 'build', '--config', path.join(clientDir, 'vite.config.ts'), '--logLevel', 'warn'], { stdio: 'inherit', cwd: root });
+  if (result.status !== 0) throw new Error('the client build failed (see above)');
 }
 
 /** The TypeScript sources the command is built from (JSON and templates are read at run time): their paths, sizes and modification times make its fingerprint. */
@@ -96,7 +134,7 @@ export async function cliBundle() {
     entryNames: 'dslkit',
     outExtension: { '.js': '.mjs' },
     splitting: true,
-    ...nodeBundleOptions,
+    ...nodeBundleOptions(dir),
   });
   try {
     fs.renameSync(temporary, dir);

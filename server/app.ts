@@ -3,7 +3,7 @@ import http from 'node:http';
 import express from 'express';
 import type { Config } from './config';
 import type { Db } from './storage/db';
-import { schemaVersion } from './storage/db';
+import type { ShutdownRegistry } from './lifecycle/shutdown';
 import { publicDashboardsRouter } from './http/dashboards/public-router';
 import { problemHandler, sendProblem } from './http/problem';
 import { logWhenFinished } from './http/request-log';
@@ -15,6 +15,7 @@ import { surveyRoutes } from './http/survey-routes';
 import { surveyWritePath } from './http/survey-write-path';
 import { respondentPages } from './http/respondent-pages';
 import { homePage, notFoundPage } from './http/home-pages';
+import { healthRoutes } from './http/health-routes';
 
 export interface AppDeps {
   db: Db;
@@ -26,6 +27,8 @@ export interface AppDeps {
   /** Server secret from which invitation tokens are derived (see domain/invitation-tokens.ts). */
   secret: Buffer;
   log: (line: string) => void;
+  /** Where background work registers what must finish on SIGTERM (main.ts owns it; tests may leave it out). */
+  shutdown?: ShutdownRegistry;
 }
 
 export function createApp(deps: AppDeps): express.Express {
@@ -40,11 +43,8 @@ export function createApp(deps: AppDeps): express.Express {
     });
   }
 
-  app.get('/api/health', (_req, res) => {
-    res.json({ status: 'ok', schemaVersion: schemaVersion(deps.db) });
-  });
-
   // --- routers: one line each, in order (security headers first, catch-alls last) ---
+  app.use('/api', healthRoutes(deps)); // GET /api/health (process up), GET /api/ready (database writable, migrations current, secret present)
   app.use('/govuk', govukAssetsRouter()); // govuk-frontend CSS, JS, fonts, images
   app.use('/staff', staffLayer(deps)); // staff body parsing, session, CSRF (for every /staff router below)
   app.use('/staff', staffRouter(deps)); // sign-in, evaluator and supervisor consoles
@@ -69,5 +69,8 @@ export function createApp(deps: AppDeps): express.Express {
 export function createServer(deps: AppDeps): http.Server {
   const app = createApp(deps);
   const writes = surveyWritePath(deps);
-  return http.createServer(guardRequests((req, res) => { if (!writes(req, res)) app(req, res); }, deps.log));
+  return http.createServer(guardRequests((req, res) => {
+    if (deps.shutdown?.stopping) res.setHeader('Connection', 'close'); // shutting down: no more requests on this connection
+    if (!writes(req, res)) app(req, res);
+  }, deps.log));
 }

@@ -7,6 +7,8 @@ import { secretFileFor } from './storage/secret-file';
 export class ConfigError extends Error {}
 
 export interface Config {
+  /** NODE_ENV: "production" runs the prebuilt code read-only, needs DSLKIT_DB and an existing secret file, and seeds no demo unless asked. Anything else is development. */
+  production: boolean;
   /** PORT: TCP port the site listens on (0 picks a free one; tests use that). Default 3000. */
   port: number;
   /** HOST: interface to bind. Default 127.0.0.1 (loopback); set 0.0.0.0 behind a reverse proxy. */
@@ -17,12 +19,14 @@ export interface Config {
   secretFile: string;
   /** DSLKIT_PUBLIC_URL: base of links in invitation mail merges. Default http://localhost:<port>. */
   publicUrl: string;
-  /** DSLKIT_SEED_DEMO: "1" seeds the demo trial on an empty database at start (default), "0" never. */
+  /** DSLKIT_SEED_DEMO: "1" seeds the demo trial on an empty database at start, "0" never. Default "1" in development, "0" in production. */
   seedDemo: boolean;
-  /** DSLKIT_TRUST_PROXY: "1" when behind a TLS-terminating proxy (cookies become Secure). Default "0". */
+  /** DSLKIT_TRUST_PROXY: "1" when behind a TLS-terminating proxy (Secure cookies, HSTS, client address from the proxy's X-Forwarded-For). Default "0". */
   trustProxy: boolean;
   /** DSLKIT_LOG: "info" (default), "quiet" (no request log) . */
   logLevel: 'info' | 'quiet';
+  /** DSLKIT_CHROMIUM: the Chromium executable `dslkit report --pdf` prints with. Default /usr/bin/chromium (Debian's package). */
+  chromiumPath: string;
 }
 
 const portSchema = z.coerce.number().int().min(0).max(65535);
@@ -39,14 +43,17 @@ function readSetting<T>(env: NodeJS.ProcessEnv, key: string, schema: z.ZodType<T
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const port = readSetting(env, 'PORT', portSchema, '3000', 'PORT must be a whole number from 0 to 65535');
   const host = readSetting(env, 'HOST', z.string().min(1), '127.0.0.1', 'HOST must name an interface');
+  const production = env.NODE_ENV === 'production';
+  if (production && !env.DSLKIT_DB) throw new ConfigError('NODE_ENV=production needs DSLKIT_DB: set it to the database file\'s path outside the code folder (for example /var/lib/dslkit/dslkit.db).');
   const dbPath = path.resolve(readSetting(env, 'DSLKIT_DB', z.string().min(1), './data/dslkit.db', 'DSLKIT_DB must be a file path'));
   const secretFile = secretFileFor(dbPath, env);
   const publicUrl = readSetting(
     env, 'DSLKIT_PUBLIC_URL', z.url().transform((u) => u.replace(/\/$/, '')), `http://localhost:${port || 3000}`,
     'DSLKIT_PUBLIC_URL must be an absolute http(s) URL such as https://surveys.example.org',
   );
-  const seedDemo = readSetting(env, 'DSLKIT_SEED_DEMO', flagSchema, '1', 'DSLKIT_SEED_DEMO must be 0 or 1') === '1';
+  const seedDemo = readSetting(env, 'DSLKIT_SEED_DEMO', flagSchema, production ? '0' : '1', 'DSLKIT_SEED_DEMO must be 0 or 1') === '1';
   const trustProxy = readSetting(env, 'DSLKIT_TRUST_PROXY', flagSchema, '0', 'DSLKIT_TRUST_PROXY must be 0 or 1') === '1';
   const logLevel = readSetting(env, 'DSLKIT_LOG', z.enum(['info', 'quiet']), 'info', 'DSLKIT_LOG must be info or quiet');
-  return { port, host, dbPath, secretFile, publicUrl, seedDemo, trustProxy, logLevel };
+  const chromiumPath = readSetting(env, 'DSLKIT_CHROMIUM', z.string().min(1), '/usr/bin/chromium', 'DSLKIT_CHROMIUM must be the path of a Chromium executable');
+  return { production, port, host, dbPath, secretFile, publicUrl, seedDemo, trustProxy, logLevel, chromiumPath };
 }

@@ -1,12 +1,26 @@
-// Starts the site: reads config, opens and migrates the database, seeds the demo trial on an empty database, listens.
+// Starts the site: reads config, checks what production needs, opens and migrates the database, seeds the demo trial on an empty database when asked, listens, and shuts down gracefully on SIGTERM.
 import crypto from 'node:crypto';
+import type http from 'node:http';
 import { loadConfig, ConfigError } from './config';
-import { openDatabase } from './storage/db';
-import { loadOrCreateSecret } from './storage/secret-file';
 import { createServer } from './app';
 import { installProcessGuard } from './http/request-guard';
+import { Shutdown } from './lifecycle/shutdown';
+import { StartupRefused, checkClientBuilt, loadSecret, openWritableDatabase } from './lifecycle/startup-checks';
 
 function log(line: string): void { process.stdout.write(`${new Date().toISOString()} ${line}\n`); }
+
+/** How long in-flight requests get to finish after SIGTERM before their connections are cut. */
+const shutdownGraceMs = 10_000;
+
+/** Stops accepting connections, lets in-flight requests finish (keep-alive connections close after their current response), cuts what is left after the grace period. Resolves true when nothing had to be cut. */
+function closeHttpServer(server: http.Server): Promise<boolean> {
+  return new Promise((resolve) => {
+    let cut = false;
+    const timer = setTimeout(() => { cut = true; log(`shutdown: requests still open after ${shutdownGraceMs / 1000} s were cut`); server.closeAllConnections(); }, shutdownGraceMs);
+    server.close(() => { clearTimeout(timer); resolve(!cut); });
+    server.closeIdleConnections();
+  });
+}
 
 async function main(): Promise<void> {
   let config;
@@ -14,8 +28,16 @@ async function main(): Promise<void> {
     if (err instanceof ConfigError) { process.stderr.write(`dslkit: ${err.message}\n`); process.exit(1); }
     throw err;
   }
-  const db = openDatabase(config.dbPath);
-  const secret = loadOrCreateSecret(config.secretFile);
+  let db;
+  let secret;
+  try {
+    checkClientBuilt(config);
+    secret = loadSecret(config);
+    db = openWritableDatabase(config);
+  } catch (err) {
+    if (err instanceof StartupRefused) { process.stderr.write(`${err.message}\n`); process.exit(1); }
+    throw err;
+  }
   if (config.seedDemo) {
     const { seedDemoIfEmpty } = await import('./domain/demo/seed-demo');
     const seeded = seedDemoIfEmpty(db, { clock: () => new Date(), secret });
@@ -27,19 +49,36 @@ async function main(): Promise<void> {
     }
   }
   installProcessGuard({ log }); // a fault in one request answers that request 400/500; the server keeps serving
-  const server = createServer({ db, config, clock: () => new Date(), randomBytes: crypto.randomBytes, secret, log });
+
+  // Shutdown order: stop taking requests and finish those in flight, then whatever the app registered (queued group commits), then the database.
+  const shutdown = new Shutdown();
+  let cleanHttpClose = true;
+  let server: http.Server | undefined;
+  shutdown.register('HTTP server', async () => { if (server) cleanHttpClose = await closeHttpServer(server); });
+  server = createServer({ db, config, clock: () => new Date(), randomBytes: crypto.randomBytes, secret, log, shutdown });
+  const openDb = db;
+  shutdown.register('database', () => { openDb.close(); });
+
   server.listen(config.port, config.host, () => {
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
-    log(`dslkit listening on http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port} (database ${config.dbPath})`);
+    log(`dslkit listening on http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port} (database ${config.dbPath}${config.production ? ', production' : ''})`);
   });
   server.on('error', (err: NodeJS.ErrnoException) => {
     process.stderr.write(`dslkit: cannot listen on ${config.host}:${config.port}: ${err.code === 'EADDRINUSE' ? 'the port is already in use (set PORT to another)' : err.message}\n`);
     process.exit(1);
   });
-  const stop = () => { server.close(() => { db.close(); process.exit(0); }); setTimeout(() => process.exit(0), 3000).unref(); };
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
+  const stop = (signal: string) => {
+    if (shutdown.stopping) return;
+    log(`${signal}: finishing in-flight requests, then exiting`);
+    void shutdown.run(log).then((failed) => {
+      const ok = failed.length === 0 && cleanHttpClose;
+      log(ok ? 'stopped cleanly' : `stopped with problems${failed.length ? ` (${failed.join(', ')})` : ''}`);
+      process.exit(ok ? 0 : 1);
+    });
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
 }
 
 void main();

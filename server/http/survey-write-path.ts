@@ -85,6 +85,7 @@ export function surveyWritePath(deps: AppDeps): (req: IncomingMessage, res: Serv
   const writes = new GroupCommit(deps.db, { maxBatch: 256, minIntervalMs: 2, maxLockWaitMs: 2000 });
   // Progress saves per link are limited (submitting never is): one link must not be able to flood the database.
   const saveLimit = new SaveRateLimit();
+  deps.shutdown?.register('survey write queue', () => writes.drain());
   return (req, res) => {
     const path = (req.url ?? '').split('?')[0];
     const match = writeRoute.exec(path);

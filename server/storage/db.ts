@@ -114,3 +114,9 @@ export function migrationStatus(db: Db): MigrationStatus {
   const done = new Set(applied.map((a) => a.version));
   return { applied, pending: listMigrations().filter((m) => !done.has(m.version)), schemaVersion: version };
 }
+
+/** Proves the file can still be written: commits a write of the schema version it already holds (the header page). Throws SQLite's error when it cannot. */
+export function probeWritable(db: Db): void {
+  const version = schemaVersion(db);
+  db.transaction(() => { db.pragma(`user_version = ${version}`); }).immediate();
+}

@@ -47,6 +47,7 @@ export class GroupCommit {
   private scheduled = false;
   private lastCommit = 0;
   private lockRetries = 0;
+  private idle: Array<() => void> = [];
   private readonly maxBatch: number;
   private readonly minIntervalMs: number;
   private readonly maxLockWaitMs: number;
@@ -65,6 +66,12 @@ export class GroupCommit {
       this.queue.push({ work, resolve, reject, queuedAt: performance.now() } as Pending<unknown>);
       this.schedule();
     });
+  }
+
+  /** Resolves once every queued write has been committed (or refused) and nothing is waiting: what a graceful shutdown waits for. */
+  drain(): Promise<void> {
+    if (!this.queue.length && !this.scheduled) return Promise.resolve();
+    return new Promise((resolve) => this.idle.push(resolve));
   }
 
   private schedule(delayMs?: number): void {
@@ -100,6 +107,12 @@ export class GroupCommit {
   }
 
   private flush(): void {
+    try { this.flushBatch(); } finally {
+      if (!this.queue.length && !this.scheduled) for (const resolve of this.idle.splice(0)) resolve();
+    }
+  }
+
+  private flushBatch(): void {
     this.scheduled = false;
     let begun: boolean;
     try { begun = this.tryBegin(); } catch (error) {

@@ -32,7 +32,7 @@ server secret (DSLKIT_SECRET_FILE), so links printed by the site keep working.`,
   async run(ctx) {
     const db = ctx.openDb();
     const config = loadConfig({ ...process.env, DSLKIT_DB: ctx.dbPath });
-    const secret = loadOrCreateSecret(config.secretFile);
+    const secret = loadOrCreateSecret(config.secretFile, { create: !config.production });
     const seed = numberOption(ctx, 'seed', { integer: true, min: 0, max: 2147483647 });
     const opts = { clock: ctx.clock, secret, ...(seed !== undefined ? { seed } : {}) };
     let what: string;

@@ -7,7 +7,7 @@ import { loadConfig } from '../../config';
 import { requireTrial } from '../../storage/trial-repo';
 import { findWaveByName, listInvitationRecipients } from '../../storage/survey-access-repo';
 import { issueInvitations } from '../../storage/invitation-repo';
-import { loadOrCreateSecret, secretFileFor } from '../../storage/secret-file';
+import { loadOrCreateSecret } from '../../storage/secret-file';
 import { appendAudit } from '../../storage/audit-repo';
 import { runSessionInvitations } from './session-invitations';
 
@@ -23,7 +23,8 @@ function run(ctx: CliContext): number {
   const waveName = requiredString(ctx, 'wave');
   if (!waveNames.includes(waveName)) throw new UsageError(`--wave "${waveName}" must be one of ${waveNames.join(', ')}`);
   const out = stringOption(ctx, 'out');
-  const publicUrl = loadConfig(process.env).publicUrl;
+  const config = loadConfig({ ...process.env, DSLKIT_DB: ctx.dbPath });
+  const publicUrl = config.publicUrl;
 
   const db = ctx.openDb();
   const trial = requireTrial(db, trialId);
@@ -32,7 +33,7 @@ function run(ctx: CliContext): number {
   const now = ctx.clock();
   if (now.getTime() >= Date.parse(wave.closesAt)) throw new ValidationError(`the ${waveName} wave of "${trial.id}" closed at ${wave.closesAt}; its links would not work`);
 
-  const secret = loadOrCreateSecret(secretFileFor(ctx.dbPath));
+  const secret = loadOrCreateSecret(config.secretFile, { create: !config.production });
   const recipients = listInvitationRecipients(db, trial.id, wave.id);
   const fresh = recipients.filter((r) => !r.invited);
   const at = now.toISOString();

@@ -4,7 +4,9 @@ import path from 'node:path';
 import { requiredString, flag, UsageError, ValidationError, type CliCommand, type CliIo } from '../command';
 import { renderReport, REPORT_KINDS, type ReportKind } from '../../../reports/render';
 import { writePrivateFile } from '../../storage/private-files';
+import { loadConfig } from '../../config';
 
+/** Debian's Chromium: the default of DSLKIT_CHROMIUM (config.ts). */
 export const CHROMIUM_PATH = '/usr/bin/chromium';
 export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 
@@ -22,7 +24,7 @@ export function progressBar(io: CliIo, label: string): (fraction: number, stage:
 /** Prints an HTML file to PDF with headless Chromium (playwright-core); a clear sentence when Chromium is missing. */
 export async function printPdf(htmlFile: string, pdfFile: string, executablePath = CHROMIUM_PATH): Promise<void> {
   if (!fs.existsSync(executablePath)) {
-    throw new ValidationError(`Cannot write a PDF: Chromium is not installed at ${executablePath}. Install it with "sudo apt-get install chromium" (Debian/Ubuntu), or open the HTML report in a browser and print it to PDF.`);
+    throw new ValidationError(`Cannot write a PDF: Chromium is not installed at ${executablePath}. Install it with "sudo apt-get install chromium" (Debian/Ubuntu) or set DSLKIT_CHROMIUM to its path, or open the HTML report in a browser and print it to PDF.`);
   }
   const { chromium } = await import('playwright-core');
   const browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
@@ -45,7 +47,7 @@ export const command: CliCommand = {
     'MDES, effect-size appendix); the IPE report covers reach, dosage, fidelity, ad-hoc support, time logs,',
     'evaluation forms (evaluator-selected quotes), the TIDieR description and costs.',
     'The HTML has inline CSS and SVG and no JavaScript. --pdf also writes <file>.pdf with headless Chromium',
-    `(${CHROMIUM_PATH}). Example: dslkit report arm-comparison --trial demo --out demo-report.html --pdf`,
+    `(DSLKIT_CHROMIUM, default ${CHROMIUM_PATH}). Example: dslkit report arm-comparison --trial demo --out demo-report.html --pdf`,
   ].join('\n'),
   options: [
     { name: 'trial', type: 'string', valueName: '<id>', description: 'trial id' },
@@ -67,7 +69,7 @@ export const command: CliCommand = {
     ctx.io.stdout(`wrote ${out} (${Math.round(html.length / 1024)} kB)\n`);
     if (flag(ctx, 'pdf')) {
       const pdf = out.replace(/\.html?$/i, '') + '.pdf';
-      await printPdf(out, pdf);
+      await printPdf(out, pdf, loadConfig({ ...process.env, DSLKIT_DB: ctx.dbPath }).chromiumPath);
       ctx.io.stdout(`wrote ${pdf}\n`);
     }
     return 0;
