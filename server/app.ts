@@ -34,7 +34,8 @@ export interface AppDeps {
 export function createApp(deps: AppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', deps.config.trustProxy ? 1 : false);
+  // X-Forwarded-For is believed only when the connection comes from the configured proxy: a client reaching the port directly cannot forge its address.
+  app.set('trust proxy', deps.config.trustProxy ? deps.config.proxyAddresses : false);
   app.use(securityHeaders(deps.config)); // first: CSP, nosniff, no-referrer, no framing (+ HSTS behind TLS) on every response
   if (deps.config.logLevel === 'info') {
     app.use((req, res, next) => {

@@ -1,4 +1,5 @@
 // The only reader of process.env: validates every setting once at boot and explains a bad value in one sentence.
+import { isIP } from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
 import { secretFileFor } from './storage/secret-file';
@@ -21,8 +22,10 @@ export interface Config {
   publicUrl: string;
   /** DSLKIT_SEED_DEMO: "1" seeds the demo trial on an empty database at start, "0" never. Default "1" in development, "0" in production. */
   seedDemo: boolean;
-  /** DSLKIT_TRUST_PROXY: "1" when behind a TLS-terminating proxy (Secure cookies, HSTS, client address from the proxy's X-Forwarded-For). Default "0". */
+  /** DSLKIT_TRUST_PROXY: "1" behind a TLS-terminating proxy on this machine (Secure cookies, HSTS, client address from X-Forwarded-For sent from 127.0.0.1 or ::1 only); or the proxy's addresses, comma-separated (e.g. "10.0.0.5"), when it runs elsewhere. Default "0". */
   trustProxy: boolean;
+  /** The addresses whose X-Forwarded-For is believed (from DSLKIT_TRUST_PROXY); empty when not behind a proxy. */
+  proxyAddresses: string[];
   /** DSLKIT_LOG: "info" (default), "quiet" (no request log) . */
   logLevel: 'info' | 'quiet';
   /** DSLKIT_CHROMIUM: the Chromium executable `dslkit report --pdf` prints with. Default /usr/bin/chromium (Debian's package). */
@@ -31,6 +34,18 @@ export interface Config {
 
 const portSchema = z.coerce.number().int().min(0).max(65535);
 const flagSchema = z.enum(['0', '1']);
+/** "0": no proxy; "1": a proxy on this machine (loopback); else a comma-separated list of IP addresses or CIDR ranges. */
+const proxySchema = z.string().transform((raw, ctx) => {
+  if (raw === '0') return [];
+  if (raw === '1') return ['127.0.0.1', '::1'];
+  const list = raw.split(',').map((a) => a.trim());
+  for (const a of list) {
+    const [address, bits, ...rest] = a.split('/');
+    const family = isIP(address);
+    if (!family || rest.length || (bits !== undefined && !(/^\d+$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128)))) { ctx.addIssue({ code: 'custom', message: a }); return z.NEVER; }
+  }
+  return list;
+});
 
 function readSetting<T>(env: NodeJS.ProcessEnv, key: string, schema: z.ZodType<T>, fallback: string, explain: string): T {
   const raw = env[key] ?? fallback;
@@ -52,8 +67,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     'DSLKIT_PUBLIC_URL must be an absolute http(s) URL such as https://surveys.example.org',
   );
   const seedDemo = readSetting(env, 'DSLKIT_SEED_DEMO', flagSchema, production ? '0' : '1', 'DSLKIT_SEED_DEMO must be 0 or 1') === '1';
-  const trustProxy = readSetting(env, 'DSLKIT_TRUST_PROXY', flagSchema, '0', 'DSLKIT_TRUST_PROXY must be 0 or 1') === '1';
+  const proxyAddresses = readSetting(env, 'DSLKIT_TRUST_PROXY', proxySchema, '0', 'DSLKIT_TRUST_PROXY must be 0, 1 (a proxy on this machine) or the proxy\'s IP addresses separated by commas');
+  const trustProxy = proxyAddresses.length > 0;
   const logLevel = readSetting(env, 'DSLKIT_LOG', z.enum(['info', 'quiet']), 'info', 'DSLKIT_LOG must be info or quiet');
   const chromiumPath = readSetting(env, 'DSLKIT_CHROMIUM', z.string().min(1), '/usr/bin/chromium', 'DSLKIT_CHROMIUM must be the path of a Chromium executable');
-  return { production, port, host, dbPath, secretFile, publicUrl, seedDemo, trustProxy, logLevel, chromiumPath };
+  return { production, port, host, dbPath, secretFile, publicUrl, seedDemo, trustProxy, proxyAddresses, logLevel, chromiumPath };
 }

@@ -29,6 +29,8 @@ export interface ServerOptions {
   dbFile: string;
   secretFile: string;
   env?: Record<string, string>;
+  /** Settings to leave out of the child's environment (so their defaults apply). */
+  unset?: string[];
   /** Extra node flags, e.g. ['--cpu-prof', '--cpu-prof-dir=tmp/prof'] to profile a bench run. */
   nodeArgs?: string[];
   /** How long to wait for /api/health (default 30 s). */
@@ -69,13 +71,15 @@ function serverBundle(): Promise<string> {
 export async function startServerProcess(opts: ServerOptions): Promise<ServerProcess> {
   const port = await freePort();
   const bundle = await serverBundle();
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp', NODE_ENV: 'production',
+    PORT: String(port), HOST: '127.0.0.1', DSLKIT_DB: opts.dbFile, DSLKIT_SECRET_FILE: opts.secretFile,
+    DSLKIT_SEED_DEMO: '0', DSLKIT_LOG: 'quiet', DSLKIT_PUBLIC_URL: `http://127.0.0.1:${port}`, ...opts.env,
+  };
+  for (const key of opts.unset ?? []) delete env[key];
   const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), bundle], {
     cwd: repoRoot,
-    env: {
-      PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp', NODE_ENV: 'production',
-      PORT: String(port), HOST: '127.0.0.1', DSLKIT_DB: opts.dbFile, DSLKIT_SECRET_FILE: opts.secretFile,
-      DSLKIT_SEED_DEMO: '0', DSLKIT_LOG: 'quiet', DSLKIT_PUBLIC_URL: `http://127.0.0.1:${port}`, ...opts.env,
-    },
+    env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const output: string[] = [];
