@@ -14,6 +14,7 @@ import { staffLayer, staffRouter, staffNotFound } from './http/staff/router';
 import { surveyRoutes } from './http/survey-routes';
 import { surveyWritePath } from './http/survey-write-path';
 import { respondentPages } from './http/respondent-pages';
+import { optOutPages } from './http/opt-out-pages';
 import { homePage, notFoundPage } from './http/home-pages';
 import { healthRoutes } from './http/health-routes';
 
@@ -29,6 +30,8 @@ export interface AppDeps {
   log: (line: string) => void;
   /** Where background work registers what must finish on SIGTERM (main.ts owns it; tests may leave it out). */
   shutdown?: ShutdownRegistry;
+  /** The outbox's sender worker, when mail is configured: told to look at once after a decision to send. */
+  outbox?: { wake(): void; readonly sender: 'smtp' | 'notify' };
 }
 
 export function createApp(deps: AppDeps): express.Express {
@@ -52,6 +55,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use('/dashboards', publicDashboardsRouter(deps)); // public LA dashboards: last published snapshot, no sign-in
   app.use(surveyRoutes(deps)); // respondent survey API: GET /api/s/:token (the writes are in createServer)
   app.use(respondentPages(deps)); // respondent pages: /s/:token, /assets
+  app.use(optOutPages(deps)); // the "stop reminders" link in messages: /o/:token
   app.use('/staff', staffNotFound()); // staff 404 page (keep last among /staff routers)
   app.use(homePage(deps)); // the start page at /
   app.use(notFoundPage()); // HTML 404 for every other GET outside /api

@@ -30,7 +30,16 @@ export interface Config {
   logLevel: 'info' | 'quiet';
   /** DSLKIT_CHROMIUM: the Chromium executable `dslkit report --pdf` prints with. Default /usr/bin/chromium (Debian's package). */
   chromiumPath: string;
+  /** How the outbox sends mail: DSLKIT_SMTP_URL or DSLKIT_NOTIFY_KEY (one of them), else none (links CSV only). */
+  mail: MailConfig;
 }
+
+export type MailConfig =
+  | { kind: 'none'; ratePerSecond: number }
+  /** DSLKIT_SMTP_URL (smtp://user:pass@host:587, STARTTLS when offered; smtps:// for 465) and DSLKIT_MAIL_FROM. */
+  | { kind: 'smtp'; url: string; from: string; ratePerSecond: number }
+  /** DSLKIT_NOTIFY_KEY, DSLKIT_NOTIFY_TEMPLATES ({"invitation":"<id>","reminder":"<id>","thank_you":"<id>"}), DSLKIT_NOTIFY_URL (a stand-in's base URL, tests only). */
+  | { kind: 'notify'; apiKey: string; templates: Partial<Record<'invitation' | 'reminder' | 'thank_you', string>>; baseUrl?: string; ratePerSecond: number };
 
 const portSchema = z.coerce.number().int().min(0).max(65535);
 const flagSchema = z.enum(['0', '1']);
@@ -71,5 +80,30 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const trustProxy = proxyAddresses.length > 0;
   const logLevel = readSetting(env, 'DSLKIT_LOG', z.enum(['info', 'quiet']), 'info', 'DSLKIT_LOG must be info or quiet');
   const chromiumPath = readSetting(env, 'DSLKIT_CHROMIUM', z.string().min(1), '/usr/bin/chromium', 'DSLKIT_CHROMIUM must be the path of a Chromium executable');
-  return { production, port, host, dbPath, secretFile, publicUrl, seedDemo, trustProxy, proxyAddresses, logLevel, chromiumPath };
+  return { production, port, host, dbPath, secretFile, publicUrl, seedDemo, trustProxy, proxyAddresses, logLevel, chromiumPath, mail: readMailConfig(env) };
+}
+
+const uuid = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i);
+
+/** DSLKIT_SMTP_URL or DSLKIT_NOTIFY_KEY (with its templates), and DSLKIT_MAIL_RATE (messages a second, default 5). */
+function readMailConfig(env: NodeJS.ProcessEnv): MailConfig {
+  const ratePerSecond = readSetting(env, 'DSLKIT_MAIL_RATE', z.coerce.number().positive().max(100), '5', 'DSLKIT_MAIL_RATE must be a number of messages a second from 0.01 to 100');
+  const smtp = env.DSLKIT_SMTP_URL;
+  const notify = env.DSLKIT_NOTIFY_KEY;
+  if (smtp && notify) throw new ConfigError('DSLKIT_SMTP_URL and DSLKIT_NOTIFY_KEY are both set: set only the one dslkit should send mail with.');
+  if (smtp) {
+    const url = readSetting(env, 'DSLKIT_SMTP_URL', z.url().refine((u) => /^smtps?:\/\//.test(u)), '', 'DSLKIT_SMTP_URL must look like smtp://user:password@mail.example.org:587 (or smtps:// for port 465)');
+    const from = readSetting(env, 'DSLKIT_MAIL_FROM', z.string().regex(/^[^\r\n]*@[^\r\n]+$/), '', 'DSLKIT_MAIL_FROM must be the From address, e.g. "DSL study <dsl-study@example.org>"');
+    return { kind: 'smtp', url, from, ratePerSecond };
+  }
+  if (notify) {
+    const apiKey = readSetting(env, 'DSLKIT_NOTIFY_KEY', z.string().regex(/[0-9a-f-]{73}$/i), '', 'DSLKIT_NOTIFY_KEY must be a GOV.UK Notify API key (name-serviceid-secret)');
+    const templates = readSetting(env, 'DSLKIT_NOTIFY_TEMPLATES',
+      z.string().transform((s, ctx) => { try { return JSON.parse(s) as unknown; } catch { ctx.addIssue({ code: 'custom', message: 'not JSON' }); return z.NEVER; } })
+        .pipe(z.object({ invitation: uuid, reminder: uuid, thank_you: uuid.optional() }).strict()),
+      '', 'DSLKIT_NOTIFY_TEMPLATES must be JSON naming the Notify template id of each message, e.g. {"invitation":"<id>","reminder":"<id>","thank_you":"<id>"}');
+    const baseUrl = env.DSLKIT_NOTIFY_URL ? readSetting(env, 'DSLKIT_NOTIFY_URL', z.url(), '', 'DSLKIT_NOTIFY_URL must be an http(s) URL') : undefined;
+    return { kind: 'notify', apiKey, templates, ...(baseUrl ? { baseUrl } : {}), ratePerSecond };
+  }
+  return { kind: 'none', ratePerSecond };
 }

@@ -6,6 +6,8 @@ import { createServer } from './app';
 import { installProcessGuard } from './http/request-guard';
 import { Shutdown } from './lifecycle/shutdown';
 import { StartupRefused, checkClientBuilt, loadSecret, openWritableDatabase } from './lifecycle/startup-checks';
+import { configuredSender } from './mail/configured-sender';
+import { startOutboxWorker } from './mail/outbox-worker';
 
 function log(line: string): void { process.stdout.write(`${new Date().toISOString()} ${line}\n`); }
 
@@ -55,7 +57,14 @@ async function main(): Promise<void> {
   let cleanHttpClose = true;
   let server: http.Server | undefined;
   shutdown.register('HTTP server', async () => { if (server) cleanHttpClose = await closeHttpServer(server); });
-  server = createServer({ db, config, clock: () => new Date(), randomBytes: crypto.randomBytes, secret, log, shutdown });
+  const sender = configuredSender(config.mail);
+  const worker = sender
+    ? startOutboxWorker({ db, sender, secret, publicUrl: config.publicUrl, clock: () => new Date(), log, ratePerSecond: config.mail.ratePerSecond })
+    : undefined;
+  if (sender) log(`sending mail by ${sender.name === 'smtp' ? 'SMTP' : 'GOV.UK Notify'}, at most ${config.mail.ratePerSecond} a second`);
+  if (worker) shutdown.register('outbox sender', () => worker.stop()); // finishes the message being sent; queued ones wait for the next start
+  const outbox = worker && sender ? { wake: worker.wake, sender: sender.name } : undefined;
+  server = createServer({ db, config, clock: () => new Date(), randomBytes: crypto.randomBytes, secret, log, shutdown, outbox });
   const openDb = db;
   shutdown.register('database', () => { openDb.close(); });
 

@@ -65,7 +65,7 @@ export function problemHandler(log: (line: string) => void): ErrorRequestHandler
   };
 }
 
-/** Removes invitation tokens and other secrets from a path before it is logged. */
+/** Removes invitation and opt-out tokens and other secrets from a path before it is logged. */
 export function redactPath(p: string): string {
-  return p.replace(/\/(s|api\/s)\/[^/]+/g, '/$1/[token]');
+  return p.replace(/\/(s|o|api\/s)\/[^/]+/g, '/$1/[token]');
 }

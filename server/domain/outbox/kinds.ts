@@ -1,0 +1,23 @@
+// What the outbox can send and the one key that makes each message unique (never twice for a DSL, wave and kind).
+
+export type MessageKind = 'invitation' | 'reminder' | 'thank_you' | 'test';
+/** The kinds an evaluator words (a test send uses the invitation's wording). */
+export type TemplateKind = Exclude<MessageKind, 'test'>;
+export const TEMPLATE_KINDS: readonly TemplateKind[] = ['invitation', 'reminder', 'thank_you'];
+
+export type MessageStatus = 'queued' | 'sending' | 'sent' | 'delivered' | 'bounced' | 'failed' | 'cancelled' | 'uncertain';
+export const MESSAGE_STATUSES: readonly MessageStatus[] = ['queued', 'sending', 'sent', 'delivered', 'bounced', 'failed', 'cancelled', 'uncertain'];
+
+export const kindLabels: Record<MessageKind, string> = {
+  invitation: 'Invitation', reminder: 'Reminder', thank_you: 'Thank-you', test: 'Test message',
+};
+
+export const statusLabels: Record<MessageStatus, string> = {
+  queued: 'Queued', sending: 'Sending', sent: 'Sent', delivered: 'Delivered', bounced: 'Bounced', failed: 'Failed',
+  cancelled: 'Not sent', uncertain: 'Uncertain (sending when the server stopped)',
+};
+
+/** The unique key of a DSL's message: a second decision to send the same message finds it already queued. */
+export function dedupeKey(kind: Exclude<MessageKind, 'test'>, waveId: number, dslId: string, sequence = 0): string {
+  return kind === 'reminder' ? `reminder:${waveId}:${dslId}:${sequence}` : `${kind}:${waveId}:${dslId}`;
+}
