@@ -37,3 +37,21 @@ export function activeDslContacts(db: Db, trialId: string): InvitationContact[] 
     FROM dsls d JOIN dsl_contacts c ON c.dsl_id = d.id JOIN schools s ON s.urn = d.urn
     WHERE d.trial_id = ? AND d.status = 'active' ORDER BY d.urn, d.id`).all(trialId) as InvitationContact[];
 }
+
+export interface SchoolFieldworkRow extends FieldworkCell { urn: number; schoolName: string; optedOut: number }
+
+/** Response counts of one wave per school (with its arm and LA), and how many of its DSLs opted out of reminders. */
+export function fieldworkBySchool(db: Db, trialId: string, waveId: number): SchoolFieldworkRow[] {
+  return db.prepare(`SELECT w.name AS wave, COALESCE(a.arm, 'unallocated') AS arm, s.la_code AS laCode, la.name AS laName, s.urn AS urn, s.name AS schoolName,
+      count(i.id) AS invited,
+      sum(CASE WHEN r.status = 'partial' THEN 1 ELSE 0 END) AS partial,
+      sum(CASE WHEN r.status = 'complete' THEN 1 ELSE 0 END) AS complete,
+      sum(CASE WHEN o.dsl_id IS NOT NULL THEN 1 ELSE 0 END) AS optedOut
+    FROM invitations i JOIN waves w ON w.id = i.wave_id JOIN dsls d ON d.id = i.dsl_id
+    JOIN schools s ON s.urn = d.urn JOIN local_authorities la ON la.code = s.la_code
+    LEFT JOIN allocations a ON a.trial_id = d.trial_id AND a.urn = d.urn
+    LEFT JOIN responses r ON r.invitation_id = i.id
+    LEFT JOIN dsl_opt_outs o ON o.dsl_id = d.id
+    WHERE w.trial_id = ? AND w.id = ? AND d.status = 'active'
+    GROUP BY s.urn ORDER BY s.la_code, s.urn`).all(trialId, waveId) as SchoolFieldworkRow[];
+}
