@@ -2,6 +2,7 @@
 import type { StaffRoute } from './route-table';
 import { accountRoutes } from './account-routes';
 import { trialRoutes } from './trial-routes';
+import { fieldworkRoutes } from './fieldwork-routes';
 import { dataRoutes } from './data-routes';
 import { supervisionRoutes } from './supervision-routes';
 import { sessionFormRoutes } from './session-form-routes';
@@ -16,6 +17,7 @@ import { schoolStatusRoutes } from './school-status-routes';
 export const staffRoutes: readonly StaffRoute[] = [
   ...accountRoutes,
   ...trialRoutes,
+  ...fieldworkRoutes,
   ...dataRoutes,
   ...supervisionRoutes,
   ...sessionFormRoutes,

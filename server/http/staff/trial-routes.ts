@@ -15,7 +15,7 @@ import { createWave, listWaves, getWaveById, waveState, WAVE_NAMES } from '../..
 import { issueInvitations } from '../../storage/invitation-repo';
 import { importOutcomes } from '../../storage/outcome-repo';
 import { appendAudit, readAudit } from '../../storage/audit-repo';
-import { activeDslContacts, fieldworkCounts, nonResponders } from '../../storage/fieldwork-repo';
+import { activeDslContacts } from '../../storage/fieldwork-repo';
 import { getRegistry } from '../../../instruments/registry';
 import { tableModel } from '../../views/render';
 import { authOf } from './auth';
@@ -224,43 +224,6 @@ export const trialRoutes: StaffRoute[] = [
       const rows = contacts.map((c) => ({ dsl_id: c.dslId, school_urn: c.urn, school_name: c.schoolName, la_code: c.laCode, name: c.name, email: c.email, wave: w.name, closes: w.closesAt.slice(0, 10), link: `${deps.config.publicUrl}/s/${issued.get(c.dslId)}` }));
       res.set('Cache-Control', 'no-store').type('text/csv').attachment(`${t.id}-${w.name}-invitations.csv`)
         .send(toCsv(['dsl_id', 'school_urn', 'school_name', 'la_code', 'name', 'email', 'wave', 'closes', 'link'], rows));
-    },
-  },
-  {
-    method: 'get', path: '/trials/:trialId/fieldwork', roles: evaluatorRoles, summary: 'live fieldwork monitor',
-    handler: (req, res, deps) => {
-      const t = trialOr404(deps, param(req, 'trialId'));
-      const cells = fieldworkCounts(deps.db, t.id);
-      const pct = (k: number, n: number) => (n ? `${((100 * k) / n).toFixed(0)}%` : '–');
-      const rollup = (key: (c: (typeof cells)[number]) => string) => {
-        const m = new Map<string, { invited: number; partial: number; complete: number }>();
-        for (const c of cells) { const e = m.get(key(c)) ?? { invited: 0, partial: 0, complete: 0 }; e.invited += c.invited; e.partial += c.partial; e.complete += c.complete; m.set(key(c), e); }
-        return [...m.entries()].map(([k, v]) => [...k.split('|'), v.invited, v.partial, v.complete, pct(v.complete, v.invited)]);
-      };
-      const num = (text: string) => ({ text, numeric: true });
-      const head = (...cols: string[]) => [...cols, num('Invited'), num('Partial'), num('Complete'), num('Response rate')];
-      const waves = listWaves(deps.db, t.id);
-      sendPage(req, res, 'staff/fieldwork', {
-        title: `Fieldwork: ${t.title}`, phase: phaseOf(t), trial: t, backLink: `/staff/trials/${t.id}`,
-        byWave: tableModel('By wave', head('Wave'), rollup((c) => c.wave), 'No invitations issued yet.'),
-        byArm: tableModel('By wave and arm', head('Wave', 'Arm'), rollup((c) => `${c.wave}|${c.arm}`), 'No invitations issued yet.'),
-        byLa: tableModel('By wave and local authority', head('Wave', 'Local authority'), rollup((c) => `${c.wave}|${c.laName} (${c.laCode})`), 'No invitations issued yet.'),
-        reminders: waves.map((w) => ({ wave: w.name, href: `/staff/trials/${t.id}/fieldwork/${w.id}/reminders`, count: nonResponders(deps.db, t.id, w.id).length })),
-      });
-    },
-  },
-  {
-    method: 'get', path: '/trials/:trialId/fieldwork/:waveId/reminders', roles: evaluatorRoles, summary: 'non-responders to remind (names and emails)',
-    handler: (req, res, deps) => {
-      const t = trialOr404(deps, param(req, 'trialId'));
-      const w = getWaveById(deps.db, Number(param(req, 'waveId')));
-      if (!w || w.trialId !== t.id) throw new NotFoundError('There is no such wave.');
-      const list = nonResponders(deps.db, t.id, w.id);
-      appendAudit(deps.db, { ...who(res, deps), action: 'reminders.view', trialId: t.id, detail: { wave: w.name, count: list.length } });
-      sendPage(req, res, 'staff/reminders', {
-        title: `Reminders: ${w.name} wave`, phase: phaseOf(t), trial: t, backLink: `/staff/trials/${t.id}/fieldwork`,
-        table: tableModel(`${list.length} DSLs have not completed the ${w.name} survey`, ['DSL id', 'School', 'Name', 'Email', 'Status'], list.map((n) => [n.dslId, `${n.schoolName} (${n.urn})`, n.name, n.email, n.status]), 'Everyone invited has completed this wave.'),
-      });
     },
   },
   { method: 'get', path: '/trials/:trialId/outcomes', roles: evaluatorRoles, summary: 'administrative outcomes import form', handler: (req, res, deps) => outcomesPage(req, res, deps, trialOr404(deps, param(req, 'trialId'))) },
