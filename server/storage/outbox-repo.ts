@@ -74,26 +74,25 @@ export interface ReminderState {
   lastSentAt: string | null;
   /** A message to this DSL for this wave is still queued or being sent. */
   pending: boolean;
+  complete: boolean;
+  optedOut: boolean;
 }
 
-/**
- * Active DSLs of a wave who were sent an invitation, have not completed it and have not opted out, with what
- * they have had so far: the candidates for a reminder.
- */
+/** Active DSLs of a wave who were sent an invitation, with what they have had so far and whether they completed or opted out: the candidates for a reminder. */
 export function reminderStates(db: Db, trialId: string, waveId: number): ReminderState[] {
   const rows = db.prepare(`SELECT m.dsl_id AS dslId,
       sum(CASE WHEN m.kind = 'reminder' AND m.status <> 'cancelled' THEN 1 ELSE 0 END) AS reminders,
       max(CASE WHEN m.status IN ('sent', 'delivered') THEN m.sent_at END) AS lastSentAt,
       max(CASE WHEN m.status IN ('queued', 'sending') THEN 1 ELSE 0 END) AS pending,
-      max(CASE WHEN m.kind = 'invitation' AND m.status IN ('sent', 'delivered') THEN 1 ELSE 0 END) AS invited
+      max(CASE WHEN m.kind = 'invitation' AND m.status IN ('sent', 'delivered') THEN 1 ELSE 0 END) AS invited,
+      max(CASE WHEN r.status = 'complete' THEN 1 ELSE 0 END) AS complete,
+      EXISTS (SELECT 1 FROM dsl_opt_outs o WHERE o.dsl_id = m.dsl_id) AS optedOut
     FROM outbox_messages m JOIN dsls d ON d.id = m.dsl_id
     LEFT JOIN invitations i ON i.wave_id = m.wave_id AND i.dsl_id = m.dsl_id
     LEFT JOIN responses r ON r.invitation_id = i.id
     WHERE m.trial_id = ? AND m.wave_id = ? AND m.kind IN ('invitation', 'reminder') AND d.status = 'active'
-      AND (r.status IS NULL OR r.status <> 'complete')
-      AND NOT EXISTS (SELECT 1 FROM dsl_opt_outs o WHERE o.dsl_id = m.dsl_id)
-    GROUP BY m.dsl_id ORDER BY m.dsl_id`).all(trialId, waveId) as Array<{ dslId: string; reminders: number; lastSentAt: string | null; pending: number; invited: number }>;
-  return rows.filter((r) => r.invited === 1).map((r) => ({ dslId: r.dslId, reminders: r.reminders, lastSentAt: r.lastSentAt, pending: r.pending === 1 }));
+    GROUP BY m.dsl_id ORDER BY m.dsl_id`).all(trialId, waveId) as Array<{ dslId: string; reminders: number; lastSentAt: string | null; pending: number; invited: number; complete: number; optedOut: number }>;
+  return rows.filter((r) => r.invited === 1).map((r) => ({ dslId: r.dslId, reminders: r.reminders, lastSentAt: r.lastSentAt, pending: r.pending === 1, complete: r.complete === 1, optedOut: r.optedOut === 1 }));
 }
 
 /** Completed responses (submitted since `since`) of active DSLs who have not opted out and have no thank-you yet. */

@@ -62,7 +62,7 @@ describe('dslkit send', () => {
     db.prepare("INSERT INTO responses (invitation_id, dsl_id, wave_id, instruments, status, started_at, updated_at, submitted_at) VALUES (?, ?, ?, '[\"pss10@1\"]', 'complete', ?, ?, ?)")
       .run(fx.dsls[0].invitationId, fx.dsls[0].dslId, fx.waveId, '2025-02-28T00:00:00.000Z', '2025-02-28T00:00:00.000Z', '2025-02-28T00:00:00.000Z');
     const dry = await run(file, 'send', 'reminders', '--trial', 'fixture', '--wave', 'baseline', '--dry-run');
-    expect(dry.out).toMatch(/^would queue 2 reminders for the baseline survey of fixture; not due: 0 DSLs messaged less than a day ago, 0 DSLs had all 2/);
+    expect(dry.out).toMatch(/^would queue 2 reminders for the baseline survey of fixture; none for 1 DSL who completed, 0 DSLs who opted out, 0 DSLs messaged less than a day ago, 0 DSLs who had all 2,/);
     expect((await run(file, 'send', 'reminders', '--trial', 'fixture', '--wave', 'baseline')).out).toMatch(/^queued 2 reminders/);
     expect(db.prepare("SELECT dsl_id AS dsl, sequence FROM outbox_messages WHERE kind = 'reminder' ORDER BY dsl_id").all()).toEqual([{ dsl: 'dsl-fixture-2', sequence: 1 }, { dsl: 'dsl-fixture-3', sequence: 1 }]);
   });

@@ -67,6 +67,7 @@ describe('fieldwork pages', () => {
     const step = await text(await request(f, ev, 'get', `${base()}/${f.ids.wave}/send/reminder`));
     expect(step).toContain('Nobody is due a reminder now.');
     expect(step).toContain('3 DSLs were sent a message less than a day ago.');
+    expect(step).toContain('0 DSLs have completed the survey: they get no more reminders.');
   });
 
   it('show response by school sorted by any column, and download it as CSV', async () => {

@@ -41,9 +41,9 @@ function run(ctx: CliContext): number {
   const s = getFieldworkSettings(db, trial.id);
   const plan = dryRun ? { ...previewReminders(db, trial.id, wave, now, 'manual'), queued: 0 } : queueReminders(db, trial.id, wave, now, by, 'manual');
   const n = dryRun ? plan.due.length : plan.queued;
-  ctx.io.stdout(`${dryRun ? 'would queue' : 'queued'} ${plural(n, 'reminder')} for the ${wave.name} survey of ${trial.id}; not due: `
-    + `${plural(plan.notYetDue, 'DSL')} messaged less than a day ago, ${plural(plan.hadEvery, 'DSL')} had all ${s.reminderMax}, `
-    + `${plural(plan.pending, 'DSL')} with a message still on its way (DSLs who completed, withdrew or opted out are never reminded)`
+  ctx.io.stdout(`${dryRun ? 'would queue' : 'queued'} ${plural(n, 'reminder')} for the ${wave.name} survey of ${trial.id}; none for `
+    + `${plural(plan.completed, 'DSL')} who completed, ${plural(plan.optedOut, 'DSL')} who opted out, ${plural(plan.notYetDue, 'DSL')} messaged less than a day ago, `
+    + `${plural(plan.hadEvery, 'DSL')} who had all ${s.reminderMax}, ${plural(plan.pending, 'DSL')} with a message still on its way`
     + `${dryRun ? '' : `; ${pace}`}\n`);
   return 0;
 }

@@ -2,7 +2,7 @@
 import { dedupeKey } from './kinds';
 
 export interface Recipient { dslId: string; email: string }
-export interface ReminderCandidate { dslId: string; reminders: number; lastSentAt: string | null; pending: boolean }
+export interface ReminderCandidate { dslId: string; reminders: number; lastSentAt: string | null; pending: boolean; complete: boolean; optedOut: boolean }
 export interface PlannedMessage { dslId: string; dedupeKey: string; sequence: number }
 
 export interface InvitationPlan { due: PlannedMessage[]; alreadyQueued: number; noEmail: number }
@@ -22,21 +22,23 @@ export function planInvitations(waveId: number, recipients: Recipient[], existin
 }
 
 export interface ReminderRules { intervalDays: number; max: number }
-export interface ReminderPlan { due: PlannedMessage[]; notYetDue: number; hadEvery: number; pending: number }
+export interface ReminderPlan { due: PlannedMessage[]; completed: number; optedOut: number; notYetDue: number; hadEvery: number; pending: number }
 
 /** The least time between two messages to one DSL when an evaluator sends reminders by hand. */
 export const MANUAL_REMINDER_GAP_MS = 24 * 3600_000;
 
 /**
- * Reminders to non-responders (the candidates are already those who were sent an invitation, have not completed
- * and have not opted out): the next one when the last message went at least `intervalDays` ago (automatic) or at
- * least a day ago (sent by hand), never more than `max`, never while another message is still on its way.
+ * Reminders to the DSLs sent an invitation who have not completed and have not opted out: the next one when the
+ * last message went at least `intervalDays` ago (automatic) or at least a day ago (sent by hand), never more than
+ * `max`, never while another message is still on its way. The plan counts why each other DSL gets none.
  */
 export function planReminders(waveId: number, candidates: ReminderCandidate[], rules: ReminderRules, now: Date, mode: 'automatic' | 'manual'): ReminderPlan {
   const gap = mode === 'automatic' ? rules.intervalDays * 24 * 3600_000 : MANUAL_REMINDER_GAP_MS;
-  const plan: ReminderPlan = { due: [], notYetDue: 0, hadEvery: 0, pending: 0 };
+  const plan: ReminderPlan = { due: [], completed: 0, optedOut: 0, notYetDue: 0, hadEvery: 0, pending: 0 };
   for (const c of candidates) {
-    if (c.pending) plan.pending++;
+    if (c.complete) plan.completed++;
+    else if (c.optedOut) plan.optedOut++;
+    else if (c.pending) plan.pending++;
     else if (c.reminders >= rules.max) plan.hadEvery++;
     else if (!c.lastSentAt || now.getTime() - Date.parse(c.lastSentAt) < gap) plan.notYetDue++;
     else plan.due.push({ dslId: c.dslId, dedupeKey: dedupeKey('reminder', waveId, c.dslId, c.reminders + 1), sequence: c.reminders + 1 });

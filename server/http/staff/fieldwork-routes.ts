@@ -177,7 +177,9 @@ function sendStepPage(req: Request, res: Response, deps: AppDeps, t: Trial, w: W
   } else {
     const p = previewReminders(deps.db, t.id, w, now, 'manual');
     count = p.due.length;
-    notes = [`${plural(p.notYetDue, 'DSL was', 'DSLs were')} sent a message less than a day ago.`, `${plural(p.hadEvery, 'DSL has', 'DSLs have')} had all ${s.reminderMax} reminders.`, `${plural(p.pending, 'DSL has', 'DSLs have')} a message still on its way.`, 'DSLs who completed, withdrew or opted out are never reminded.'];
+    notes = [`${plural(p.completed, 'DSL has', 'DSLs have')} completed the survey: they get no more reminders.`, `${plural(p.optedOut, 'DSL', 'DSLs')} opted out of reminders.`,
+      `${plural(p.notYetDue, 'DSL was', 'DSLs were')} sent a message less than a day ago.`, `${plural(p.hadEvery, 'DSL has', 'DSLs have')} had all ${s.reminderMax} reminders.`,
+      `${plural(p.pending, 'DSL has', 'DSLs have')} a message still on its way.`, 'DSLs who withdrew are never reminded.'];
   }
   sendPage(req, res, 'staff/fieldwork-send', {
     title: `Send ${kind === 'invitation' ? 'invitations' : 'reminders'}: ${w.name} wave`, phase: phaseOf(t), trial: t, backLink: base(t), errors,
