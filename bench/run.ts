@@ -29,6 +29,7 @@ const engineerBenches = [
   { file: 'bench/analysis-bench.ts', exportName: 'benchAnalysis', area: 'analysis' },
   { file: 'bench/report-bench.ts', exportName: 'benchReports', area: 'reports' },
   { file: 'bench/upload-memory-bench.ts', exportName: 'benchUploadMemory', area: 'staff uploads' },
+  { file: 'bench/outbox-bench.ts', exportName: 'benchOutboxUnderLoad', area: 'fieldwork outbox' },
 ];
 
 const rows: FigureRow[] = [];
@@ -159,7 +160,7 @@ async function engineerPhase(): Promise<void> {
     say(`${b.exportName}()...`);
     const started = performance.now();
     try {
-      const result = await (fn as () => unknown)();
+      const result = await (fn as (o: { quick: boolean }) => unknown)({ quick });
       rows.push(...normaliseFigures(b.area, result));
       rows.push({ area: b.area, measure: `${b.exportName}() wall time`, value: `${((performance.now() - started) / 1000).toFixed(1)} s`, target: '' });
     } catch (err) {

@@ -84,10 +84,11 @@ export function startOutboxWorker(o: OutboxWorkerOptions): OutboxWorker {
     const at = () => o.clock().toISOString();
     const skip = reasonNotToSend(row, now);
     if (skip) { markCancelled(o.db, row.id, skip, at()); return true; }
-    lastStart = performance.now();
     let outcome;
     try {
-      outcome = await withTimeout(o.sender.send(composeMessage(o.db, row, o.secret, o.publicUrl)), o.sendTimeoutMs ?? 60_000, 'sending');
+      const message = composeMessage(o.db, row, o.secret, o.publicUrl);
+      lastStart = performance.now(); // the pace counts from each send's start, so no two start closer than 1 / rate
+      outcome = await withTimeout(o.sender.send(message), o.sendTimeoutMs ?? 60_000, 'sending');
     } catch (err) {
       outcome = { ok: false as const, permanent: false, reason: (err as Error).message };
     }

@@ -20,7 +20,9 @@ function isTransient(err: { code?: string; responseCode?: number }): boolean {
 }
 
 export function smtpSender(options: SmtpOptions): MessageSender {
+  // One pooled connection, reused for message after message (the worker sends one at a time); a new one per 500.
   const transport = nodemailer.createTransport(options.url, {
+    pool: true, maxConnections: 1, maxMessages: 500,
     from: options.from,
     connectionTimeout: options.timeoutMs ?? 15_000,
     greetingTimeout: options.timeoutMs ?? 15_000,
