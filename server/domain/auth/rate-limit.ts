@@ -1,36 +1,73 @@
-// Login rate limiting: counts failures per key (account, IP) in a sliding window; the clock is passed in so tests control time.
+// Login rate limiting: every attempt is counted before its password is checked (so simultaneous guesses cannot slip past), per account, per account + client address and per address, in a sliding window; the clock is passed in so tests control time.
 export interface RateLimitRule { maxFailures: number; windowMs: number }
 
-export const loginRule: RateLimitRule = { maxFailures: 5, windowMs: 15 * 60 * 1000 };
+const window = 15 * 60 * 1000;
 
-/** In-memory failure counter. One instance per app; keys are opaque strings like 'ip:1.2.3.4' or 'account:<email>'. */
-export class FailureLimiter {
-  private readonly failures = new Map<string, number[]>();
-  constructor(private readonly rule: RateLimitRule, private readonly clock: () => Date) {}
+/**
+ * The sign-in rule (stated in the README): 5 failures for one account from one client address, 20 for one
+ * account from anywhere, 100 from one address over all accounts, each within 15 minutes. So five mistakes by
+ * one person at a council address lock only that person, at that address, and not their colleagues behind
+ * the same address; guesses spread over many addresses still meet the account's 20.
+ */
+export const loginRules = {
+  accountAndAddress: { maxFailures: 5, windowMs: window },
+  account: { maxFailures: 20, windowMs: window },
+  address: { maxFailures: 100, windowMs: window },
+} satisfies Record<string, RateLimitRule>;
 
-  private recent(key: string): number[] {
+/** The limiter keys of one sign-in attempt. */
+export function loginKeys(email: string, address: string): Array<{ key: string; rule: RateLimitRule }> {
+  return [
+    { key: `account+address:${email}|${address}`, rule: loginRules.accountAndAddress },
+    { key: `account:${email}`, rule: loginRules.account },
+    { key: `address:${address}`, rule: loginRules.address },
+  ];
+}
+
+/** An attempt counted against its keys; forgiven (taken back) when the password turns out right. */
+export interface CountedAttempt { keys: string[]; at: number }
+
+/** In-memory attempt counter, one per app. Remembers at most `maxKeys` keys (the least recently used go first), so made-up emails cannot grow memory without bound. */
+export class AttemptLimiter {
+  private readonly attempts = new Map<string, number[]>();
+  constructor(private readonly clock: () => Date, private readonly maxKeys = 100_000) {}
+
+  private recent(key: string, rule: RateLimitRule, now: number): number[] {
+    return (this.attempts.get(key) ?? []).filter((t) => now - t < rule.windowMs);
+  }
+
+  /**
+   * Checks every key and, when none is over its limit, counts the attempt against all of them at once
+   * (synchronously, before any password is checked). Returns the seconds to wait when refused (nothing counted).
+   */
+  begin(keys: ReadonlyArray<{ key: string; rule: RateLimitRule }>): { wait: number; attempt?: CountedAttempt } {
     const now = this.clock().getTime();
-    const kept = (this.failures.get(key) ?? []).filter((t) => now - t < this.rule.windowMs);
-    if (kept.length) this.failures.set(key, kept); else this.failures.delete(key);
-    return kept;
+    let wait = 0;
+    for (const { key, rule } of keys) {
+      const recent = this.recent(key, rule, now);
+      if (recent.length >= rule.maxFailures) {
+        const oldestThatCounts = recent[recent.length - rule.maxFailures];
+        wait = Math.max(wait, Math.max(1, Math.ceil((oldestThatCounts + rule.windowMs - now) / 1000)));
+      }
+    }
+    if (wait > 0) return { wait };
+    for (const { key, rule } of keys) {
+      const recent = this.recent(key, rule, now);
+      recent.push(now);
+      this.attempts.delete(key); // re-inserted last: the Map's order is least recently used first
+      this.attempts.set(key, recent);
+    }
+    while (this.attempts.size > this.maxKeys) this.attempts.delete(this.attempts.keys().next().value as string);
+    return { wait: 0, attempt: { keys: keys.map((k) => k.key), at: now } };
   }
 
-  /** Seconds until the key may try again (0 when it may try now). */
-  retryAfterSeconds(key: string): number {
-    const recent = this.recent(key);
-    if (recent.length < this.rule.maxFailures) return 0;
-    const oldestThatCounts = recent[recent.length - this.rule.maxFailures];
-    return Math.max(1, Math.ceil((oldestThatCounts + this.rule.windowMs - this.clock().getTime()) / 1000));
-  }
-
-  recordFailure(key: string): void {
-    const recent = this.recent(key);
-    recent.push(this.clock().getTime());
-    this.failures.set(key, recent);
-  }
-
-  /** After a successful sign-in the account's failures are forgotten (the IP's are not). */
-  clear(key: string): void {
-    this.failures.delete(key);
+  /** The attempt succeeded: it no longer counts, and the keys in `clear` (the account at this address) start afresh. */
+  forgive(attempt: CountedAttempt, clear: readonly string[] = []): void {
+    for (const key of attempt.keys) {
+      const list = this.attempts.get(key);
+      const i = list?.lastIndexOf(attempt.at) ?? -1;
+      if (list && i >= 0) list.splice(i, 1);
+    }
+    for (const key of clear) this.attempts.delete(key);
   }
 }

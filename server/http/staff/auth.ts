@@ -6,7 +6,8 @@ import { createAuthSession, deleteAuthSession, deleteExpiredAuthSessions, findAu
 import { appendAudit } from '../../storage/audit-repo';
 import { roleLabels, type Role, type StaffUser } from '../../domain/auth/roles';
 import { dummyHash, verifyPassword } from '../../domain/auth/password';
-import { FailureLimiter, loginRule } from '../../domain/auth/rate-limit';
+import { AttemptLimiter, loginKeys } from '../../domain/auth/rate-limit';
+import { clientAddress } from '../client-address';
 import { hashSessionId, loginCsrfCookieName, newOpaqueToken, nextExpiry, sameToken, sessionCookieName, absoluteTimeoutMs } from '../../domain/auth/session-tokens';
 import { renderPage } from '../../views/render';
 
@@ -115,7 +116,7 @@ export function csrfProtect(): RequestHandler {
 
 /** GET/POST /staff/login and POST /staff/logout. */
 export function loginHandlers(deps: AppDeps): { showLogin: RequestHandler; login: RequestHandler; logout: RequestHandler } {
-  const limiter = new FailureLimiter(loginRule, deps.clock);
+  const limiter = new AttemptLimiter(deps.clock);
   const secure = deps.config.trustProxy;
 
   const showLogin: RequestHandler = (req, res) => {
@@ -144,10 +145,11 @@ export function loginHandlers(deps: AppDeps): { showLogin: RequestHandler; login
       loginPage(res, 403, email, next, 'The sign-in form had expired. Please try again.');
       return;
     }
-    const ipKey = `ip:${req.ip ?? 'unknown'}`;
-    const accountKey = `account:${email}`;
-    const wait = Math.max(limiter.retryAfterSeconds(ipKey), limiter.retryAfterSeconds(accountKey));
-    if (wait > 0) {
+    // Counted before the password is checked: guesses sent at once meet the limit as guesses sent one by one.
+    const address = clientAddress(req, deps.config.trustProxy);
+    const keys = loginKeys(email, address);
+    const { wait, attempt } = limiter.begin(keys);
+    if (!attempt) {
       res.set('Retry-After', String(wait));
       loginPage(res, 429, email, next, `Too many failed sign-in attempts. Wait ${Math.ceil(wait / 60)} minutes and try again.`);
       return;
@@ -155,12 +157,14 @@ export function loginHandlers(deps: AppDeps): { showLogin: RequestHandler; login
     const user = email ? findUserForLogin(deps.db, email) : undefined;
     const ok = await verifyPassword(password, user ? user.passwordHash : await dummyHash());
     if (!user || !ok) {
-      limiter.recordFailure(ipKey);
-      limiter.recordFailure(accountKey);
+      appendAudit(deps.db, {
+        at: deps.clock().toISOString(), actor: user ? `user:${user.id}` : 'anonymous', action: 'auth.login_failed',
+        detail: user ? { email, reason: 'wrong password', address } : { reason: 'no such account', address },
+      });
       loginPage(res, 401, email, next, 'The email address or password is not right.');
       return;
     }
-    limiter.clear(accountKey);
+    limiter.forgive(attempt, [keys[0].key]);
     const now = deps.clock();
     deleteExpiredAuthSessions(deps.db, now.toISOString());
     const value = newOpaqueToken(deps.randomBytes);
