@@ -42,20 +42,25 @@ export function changeRole(db: Db, userId: number, role: Role, laCode: string | 
   })();
 }
 
-/** Disables or re-enables an account (audited); disabling ends its sessions. */
+/** Disables or re-enables an account (audited); either way its sessions end. The last active administrator cannot be disabled. */
 export function setDisabled(db: Db, userId: number, disabled: boolean, by: { actor: string; at: string }): void {
   db.transaction(() => {
-    const info = db.prepare('UPDATE users SET disabled = ? WHERE id = ?').run(disabled ? 1 : 0, userId);
-    if (info.changes === 0) throw new NotFoundError('No such account.');
-    if (disabled) db.prepare('DELETE FROM auth_sessions WHERE user_id = ?').run(userId);
+    const u = db.prepare('SELECT role, disabled FROM users WHERE id = ?').get(userId) as { role: Role; disabled: number } | undefined;
+    if (!u) throw new NotFoundError('No such account.');
+    if (disabled && u.role === 'admin' && u.disabled === 0) {
+      const admins = (db.prepare("SELECT count(*) AS n FROM users WHERE role = 'admin' AND disabled = 0").get() as { n: number }).n;
+      if (admins <= 1) throw new ConflictError('That is the last active administrator: make another administrator first, or nobody could manage accounts.');
+    }
+    db.prepare('UPDATE users SET disabled = ? WHERE id = ?').run(disabled ? 1 : 0, userId);
+    db.prepare('DELETE FROM auth_sessions WHERE user_id = ?').run(userId);
     appendAudit(db, { at: by.at, actor: by.actor, action: disabled ? 'user.disable' : 'user.enable', detail: { userId } });
   })();
 }
 
-/** The account and its password hash, for sign-in only; undefined when unknown or disabled. */
-export function findUserForLogin(db: Db, email: string): (StaffUser & { passwordHash: string }) | undefined {
-  const r = db.prepare('SELECT * FROM users WHERE email = ? AND disabled = 0').get(email) as UserRow | undefined;
-  return r ? { ...toUser(r), passwordHash: r.password_hash } : undefined;
+/** The account, its password hash and whether it is disabled, for sign-in only (which refuses a disabled one); undefined when unknown. */
+export function findUserForLogin(db: Db, email: string): (StaffUser & { passwordHash: string; disabled: boolean }) | undefined {
+  const r = db.prepare('SELECT * FROM users WHERE email = ?').get(email) as UserRow | undefined;
+  return r ? { ...toUser(r), passwordHash: r.password_hash, disabled: r.disabled === 1 } : undefined;
 }
 
 export function findUserById(db: Db, id: number): StaffUser | undefined {
@@ -98,8 +103,27 @@ export function assignSchools(db: Db, userId: number, trialId: string, urns: num
   })();
 }
 
+/** Removes schools from a supervisor (audited as 'user.unassign') and ends their sessions; every URN must be assigned to them in that trial. */
+export function unassignSchools(db: Db, userId: number, trialId: string, urns: number[], by: { actor: string; at: string }): void {
+  db.transaction(() => {
+    if (!db.prepare('SELECT 1 FROM users WHERE id = ?').get(userId)) throw new NotFoundError('No such account.');
+    const missing = urns.filter((urn) => !db.prepare('SELECT 1 FROM supervisor_assignments WHERE user_id = ? AND trial_id = ? AND urn = ?').get(userId, trialId, urn));
+    if (missing.length) throw new ValidationError(`URN ${missing.join(', ')} is not assigned to this supervisor in trial "${trialId}"; nothing was removed.`, [{ pointer: '/urn', detail: `not assigned: ${missing.join(', ')}` }]);
+    const del = db.prepare('DELETE FROM supervisor_assignments WHERE user_id = ? AND trial_id = ? AND urn = ?');
+    for (const urn of urns) del.run(userId, trialId, urn);
+    db.prepare('DELETE FROM auth_sessions WHERE user_id = ?').run(userId);
+    appendAudit(db, { at: by.at, actor: by.actor, action: 'user.unassign', trialId, detail: { userId, urns } });
+  })();
+}
+
 /** The (trial, school) pairs a supervisor is assigned to. */
 export function assignmentsOf(db: Db, userId: number): Array<{ trialId: string; urn: number }> {
   return (db.prepare('SELECT trial_id, urn FROM supervisor_assignments WHERE user_id = ? ORDER BY trial_id, urn').all(userId) as Array<{ trial_id: string; urn: number }>)
     .map((r) => ({ trialId: r.trial_id, urn: r.urn }));
+}
+
+/** Every supervisor's schools with their names, for the accounts page. */
+export function supervisorSchools(db: Db): Array<{ userId: number; trialId: string; urn: number; schoolName: string }> {
+  return db.prepare(`SELECT a.user_id AS userId, a.trial_id AS trialId, a.urn, s.name AS schoolName
+    FROM supervisor_assignments a JOIN schools s ON s.urn = a.urn ORDER BY a.user_id, a.trial_id, s.name`).all() as Array<{ userId: number; trialId: string; urn: number; schoolName: string }>;
 }

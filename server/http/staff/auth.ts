@@ -156,10 +156,12 @@ export function loginHandlers(deps: AppDeps): { showLogin: RequestHandler; login
     }
     const user = email ? findUserForLogin(deps.db, email) : undefined;
     const ok = await verifyPassword(password, user ? user.passwordHash : await dummyHash());
-    if (!user || !ok) {
+    if (!user || !ok || user.disabled) {
+      // the same answer whatever the reason, so the form does not tell who has an account; the audit log says which
+      const reason = !user ? 'no such account' : !ok ? 'wrong password' : 'account disabled';
       appendAudit(deps.db, {
         at: deps.clock().toISOString(), actor: user ? `user:${user.id}` : 'anonymous', action: 'auth.login_failed',
-        detail: user ? { email, reason: 'wrong password', address } : { reason: 'no such account', address },
+        detail: user ? { email, reason, address } : { reason, address },
       });
       loginPage(res, 401, email, next, 'The email address or password is not right.');
       return;
