@@ -54,7 +54,8 @@ export interface SmallLa {
   close: () => Promise<void>;
 }
 
-export async function smallLa(opts: { opens?: string; closes?: string } = {}): Promise<SmallLa> {
+export async function smallLa(opts: { opens?: string; closes?: string; dslsPerSchool?: number[] } = {}): Promise<SmallLa> {
+  const perSchool = opts.dslsPerSchool ?? DSLS_PER_SCHOOL;
   const now = { t: new Date('2025-01-20T09:00:00Z') };
   const server = await startTestServer({ clock: () => now.t });
   const dbPath = server.deps.config.dbPath;
@@ -68,8 +69,8 @@ export async function smallLa(opts: { opens?: string; closes?: string } = {}): P
     return io.out();
   };
   const schools = ['URN,EstablishmentName,LA (code),LA (name),TypeOfEstablishment (name),PhaseOfEducation (name),NumberOfPupils',
-    ...DSLS_PER_SCHOOL.map((_, i) => `${880001 + i},Small School ${i + 1},${SMALL_LA.code},${SMALL_LA.name},Community school,Primary,${120 + 10 * i}`)].join('\n');
-  const roster = ['URN,Name,Email,Role', ...DSLS_PER_SCHOOL.flatMap((n, i) => Array.from({ length: n }, (_, k) =>
+    ...perSchool.map((_, i) => `${880001 + i},Small School ${i + 1},${SMALL_LA.code},${SMALL_LA.name},Community school,Primary,${120 + 10 * i}`)].join('\n');
+  const roster = ['URN,Name,Email,Role', ...perSchool.flatMap((n, i) => Array.from({ length: n }, (_, k) =>
     `${880001 + i},DSL ${i + 1}-${k + 1},dsl${i + 1}-${k + 1}@small.example,teacher`))].join('\n');
   fs.writeFileSync(path.join(dir.dir, 'schools.csv'), schools);
   fs.writeFileSync(path.join(dir.dir, 'roster.csv'), roster);

@@ -115,10 +115,20 @@ function pendingStudy(study: StudyFacts, index: number, readAt: string, frozen: 
   return {
     finish: (p: ProtectedSet): { view: StudyView; waves: WaveFigures[] } => {
       const figures = waves.map((w) => w(p));
-      const blocks: Block[] = [...blocksBefore.map((b) => finishBlock(b, p)), ...surveyBlocks(study, anchor, figures), ...blocksAfter.map((b) => finishBlock(b, p))];
+      let blocks: Block[] = [...blocksBefore.map((b) => finishBlock(b, p)), ...surveyBlocks(study, anchor, figures), ...blocksAfter.map((b) => finishBlock(b, p))];
+      if (!publishesAnyNumber(blocks)) blocks = [blocks[0], { type: 'paragraph', text: TOO_SMALL }];
       return { view: { anchor, title: study.title, kindLabel: study.kind === 'programme' ? 'Programme' : 'Randomised trial', blocks }, waves: figures };
     },
   };
+}
+
+/** What a study says instead of tables where every figure would be hidden. */
+export const TOO_SMALL = 'So few schools and DSLs in this local authority take part that no figure can be published without risking that someone could be identified. Figures will appear here when more take part.';
+
+/** Does any table or chart show a number other than 0 (every other count, rate and mean hidden)? */
+function publishesAnyNumber(blocks: Block[]): boolean {
+  const shown = (t: PublicTable) => t.rows.some((r) => r.some((c) => c.kind !== 'label' && c.kind !== 'note' && c.text !== SUPPRESSED_MARK && !/^0(\.0+)?%?$/.test(c.text)));
+  return blocks.some((b) => (b.type === 'table' && shown(b.table)) || (b.type === 'chart' && b.chart.rows.some((x) => (x.count ?? 0) > 0)));
 }
 
 function finishBlock(b: PendingBlock, p: ProtectedSet): Block {
