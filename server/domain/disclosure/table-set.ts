@@ -82,6 +82,12 @@ export class ProtectedTableSet {
       this.hideMore(target, reason, component);
     }
     this.hideAmountsWithHiddenCounts(reason);
+    // Fail safe (not expected): whatever still gives a protected number away hides its whole linked group.
+    for (let target = this.recoverable(reason, () => true); target !== null; target = this.recoverable(reason, () => true)) {
+      const inComponent = component.map((c, i) => c === component[target!] && !reason[i] && (this.entries[i].kind === 'count' || this.entries[i].kind === 'amount'));
+      if (!inComponent.some(Boolean)) { this.unprotectable.add(target); continue; }
+      inComponent.forEach((yes, i) => { if (yes) reason[i] = 'secondary'; });
+    }
     this.revealDetermined(reason);
     return {
       get: (id) => {
@@ -134,38 +140,57 @@ export class ProtectedTableSet {
   private analyse(reason: (HiddenReason | null)[], sums: Array<{ total: EntryId; parts: EntryId[] }>): { knownZero: Set<EntryId>; determined: EntryId[] } {
     const hidden = (i: number) => reason[i] !== null;
     const knownZero = new Set<number>();
-    for (let changed = true; changed;) {
-      changed = false;
-      for (const s of sums) {
-        const isKnown = (i: number) => !hidden(i) || knownZero.has(i);
-        if (!isKnown(s.total)) continue;
-        const unknownParts = s.parts.filter((p) => !isKnown(p));
-        if (!unknownParts.length) continue;
-        const left = this.entries[s.total].value - s.parts.filter(isKnown).reduce((a, p) => a + this.entries[p].value, 0);
-        if (Math.abs(left) < 1e-9) for (const p of unknownParts) { knownZero.add(p); changed = true; }
-      }
-    }
+    const determined = new Set<number>();
     const inSums = new Set(sums.flatMap((s) => [s.total, ...s.parts]));
-    const unknowns = this.entries.map((_, i) => i).filter((i) => hidden(i) && !knownZero.has(i) && (sums === this.sums || inSums.has(i)));
-    const col = new Map(unknowns.map((u, k) => [u, k]));
-    const rows: number[][] = [];
-    for (const s of sums) {
-      const row = new Array(col.size).fill(0);
-      let any = false;
-      const put = (i: number, c: number) => { const k = col.get(i); if (k !== undefined) { row[k] = (row[k] + c + P) % P; any = true; } };
-      put(s.total, 1);
-      for (const p of s.parts) put(p, P - 1);
-      if (any) rows.push(row);
+    // Alternate the two inferences until neither finds more: a value worked out by the sums can leave another sum
+    // with nothing for its hidden parts, which are then 0, which can settle more by the sums.
+    for (let round = 0; round <= this.entries.length; round++) {
+      const isKnown = (i: number) => !hidden(i) || knownZero.has(i) || determined.has(i);
+      let changed = false;
+      for (let again = true; again;) {
+        again = false;
+        for (const s of sums) {
+          if (!isKnown(s.total)) continue;
+          const unknownParts = s.parts.filter((p) => !isKnown(p));
+          if (!unknownParts.length) continue;
+          const left = this.entries[s.total].value - s.parts.filter(isKnown).reduce((a, p) => a + this.entries[p].value, 0);
+          if (Math.abs(left) < 1e-9) for (const p of unknownParts) { knownZero.add(p); again = true; changed = true; }
+        }
+      }
+      const unknowns = this.entries.map((_, i) => i).filter((i) => !isKnown(i) && (sums === this.sums || inSums.has(i)));
+      const col = new Map(unknowns.map((u, k) => [u, k]));
+      const rows: number[][] = [];
+      for (const s of sums) {
+        const row = new Array(col.size).fill(0);
+        let any = false;
+        const put = (i: number, c: number) => { const k = col.get(i); if (k !== undefined) { row[k] = (row[k] + c + P) % P; any = true; } };
+        put(s.total, 1);
+        for (const p of s.parts) put(p, P - 1);
+        if (any) rows.push(row);
+      }
+      for (const k of determinedUnknowns(rows, col.size)) { determined.add(unknowns[k]); changed = true; }
+      if (!changed) break;
     }
-    return { knownZero, determined: determinedUnknowns(rows, col.size).map((k) => unknowns[k]) };
+    return { knownZero, determined: [...determined].sort((x, y) => x - y) };
   }
 
-  /** Shows again every secondary suppression a reader can work out anyway: it protects nothing, and a "c" anyone can fill in misleads. */
+  /**
+   * Shows again each secondary suppression a reader can work out anyway (it protects nothing, and a "c" anyone can
+   * fill in misleads), one at a time and only while every number hidden for its own sake stays unrecoverable.
+   */
   private revealDetermined(reason: (HiddenReason | null)[]): void {
+    const tried = new Set<EntryId>();
     for (let changed = true; changed;) {
       changed = false;
       const { knownZero, determined } = this.analyse(reason, this.sums);
-      for (const i of [...knownZero, ...determined]) if (reason[i] === 'secondary') { reason[i] = null; changed = true; }
+      for (const i of [...knownZero, ...determined]) {
+        if (reason[i] !== 'secondary' || tried.has(i)) continue;
+        tried.add(i);
+        reason[i] = null;
+        if (this.recoverable(reason, () => true) !== null) { reason[i] = 'secondary'; continue; }
+        changed = true;
+        break;
+      }
     }
   }
 
