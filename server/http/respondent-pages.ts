@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Router, type Response } from 'express';
+import express, { Router, type Request, type Response } from 'express';
 import type { AppDeps } from '../app';
 import { DslkitError } from '../domain/errors';
 import { openInvitation } from './survey-routes';
@@ -10,10 +10,12 @@ import { precompressedAssets } from './precompressed-assets';
 import { sendCompressed } from './compressed-body';
 import { respondentSurvey } from '../domain/surveys/respondent-survey';
 import { estimatedMinutes } from '../domain/surveys/start-page';
-import { findResponseForLink, instrumentDefs } from '../storage/response-repo';
+import { findResponseForLink, instrumentDefs, saveProgress, submitResponse } from '../storage/response-repo';
+import { ConflictError } from '../domain/errors';
 import { getStartPageText, trialOfWave } from '../storage/start-page-repo';
 import { clientShell, startPageDocument, surveyDocument } from '../views/respondent/respondent-html';
-import { escapeHtml, pageLabel, renderSurveyPageHtml, type SurveyJson } from '../views/respondent/survey-page-html';
+import { escapeHtml, pageLabel, renderSurveyPageHtml, thankYouHtml, type PageError, type SurveyJson } from '../views/respondent/survey-page-html';
+import { answersFromForm, pageQuestions } from '../domain/surveys/form-answers';
 import { formatClosing } from '../views/respondent/closing';
 import type { SurveyInvitation } from '../storage/survey-access-repo';
 
@@ -83,23 +85,66 @@ export function respondentPages(deps: AppDeps): Router {
   router.use('/assets', precompressedAssets(path.join(clientDist, 'assets')));
 
   router.get('/s/:token', (req, res) => {
+    const opened = open(req, res);
+    if (!opened) return;
+    sendCompressed(req, res, respondentDocument(deps, opened.inv, opened.shell, { begin: req.query.begin !== undefined }), 'html');
+  });
+
+  // The survey without JavaScript (or before it arrives): the page's form posts here; saved, then the next page (303).
+  router.post('/s/:token', express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 500 }), (req, res) => {
+    const opened = open(req, res);
+    if (!opened) return;
+    const { inv, shell } = opened;
+    const token = String(req.params.token);
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const saved = findResponseForLink(deps.db, inv);
+    if (saved?.status === 'complete') { res.redirect(303, `/s/${encodeURIComponent(token)}`); return; }
+    const { survey, pageCount } = respondentSurvey(instrumentDefs(inv.instruments));
+    const posted = Number(body.page);
+    const page = Number.isInteger(posted) && posted >= 0 && posted < pageCount ? posted : (saved?.currentPage ?? 0);
+    const { answers, problems } = answersFromForm(survey as SurveyJson, page, body, saved?.answers ?? {});
+    const nav = body.nav === 'previous' ? 'previous' : body.nav === 'submit' && page === pageCount - 1 ? 'submit' : 'next';
+    const at = deps.clock().toISOString();
+    const again = (errors: PageError[], status: number) => {
+      res.status(status);
+      sendCompressed(req, res, respondentDocument(deps, inv, shell, { begin: true, page, answers, errors }), 'html');
+    };
+    if (problems.length) { again(pageErrors(survey as SurveyJson, page, problems), 400); return; }
+    try {
+      if (nav === 'submit') {
+        saveProgress(deps.db, inv, answers, page, at); // kept even if the submission is refused as incomplete
+        submitResponse(deps.db, inv, answers, at);
+        res.redirect(303, `/s/${encodeURIComponent(token)}`);
+        return;
+      }
+      saveProgress(deps.db, inv, answers, nav === 'previous' ? Math.max(0, page - 1) : Math.min(pageCount - 1, page + 1), at);
+      res.redirect(303, `/s/${encodeURIComponent(token)}?begin`);
+    } catch (err) {
+      if (err instanceof ConflictError) { res.redirect(303, `/s/${encodeURIComponent(token)}`); return; }
+      if (err instanceof DslkitError && err.status < 500) { again(pageErrors(survey as SurveyJson, page, err.problems, err.message), err.status); return; }
+      throw err;
+    }
+  });
+
+  /** The invitation behind the link and the built page, or a plain page already sent (404, 410, 503). */
+  function open(req: Request, res: Response): { inv: SurveyInvitation; shell: string } | undefined {
     res.set('Referrer-Policy', 'no-referrer');
+    res.set('Cache-Control', 'no-store');
     let inv: SurveyInvitation;
     try {
       inv = openInvitation(deps, String(req.params.token));
     } catch (err) {
-      if (err instanceof DslkitError && (err.status === 404 || err.status === 410)) { sendPlainPage(res, err.status); return; }
+      if (err instanceof DslkitError && (err.status === 404 || err.status === 410)) { sendPlainPage(res, err.status); return undefined; }
       throw err;
     }
     const index = path.join(clientDist, 'index.html');
     if (!fs.existsSync(index)) {
       deps.log('the respondent client is not built (client/dist/index.html missing): run npm run build:client');
       sendPlainPage(res, 503);
-      return;
+      return undefined;
     }
-    res.set('Cache-Control', 'no-store');
-    sendCompressed(req, res, respondentDocument(deps, inv, clientShell(index), req.query.begin !== undefined), 'html');
-  });
+    return { inv, shell: clientShell(index) };
+  }
   return router;
 }
 
@@ -114,8 +159,9 @@ export function welcomeBack(survey: SurveyJson, page: number): string {
  * straight to its questions: the DSL has just been in the session). Otherwise the survey page on the saved page, its
  * questions drawn here with the saved answers, and the data GET /api/s/:token would give inlined for the script.
  */
-function respondentDocument(deps: AppDeps, inv: SurveyInvitation, shell: string, begin: boolean): string {
+function respondentDocument(deps: AppDeps, inv: SurveyInvitation, shell: string, opts: { begin: boolean; page?: number; answers?: Record<string, unknown>; errors?: PageError[] }): string {
   const saved = findResponseForLink(deps.db, inv);
+  const begin = opts.begin;
   const defs = instrumentDefs(inv.instruments);
   const { survey, pageCount } = respondentSurvey(defs);
   const closes = formatClosing(inv.closesAt);
@@ -127,16 +173,26 @@ function respondentDocument(deps: AppDeps, inv: SurveyInvitation, shell: string,
       instruments: defs.map((d) => d.title), minutes: estimatedMinutes(defs), closes, startHref: '?begin',
     });
   }
-  const data = saved?.answers ?? {};
+  const data = opts.answers ?? saved?.answers ?? {};
   const status = saved?.status ?? 'new';
-  const page = saved && saved.currentPage > 0 && saved.currentPage < pageCount ? saved.currentPage : 0;
-  const resumed = status === 'partial' && Object.keys(data).length > 0;
+  const page = opts.page ?? (saved && saved.currentPage > 0 && saved.currentPage < pageCount ? saved.currentPage : 0);
+  const resumed = status === 'partial' && Object.keys(saved?.answers ?? {}).length > 0 && !opts.errors;
   const header = status === 'complete' ? '' : `<header class="dk-header"><h1>Survey for Designated Safeguarding Leads</h1>
 ${resumed ? `<p class="dk-welcome">${escapeHtml(welcomeBack(survey as SurveyJson, page))}</p>` : ''}
 <p>Each answer is saved as you give it. You can leave and come back to this link, on any device, until ${escapeHtml(closes)}.</p></header>`;
   return surveyDocument(shell, {
     header,
-    questions: status === 'complete' ? undefined : renderSurveyPageHtml(survey as SurveyJson, page, data),
+    questions: status === 'complete' ? `<div class="dk-main dk-thanks">${thankYouHtml}</div>` : renderSurveyPageHtml(survey as SurveyJson, page, data, opts.errors),
     boot: { survey, data, page, status, closesAt: inv.closesAt },
   });
+}
+
+/** Problems as error-summary lines, linked to their question when it is on this page. */
+function pageErrors(survey: SurveyJson, page: number, problems: { pointer: string; detail: string }[], fallback = 'Some answers could not be accepted.'): PageError[] {
+  const onPage = new Set(pageQuestions(survey, page).map((q) => String(q.name)));
+  const errors = problems.map((p) => {
+    const name = /^\/(?:answers|data)\/(.+)$/.exec(p.pointer)?.[1];
+    return { text: p.detail, ...(name && onPage.has(name) ? { question: name } : {}) };
+  });
+  return errors.length ? errors : [{ text: fallback }];
 }

@@ -8,7 +8,7 @@ import { seedSurveyFixture, type SurveyFixture } from '../helpers/survey-fixture
 import { captureIo } from '../helpers/temp';
 import { runCli } from '../../server/cli';
 import { readAudit } from '../../server/storage/audit-repo';
-import { findResponseForInvitation } from '../../server/storage/response-repo';
+import { findResponseForInvitation, findResponseForLink } from '../../server/storage/response-repo';
 
 let srv: TestServer;
 let browser: Browser;
@@ -52,7 +52,7 @@ async function openSurvey(ctx: BrowserContext, token: string): Promise<Page> {
 describe.skipIf(!haveChromium)('the survey on a DSL phone (issue 12)', () => {
   beforeAll(async () => {
     srv = await startTestServer();
-    fx = seedSurveyFixture(srv.deps.db, srv.deps.secret, { trialId: 'phone', instruments: ['ons4@1', 'pss10@1'], dsls: 9 });
+    fx = seedSurveyFixture(srv.deps.db, srv.deps.secret, { trialId: 'phone', instruments: ['ons4@1', 'pss10@1'], dsls: 10 });
     browser = await launchBrowser();
   });
   afterAll(async () => {
@@ -92,6 +92,37 @@ describe.skipIf(!haveChromium)('the survey on a DSL phone (issue 12)', () => {
     await group.waitFor();
     expect(await group.getByRole('radio').count()).toBe(11);
     expect(await page.getByRole('heading', { level: 2, name: 'Page 1 of 2: Personal wellbeing (ONS4)', exact: true }).count()).toBe(1);
+    await ctx.close();
+  });
+
+  it('works without JavaScript: start, answer, save and continue, go back, a refused submission says what is missing, then send', async () => {
+    const dsl = fx.dsls[8];
+    const ctx = await browser.newContext({ ...phone, javaScriptEnabled: false });
+    const page = await ctx.newPage();
+    await page.goto(`${srv.url}/s/${dsl.token}`);
+    await page.getByRole('button', { name: 'Start now' }).click();
+    for (const [item, value] of [['ons4_01', 8], ['ons4_02', 7], ['ons4_03', 6], ['ons4_04', 2]] as const) await page.locator(`[data-name="${item}"] input[value="${value}"]`).check();
+    await page.getByRole('button', { name: 'Save and continue' }).click();
+    await page.getByRole('heading', { level: 2, name: 'Page 2 of 2: Perceived Stress Scale (PSS-10)', exact: true }).waitFor();
+    expect(stored(dsl.invitationId)).toEqual({ answers: { ons4_01: 8, ons4_02: 7, ons4_03: 6, ons4_04: 2 }, page: 1 });
+    await page.locator('[data-name="pss10_01"] input[value="3"]').check();
+    await page.getByRole('button', { name: 'Send my answers' }).click();
+    const summary = page.getByRole('alert');
+    await summary.waitFor();
+    expect(await summary.innerText()).toMatch(/There is a problem[\s\S]*pss10_02/);
+    expect(await page.getByRole('link', { name: /pss10_02/ }).first().getAttribute('href')).toBe('#q-pss10_02');
+    expect(stored(dsl.invitationId)?.answers.pss10_01).toBe(3); // kept although the submission was refused
+    expect(await page.locator('[data-name="pss10_01"] input[value="3"]').isChecked()).toBe(true);
+    await page.getByRole('button', { name: 'Previous page' }).click();
+    await page.getByRole('heading', { level: 2, name: 'Page 1 of 2: Personal wellbeing (ONS4)', exact: true }).waitFor();
+    expect(await page.locator('[data-name="ons4_01"] input[value="8"]').isChecked()).toBe(true);
+    await page.getByRole('button', { name: 'Save and continue' }).click();
+    for (let i = 2; i <= 10; i++) await page.locator(`[data-name="pss10_${String(i).padStart(2, '0')}"] input[value="1"]`).check();
+    await page.getByRole('button', { name: 'Send my answers' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Thank you' }).waitFor();
+    const r = findResponseForLink(srv.deps.db, { invitationId: dsl.invitationId, sessionFormId: null })!;
+    expect(r.status).toBe('complete');
+    expect(r.answers).toMatchObject({ ons4_01: 8, pss10_01: 3, pss10_10: 1 });
     await ctx.close();
   });
 
