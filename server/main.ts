@@ -2,6 +2,8 @@
 import crypto from 'node:crypto';
 import type http from 'node:http';
 import { loadConfig, ConfigError } from './config';
+import type { Db } from './storage/db';
+import { rollBackAbandonedOutcomeImports } from './storage/chunked-outcome-import';
 import { createServer } from './app';
 import { installProcessGuard } from './http/request-guard';
 import { Shutdown } from './lifecycle/shutdown';
@@ -24,6 +26,16 @@ function closeHttpServer(server: http.Server): Promise<boolean> {
   });
 }
 
+/** An outcome import killed part-way is rolled back before the site serves its half-written rows (one still running is left to finish). */
+async function rollBackAbandonedImports(db: Db): Promise<void> {
+  try {
+    const ids = await rollBackAbandonedOutcomeImports(db);
+    if (ids.length) log(`rolled back ${ids.length} outcome import(s) that had stopped part-way (number ${ids.join(', ')})`);
+  } catch (err) {
+    log(`outcome imports: ${(err as Error).message}`);
+  }
+}
+
 async function main(): Promise<void> {
   let config;
   try { config = loadConfig(); } catch (err) {
@@ -40,6 +52,7 @@ async function main(): Promise<void> {
     if (err instanceof StartupRefused) { process.stderr.write(`${err.message}\n`); process.exit(1); }
     throw err;
   }
+  await rollBackAbandonedImports(db);
   if (config.seedDemo) {
     const { seedDemoIfEmpty } = await import('./domain/demo/seed-demo');
     const seeded = seedDemoIfEmpty(db, { clock: () => new Date(), secret });

@@ -30,6 +30,19 @@ export function upsertOutcomes(db: Db, rows: ReadonlyArray<{ urn: number; period
  * Reused by the staff site for browser uploads.
  */
 export function importOutcomes(db: Db, csvText: string, source: string, actor: string, at: string): OutcomeImportResult {
+  const { rows, sha256, periods } = checkOutcomeCsv(db, csvText, source);
+  return db.transaction(() => {
+    const counts = upsertOutcomes(db, rows, at);
+    const result = { ...counts, rows: rows.length, schools: new Set(rows.map((r) => r.urn)).size, periods, sha256 };
+    appendAudit(db, { at, actor, action: 'import.outcomes', detail: { sha256: result.sha256, rows: result.rows, schools: result.schools, periods: result.periods, ...counts } });
+    return result;
+  })();
+}
+
+export interface CheckedOutcomeCsv { rows: OutcomeCount[]; sha256: string; periods: [string, string] }
+
+/** Parses and checks an outcomes CSV (every line, every URN a known school); ValidationError with one message per bad line. Writes nothing. */
+export function checkOutcomeCsv(db: Db, csvText: string, source: string): CheckedOutcomeCsv {
   const table = parseCsv(csvText, source);
   const { rows, problems } = validateOutcomeRows(table, source);
   const known = db.prepare('SELECT 1 FROM schools WHERE urn = ?');
@@ -43,14 +56,8 @@ export function importOutcomes(db: Db, csvText: string, source: string, actor: s
   const all = byLine([...problems, ...unknown]);
   if (all.length) throw lineProblemsError(source, all);
   if (rows.length === 0) throw new ValidationError(`${source}: no outcome counts after the header row`);
-  const sha256 = sha256Hex(csvText);
   const periods = rows.map((r) => r.period).sort();
-  return db.transaction(() => {
-    const counts = upsertOutcomes(db, rows, at);
-    const result = { ...counts, rows: rows.length, schools: new Set(rows.map((r) => r.urn)).size, periods: [periods[0], periods[periods.length - 1]] as [string, string], sha256 };
-    appendAudit(db, { at, actor, action: 'import.outcomes', detail: { sha256: result.sha256, rows: result.rows, schools: result.schools, periods: result.periods, ...counts } });
-    return result;
-  })();
+  return { rows, sha256: sha256Hex(csvText), periods: [periods[0], periods[periods.length - 1]] };
 }
 
 export interface OutcomeCount { urn: number; period: string; measure: OutcomeMeasure; count: number }

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { UsageError, stringOption, requiredString, type CliCommand, type CliContext } from '../command';
 import { importSchools } from '../../storage/school-repo';
 import { importDsls } from '../../storage/dsl-repo';
-import { importOutcomes } from '../../storage/outcome-repo';
+import { importOutcomesInChunks } from '../../storage/chunked-outcome-import';
 
 const KINDS = ['schools', 'dsls', 'outcomes'] as const;
 
@@ -19,9 +19,13 @@ export const command: CliCommand = {
   usage: 'import schools <schools.csv> [--trial <id>]\n       dslkit import dsls <roster.csv> --trial <id>\n       dslkit import outcomes <outcomes.csv>',
   description: `
 Every line is checked first; if any is wrong, each bad line is reported (file: line N: column, problem),
-nothing is written and the exit code is 1. A valid file is written in one transaction, so importing the
-same file again changes nothing ("0 added, 0 changed, N unchanged"). Each import is recorded in the
-audit log with the file's SHA-256 and counts (never names or emails).
+nothing is written and the exit code is 1. A valid file of schools or DSLs is written in one transaction;
+outcomes (often hundreds of thousands of counts) are written in transactions of 2,000 rows with a pause
+between them, so the server keeps taking survey answers during the import, and the import stays all or
+nothing: if it fails or is stopped part-way, the rows it wrote are put back as they were (at once on an
+error; by the next import, or the server at start, if the process was killed). Importing the same file
+again changes nothing ("0 added, 0 changed, N unchanged"). Each import is recorded in the audit log with
+the file's SHA-256 and counts (never names or emails).
 
 schools   GIAS "Get Information About Schools" columns: URN, EstablishmentName, LA (code), LA (name),
           TypeOfEstablishment (name), PhaseOfEducation (name), NumberOfPupils, PercentageFSM,
@@ -37,7 +41,7 @@ outcomes  LA administrative counts per school and month, long (URN,Period,Measur
     { name: 'trial', type: 'string', valueName: '<id>', description: 'trial to enrol schools in (schools) or add DSLs to (dsls; required)' },
   ],
   usesDb: true,
-  run(ctx: CliContext) {
+  async run(ctx: CliContext) {
     const [kind, file, ...extra] = ctx.positionals;
     if (!kind) throw new UsageError(`say what to import: ${KINDS.join(', ')}`);
     if (!(KINDS as readonly string[]).includes(kind)) throw new UsageError(`cannot import "${kind}" (use ${KINDS.join(', ')})`);
@@ -55,8 +59,9 @@ outcomes  LA administrative counts per school and month, long (URN,Period,Measur
       ctx.io.stdout(`${source}: ${r.rows} DSLs: ${counts(r)}\n`);
     } else {
       if (stringOption(ctx, 'trial')) throw new UsageError('outcomes belong to schools, not a trial: drop --trial');
-      const r = importOutcomes(db, text, source, ctx.actor, at);
-      ctx.io.stdout(`${source}: ${r.rows} counts for ${r.schools} schools, ${r.periods[0]} to ${r.periods[1]}: ${counts(r)}\n`);
+      const r = await importOutcomesInChunks(db, text, source, ctx.actor, at);
+      if (r.rolledBack.length) ctx.io.stdout(`rolled back ${r.rolledBack.length} earlier outcome import${r.rolledBack.length === 1 ? '' : 's'} that had stopped part-way (number ${r.rolledBack.join(', ')})\n`);
+      ctx.io.stdout(`${source}: ${r.rows} counts for ${r.schools} schools, ${r.periods[0]} to ${r.periods[1]}: ${counts(r)} (in ${r.chunks} chunk${r.chunks === 1 ? '' : 's'})\n`);
     }
     return 0;
   },
