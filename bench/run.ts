@@ -30,6 +30,7 @@ const engineerBenches = [
   { file: 'bench/report-bench.ts', exportName: 'benchReports', area: 'reports' },
   { file: 'bench/upload-memory-bench.ts', exportName: 'benchUploadMemory', area: 'staff uploads' },
   { file: 'bench/outbox-bench.ts', exportName: 'benchOutboxUnderLoad', area: 'fieldwork outbox' },
+  { file: 'bench/durability-bench.ts', exportName: 'benchDurability', area: 'durability' },
 ];
 
 const rows: FigureRow[] = [];
