@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { seedSurveyFixture, type SurveyFixture } from '../helpers/survey-fixture';
+import { completeAnswers, seededRandom } from '../../bench/helpers/fixture';
 
 /** A 25 kB progress save (the size issue #10's attack used): the four long free-text answers of the DSL evaluation form, nearly full. */
 function bigSave(n: number): Record<string, unknown> {
@@ -75,7 +76,7 @@ describe('progress saves of one link are bounded', () => {
   it('submitting is never rate-limited: the DSL can always hand in', async () => {
     const token = fx.dsls[0].token;
     for (let i = 0; i < 80; i++) await (await put(token, { dsl_evaluation_better: `again ${i}` })).arrayBuffer(); // use up the allowance again
-    const res = await fetch(`${server.url}/api/s/${token}/submit`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ data: { dsl_evaluation_better: 'handed in' } }) });
+    const res = await fetch(`${server.url}/api/s/${token}/submit`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ data: completeAnswers(['dsl-evaluation@1'], seededRandom(7)) }) });
     expect(res.status).toBe(200);
   });
 });
