@@ -2,6 +2,7 @@
 import type { Db } from './db';
 import { hashToken, looksLikeToken } from '../domain/invitation-tokens';
 import { findSessionFormByToken } from './session-form-repo';
+import { audienceFilter } from './wave-audience-repo';
 
 export interface SurveyInvitation {
   /** The wave invitation behind the link; null for a session form's link. */
@@ -63,7 +64,7 @@ export function findWaveByName(db: Db, trialId: string, name: string): WaveRef |
 
 export interface InvitationRecipient { dslId: string; urn: number; schoolName: string; name: string; email: string; invited: boolean }
 
-/** Every active DSL in the trial with their school and contact details, and whether the wave already invited them. */
+/** Every active DSL in the wave's audience (its arms and least dosage, if limited) with their school and contact details, and whether the wave already invited them. */
 export function listInvitationRecipients(db: Db, trialId: string, waveId: number): InvitationRecipient[] {
   const rows = db.prepare(`SELECT d.id AS dsl_id, d.urn, s.name AS school_name, c.name, c.email, i.id AS invitation_id
     FROM dsls d JOIN schools s ON s.urn = d.urn
@@ -72,5 +73,7 @@ export function listInvitationRecipients(db: Db, trialId: string, waveId: number
     WHERE d.trial_id = ? AND d.status = 'active'
     ORDER BY d.urn, d.id`).all(waveId, trialId) as
     { dsl_id: string; urn: number; school_name: string; name: string | null; email: string | null; invitation_id: number | null }[];
-  return rows.map((r) => ({ dslId: r.dsl_id, urn: r.urn, schoolName: r.school_name, name: r.name ?? '', email: r.email ?? '', invited: r.invitation_id !== null }));
+  const invited = audienceFilter(db, trialId, waveId);
+  return rows.filter((r) => invited(r.dsl_id))
+    .map((r) => ({ dslId: r.dsl_id, urn: r.urn, schoolName: r.school_name, name: r.name ?? '', email: r.email ?? '', invited: r.invitation_id !== null }));
 }

@@ -3,14 +3,18 @@ import type { Db } from './db';
 import { ConflictError, NotFoundError, ValidationError } from '../domain/errors';
 import { requireTrial } from './trial-repo';
 import { waveInstrumentRefusal } from '../domain/session-forms/forms';
+import type { Arm, WaveAudience } from '../domain/waves/audience';
 
 export type WaveName = 'baseline' | 'midpoint' | 'endline';
 export const WAVE_NAMES: readonly WaveName[] = ['baseline', 'midpoint', 'endline'];
 
-export interface Wave { id: number; trialId: string; name: WaveName; opensAt: string; closesAt: string; instruments: string[] }
+export interface Wave extends WaveAudience { id: number; trialId: string; name: WaveName; opensAt: string; closesAt: string; instruments: string[] }
 
-interface WaveRow { id: number; trial_id: string; name: WaveName; opens_at: string; closes_at: string; instruments: string }
-const fromRow = (r: WaveRow): Wave => ({ id: r.id, trialId: r.trial_id, name: r.name, opensAt: r.opens_at, closesAt: r.closes_at, instruments: JSON.parse(r.instruments) as string[] });
+interface WaveRow { id: number; trial_id: string; name: WaveName; opens_at: string; closes_at: string; instruments: string; arms: string | null; min_sessions: number | null }
+const fromRow = (r: WaveRow): Wave => ({
+  id: r.id, trialId: r.trial_id, name: r.name, opensAt: r.opens_at, closesAt: r.closes_at, instruments: JSON.parse(r.instruments) as string[],
+  arms: r.arms ? JSON.parse(r.arms) as Arm[] : null, minSessions: r.min_sessions,
+});
 
 /** Reads an ISO date (YYYY-MM-DD, taken as 00:00 UTC) or date-time and returns it as ISO-8601 UTC; undefined when not a valid time. */
 export function toIsoUtc(s: string): string | undefined {
@@ -21,9 +25,12 @@ export function toIsoUtc(s: string): string | undefined {
   return d.toISOString();
 }
 
-/** Creates a wave; `instruments` must already be resolved to 'id@version'. One wave of each name per trial. */
-export function createWave(db: Db, w: { trialId: string; name: string; opensAt: string; closesAt: string; instruments: string[] }): Wave {
-  requireTrial(db, w.trialId);
+/**
+ * Creates a wave; `instruments` must already be resolved to 'id@version'. One wave of each name per trial. `arms` and `minSessions`
+ * limit who is invited (the Bolton evaluation form: intervention DSLs with three formal sessions); default every active DSL.
+ */
+export function createWave(db: Db, w: { trialId: string; name: string; opensAt: string; closesAt: string; instruments: string[]; arms?: Arm[] | null; minSessions?: number | null }): Wave {
+  const trial = requireTrial(db, w.trialId);
   const problems: string[] = [];
   if (!(WAVE_NAMES as readonly string[]).includes(w.name)) problems.push(`wave name "${w.name}" must be one of ${WAVE_NAMES.join(', ')}`);
   const opens = toIsoUtc(w.opensAt);
@@ -35,10 +42,13 @@ export function createWave(db: Db, w: { trialId: string; name: string; opensAt: 
   const dup = w.instruments.find((k, i) => w.instruments.indexOf(k) !== i);
   if (dup) problems.push(`instrument ${dup} is listed twice`);
   for (const k of w.instruments) { const refusal = waveInstrumentRefusal(k); if (refusal) problems.push(refusal); }
+  const minSessions = w.minSessions ?? null;
+  if (minSessions !== null && (!Number.isInteger(minSessions) || minSessions < 1 || minSessions > 50)) problems.push('the least number of formal sessions must be a whole number from 1 to 50');
+  if ((w.arms || minSessions !== null) && trial.kind === 'programme') problems.push('a programme has no arms or trial dosage: its waves go to every active DSL');
   if (problems.length) throw new ValidationError(problems.join('\n'), problems.map((d) => ({ pointer: '/wave', detail: d })));
   if (getWave(db, w.trialId, w.name)) throw new ConflictError(`trial "${w.trialId}" already has a ${w.name} wave`);
-  const id = Number(db.prepare('INSERT INTO waves (trial_id, name, opens_at, closes_at, instruments) VALUES (?, ?, ?, ?, ?)')
-    .run(w.trialId, w.name, opens, closes, JSON.stringify(w.instruments)).lastInsertRowid);
+  const id = Number(db.prepare('INSERT INTO waves (trial_id, name, opens_at, closes_at, instruments, arms, min_sessions) VALUES (?, ?, ?, ?, ?, ?, ?)')
+    .run(w.trialId, w.name, opens, closes, JSON.stringify(w.instruments), w.arms ? JSON.stringify(w.arms) : null, minSessions).lastInsertRowid);
   return getWaveById(db, id)!;
 }
 

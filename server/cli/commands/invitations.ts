@@ -10,6 +10,8 @@ import { issueInvitations } from '../../storage/invitation-repo';
 import { loadOrCreateSecret } from '../../storage/secret-file';
 import { appendAudit } from '../../storage/audit-repo';
 import { runSessionInvitations } from './session-invitations';
+import { waveAudience } from '../../storage/wave-audience-repo';
+import { audienceText } from '../../domain/waves/audience';
 
 export const mailMergeColumns = ['dsl_id', 'school_urn', 'school_name', 'name', 'email', 'link'] as const;
 const waveNames = ['baseline', 'midpoint', 'endline'];
@@ -55,7 +57,7 @@ function run(ctx: CliContext): number {
   } else {
     ctx.io.stdout(csv);
   }
-  ctx.io.stderr(`${trial.id} ${waveName}: ${fresh.length} new invitation${fresh.length === 1 ? '' : 's'}, ${recipients.length - fresh.length} already invited; links open until ${wave.closesAt}\n`);
+  ctx.io.stderr(`${trial.id} ${waveName} (for ${audienceText(waveAudience(db, wave.id))}): ${fresh.length} new invitation${fresh.length === 1 ? '' : 's'}, ${recipients.length - fresh.length} already invited; links open until ${wave.closesAt}\n`);
   return 0;
 }
 
@@ -63,7 +65,7 @@ export const command: CliCommand = {
   name: 'invitations',
   summary: 'invite every active DSL in a trial to a wave and print the mail-merge CSV of survey links',
   usage: 'invitations --trial <id> --wave baseline|midpoint|endline [--out file.csv] [--new-only]\n       invitations --trial <id> --sessions [--since YYYY-MM-DD] [--out file.csv]',
-  description: `Creates an invitation for each active DSL who lacks one for the wave, then prints a CSV for a mail merge:
+  description: `Creates an invitation for each active DSL who lacks one for the wave (only the wave's arm and dosage, if dslkit wave create limited it), then prints a CSV for a mail merge:
 dsl_id, school_urn, school_name, name, email, link. Links are ${'$'}DSLKIT_PUBLIC_URL/s/<token> (default http://localhost:3000).
 Tokens are derived from the server secret beside the database (secret.key) and only their hashes are stored, so running
 this again prints the same links. The CSV holds working links and contact details: keep it private and delete it after the mail merge.

@@ -23,6 +23,9 @@ import { field, fieldList } from './body';
 import { uploadedFiles } from './upload-body';
 import { errorItems, sendPage } from './page';
 import { balanceRows } from './balance-view';
+import { audienceFilter } from '../../storage/wave-audience-repo';
+import { audienceText, parseArms } from '../../domain/waves/audience';
+import { waveInstrumentRefusal } from '../../domain/session-forms/forms';
 
 /** The trial named in the URL, or 404. */
 export function trialOr404(deps: AppDeps, id: string): Trial {
@@ -129,11 +132,13 @@ function randomisePage(req: Request, res: Response, deps: AppDeps, t: Trial, err
 }
 
 function wavesPage(req: Request, res: Response, deps: AppDeps, t: Trial, errors: ReturnType<typeof errorItems> = [], status = 200): void {
-  const instruments = getRegistry().list().filter((d) => d.respondent === 'dsl');
+  const instruments = getRegistry().list().filter((d) => d.respondent === 'dsl' && waveInstrumentRefusal(d.key) === null);
   const now = deps.clock();
   sendPage(req, res, 'staff/waves', {
     title: `Waves of ${t.title}`, phase: phaseOf(t), trial: t, errors, backLink: `/staff/trials/${t.id}`,
-    waves: tableModel('Waves', ['Wave', 'Opens', 'Closes', 'State', 'Instruments'], listWaves(deps.db, t.id).map((w) => [w.name, w.opensAt, w.closesAt, waveState(w, now).replace('_', ' '), w.instruments.join(', ')]), 'No waves yet.'),
+    waves: tableModel('Waves', ['Wave', 'Opens', 'Closes', 'State', 'Instruments', 'Sent to'], listWaves(deps.db, t.id).map((w) => [w.name, w.opensAt, w.closesAt, waveState(w, now).replace('_', ' '), w.instruments.join(', '), audienceText(w)]), 'No waves yet.'),
+    arms: [{ value: '', text: 'Both arms', selected: !field(req, 'arm') }, ...(['intervention', 'control'] as const).map((a) => ({ value: a, text: `The ${a} arm only`, selected: field(req, 'arm') === a }))],
+    minSessions: field(req, 'minSessions'),
     names: WAVE_NAMES.map((n) => ({ value: n, selected: field(req, 'name') === n })),
     instruments: instruments.map((d, i) => ({ id: `instrument-${i}`, value: d.key, title: d.title, checked: fieldList(req, 'instruments').includes(d.key) })),
     opensAt: field(req, 'opensAt'), closesAt: field(req, 'closesAt'),
@@ -202,7 +207,10 @@ export const trialRoutes: StaffRoute[] = [
     handler: (req, res, deps) => {
       const t = trialOr404(deps, param(req, 'trialId'));
       try {
-        const w = createWave(deps.db, { trialId: t.id, name: field(req, 'name'), opensAt: field(req, 'opensAt'), closesAt: field(req, 'closesAt'), instruments: fieldList(req, 'instruments') });
+        const { arms, problem } = parseArms(field(req, 'arm'));
+        const min = field(req, 'minSessions').trim();
+        if (problem || (min !== '' && !/^\d+$/.test(min))) throw new ValidationError(problem ?? 'Enter the least number of formal sessions as a whole number, or leave it empty.');
+        const w = createWave(deps.db, { trialId: t.id, name: field(req, 'name'), opensAt: field(req, 'opensAt'), closesAt: field(req, 'closesAt'), instruments: fieldList(req, 'instruments'), arms, minSessions: min === '' ? null : Number(min) });
         appendAudit(deps.db, { ...who(res, deps), action: 'wave.create', trialId: t.id, detail: { wave: w.name, instruments: w.instruments } });
         res.redirect(303, `/staff/trials/${t.id}/waves`);
       } catch (err) {
@@ -218,7 +226,8 @@ export const trialRoutes: StaffRoute[] = [
       const w = getWaveById(deps.db, Number(param(req, 'waveId')));
       if (!w || w.trialId !== t.id) throw new NotFoundError('There is no such wave.');
       const by = who(res, deps);
-      const contacts = activeDslContacts(deps.db, t.id);
+      const invited = audienceFilter(deps.db, t.id, w.id);
+      const contacts = activeDslContacts(deps.db, t.id).filter((c) => invited(c.dslId));
       const issued = new Map(issueInvitations(deps.db, deps.secret, w.id, contacts.map((c) => c.dslId), by.at).map((i) => [i.dslId, i.token]));
       appendAudit(deps.db, { ...by, action: 'invitations.download', trialId: t.id, detail: { wave: w.name, count: contacts.length } });
       const rows = contacts.map((c) => ({ dsl_id: c.dslId, school_urn: c.urn, school_name: c.schoolName, la_code: c.laCode, name: c.name, email: c.email, wave: w.name, closes: w.closesAt.slice(0, 10), link: `${deps.config.publicUrl}/s/${issued.get(c.dslId)}` }));
