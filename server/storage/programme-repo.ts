@@ -66,8 +66,8 @@ export function loadProgrammeFacts(db: Db, programmeId: string): ProgrammeFacts 
     }));
   const settings = db.prepare(`SELECT s.urn, s.name, (SELECT COUNT(*) FROM dsls d WHERE d.trial_id = ts.trial_id AND d.urn = s.urn AND d.status = 'active') AS dsls
     FROM trial_schools ts JOIN schools s ON s.urn = ts.urn WHERE ts.trial_id = ? AND ts.status = 'enrolled' ORDER BY s.name, s.urn`).all(programmeId) as Array<{ urn: number; name: string; dsls: number }>;
-  const sessions = (db.prepare('SELECT id, duration_minutes FROM supervision_sessions WHERE trial_id = ? ORDER BY id').all(programmeId) as Array<{ id: number; duration_minutes: number }>)
-    .map((s) => ({ id: s.id, minutes: s.duration_minutes, urns: (db.prepare('SELECT DISTINCT urn FROM supervision_attendees WHERE session_id = ?').all(s.id) as Array<{ urn: number }>).map((r) => r.urn) }));
+  const sessions = (db.prepare('SELECT id, duration_minutes, kind, package_id FROM supervision_sessions WHERE trial_id = ? ORDER BY id').all(programmeId) as Array<{ id: number; duration_minutes: number; kind: 'introduction' | 'formal' | 'adhoc'; package_id: number | null }>)
+    .map((s) => ({ id: s.id, minutes: s.duration_minutes, kind: s.kind, packageId: s.package_id, urns: (db.prepare('SELECT DISTINCT urn FROM supervision_attendees WHERE session_id = ?').all(s.id) as Array<{ urn: number }>).map((r) => r.urn) }));
   const activeDsls = new Set((db.prepare("SELECT id FROM dsls WHERE trial_id = ? AND status = 'active'").all(programmeId) as Array<{ id: string }>).map((d) => d.id));
   const scores = db.prepare(`SELECT w.name AS wave, r.dsl_id AS dslId, sc.instrument, sc.scale, sc.value FROM scores sc JOIN responses r ON r.id = sc.response_id
     JOIN waves w ON w.id = r.wave_id JOIN dsls d ON d.id = r.dsl_id

@@ -5,6 +5,8 @@ import { isIsoDate } from './trial-repo';
 import { appendAudit } from './audit-repo';
 import { schoolArmFacts } from './allocation-arm-repo';
 import { supervisionRefusal } from '../domain/supervision/intervention-arm';
+import { trialTopics } from './trial-settings-repo';
+import { sessionPackage } from './session-package-repo';
 
 export const SESSION_KINDS = ['introduction', 'formal', 'adhoc'] as const;
 export const SESSION_MODES = ['face_to_face', 'online', 'phone', 'email'] as const;
@@ -18,12 +20,17 @@ export interface NewSession {
   kind: string; mode: string; heldOn: string; durationMinutes: number;
   /** One DSL for an individual session; two or more make it a group session. */
   dslIds: string[];
+  /** Codes from the trial's topic list, and other topics as free text (at most 1000 characters). */
+  topics?: string[]; topicsNote?: string;
+  /** A programme's package the session was delivered under (needed when a setting is in more than one package). */
+  packageId?: number | null;
   at: string; actor: string;
 }
 
 export interface SessionRecord {
   id: number; trialId: string; supervisorUserId: number | null; kind: SessionKind; mode: SessionMode; format: 'individual' | 'group';
   heldOn: string; durationMinutes: number; attendees: Array<{ dslId: string; urn: number }>;
+  topics: Array<{ code: string; label: string }>; topicsNote: string | null; packageId: number | null;
 }
 
 /** Validates and stores a session with its attendees in one transaction; returns its id. Problems name the form field. */
@@ -47,18 +54,26 @@ export function logSession(db: Db, s: NewSession): number {
     if (refusal) { problems.push({ pointer: '/dsls', detail: `DSL ${id}: ${refusal} The session was not saved.` }); continue; }
     attendees.push({ dslId: d.id, urn: d.urn });
   }
+  const known = new Set(trialTopics(db, s.trialId).map((t) => t.code));
+  const topics = [...new Set(s.topics ?? [])];
+  for (const code of topics) if (!known.has(code)) problems.push({ pointer: '/topics', detail: `"${code}" is not one of this trial's session topics.` });
+  const note = (s.topicsNote ?? '').trim();
+  if (note.length > 1000) problems.push({ pointer: '/topicsNote', detail: 'Other topics must be 1000 characters or fewer.' });
+  const packageId = attendees.length ? sessionPackage(db, s.trialId, attendees.map((a) => a.urn), s.packageId ?? null, problems) : null;
   if (problems.length) throw new ValidationError(problems.map((p) => p.detail).join('\n'), problems);
   return db.transaction(() => {
-    const id = Number(db.prepare(`INSERT INTO supervision_sessions (trial_id, supervisor_user_id, kind, mode, format, held_on, duration_minutes, created_at)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?)`).run(s.trialId, s.supervisorUserId, s.kind, s.mode, attendees.length > 1 ? 'group' : 'individual', s.heldOn, s.durationMinutes, s.at).lastInsertRowid);
+    const id = Number(db.prepare(`INSERT INTO supervision_sessions (trial_id, supervisor_user_id, kind, mode, format, held_on, duration_minutes, topics_note, package_id, created_at)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(s.trialId, s.supervisorUserId, s.kind, s.mode, attendees.length > 1 ? 'group' : 'individual', s.heldOn, s.durationMinutes, note || null, packageId, s.at).lastInsertRowid);
     const ins = db.prepare('INSERT INTO supervision_attendees (session_id, dsl_id, urn) VALUES (?, ?, ?)');
     for (const a of attendees) ins.run(id, a.dslId, a.urn);
+    const topic = db.prepare('INSERT INTO session_topics (session_id, code) VALUES (?, ?)');
+    for (const code of topics) topic.run(id, code);
     appendAudit(db, { at: s.at, actor: s.actor, action: 'supervision.log', trialId: s.trialId, detail: { sessionId: id, kind: s.kind, attendees: attendees.length } });
     return id;
   })();
 }
 
-interface SessionRow { id: number; trial_id: string; supervisor_user_id: number | null; kind: SessionKind; mode: SessionMode; format: 'individual' | 'group'; held_on: string; duration_minutes: number }
+interface SessionRow { id: number; trial_id: string; supervisor_user_id: number | null; kind: SessionKind; mode: SessionMode; format: 'individual' | 'group'; held_on: string; duration_minutes: number; topics_note: string | null; package_id: number | null }
 
 /** Sessions of a trial (optionally one supervisor's), newest first, with attendees. */
 export function listSessions(db: Db, filter: { trialId: string; supervisorUserId?: number }): SessionRecord[] {
@@ -66,9 +81,12 @@ export function listSessions(db: Db, filter: { trialId: string; supervisorUserId
     ? db.prepare('SELECT * FROM supervision_sessions WHERE trial_id = ? AND supervisor_user_id = ? ORDER BY held_on DESC, id DESC').all(filter.trialId, filter.supervisorUserId)
     : db.prepare('SELECT * FROM supervision_sessions WHERE trial_id = ? ORDER BY held_on DESC, id DESC').all(filter.trialId)) as SessionRow[];
   const att = db.prepare('SELECT dsl_id AS dslId, urn FROM supervision_attendees WHERE session_id = ? ORDER BY urn, dsl_id');
+  const topics = db.prepare(`SELECT st.code, COALESCE(tt.label, st.code) AS label FROM session_topics st JOIN supervision_sessions s ON s.id = st.session_id
+    LEFT JOIN trial_topics tt ON tt.trial_id = s.trial_id AND tt.code = st.code WHERE st.session_id = ? ORDER BY tt.position, st.code`);
   return rows.map((r) => ({
     id: r.id, trialId: r.trial_id, supervisorUserId: r.supervisor_user_id, kind: r.kind, mode: r.mode, format: r.format,
     heldOn: r.held_on, durationMinutes: r.duration_minutes, attendees: att.all(r.id) as Array<{ dslId: string; urn: number }>,
+    topics: topics.all(r.id) as Array<{ code: string; label: string }>, topicsNote: r.topics_note, packageId: r.package_id,
   }));
 }
 
@@ -90,11 +108,13 @@ export function supervisedSchools(db: Db, userId: number, trialId: string): Supe
   return schools.map((s) => ({ ...s, dsls: dsls.all(trialId, s.urn) as Array<{ id: string; name: string; status: string }> }));
 }
 
-/** Trials in which a supervisor has schools. */
-export function supervisorTrials(db: Db, userId: number): Array<{ id: string; title: string; intervalWeeks: [number, number]; isDemo: boolean }> {
-  return (db.prepare(`SELECT DISTINCT t.id, t.title, t.session_interval_weeks AS w, t.is_demo AS demo FROM supervisor_assignments sa JOIN trials t ON t.id = sa.trial_id
-    WHERE sa.user_id = ? ORDER BY t.id`).all(userId) as Array<{ id: string; title: string; w: string; demo: number }>)
-    .map((r) => ({ id: r.id, title: r.title, intervalWeeks: JSON.parse(r.w) as [number, number], isDemo: r.demo === 1 }));
+export interface SupervisorTrial { id: string; title: string; intervalWeeks: [number, number]; endsOn: string | null; sessionsIntended: number | null; kind: 'trial' | 'programme'; isDemo: boolean }
+
+/** Trials in which a supervisor has schools, with the settings their schedule follows. */
+export function supervisorTrials(db: Db, userId: number): SupervisorTrial[] {
+  return (db.prepare(`SELECT DISTINCT t.id, t.title, t.session_interval_weeks AS w, t.ends_on, t.sessions_intended, t.kind, t.is_demo AS demo FROM supervisor_assignments sa JOIN trials t ON t.id = sa.trial_id
+    WHERE sa.user_id = ? ORDER BY t.id`).all(userId) as Array<{ id: string; title: string; w: string; ends_on: string | null; sessions_intended: number | null; kind: 'trial' | 'programme'; demo: number }>)
+    .map((r) => ({ id: r.id, title: r.title, intervalWeeks: JSON.parse(r.w) as [number, number], endsOn: r.ends_on, sessionsIntended: r.sessions_intended, kind: r.kind, isDemo: r.demo === 1 }));
 }
 
 /**

@@ -29,6 +29,8 @@ function fromRow(r: TrialRow): Trial {
 export interface NewTrial {
   id: string; title: string; kind?: TrialKind; unit?: TrialUnit; sessionsIntended?: number | null; retentionUntil?: string | null;
   startsOn?: string | null; endsOn?: string | null; isDemo?: boolean; createdAt: string;
+  /** Weeks between supervision sessions [min, max]; default [4, 6] (the Bolton protocol). */
+  sessionIntervalWeeks?: [number, number];
 }
 
 export const TRIAL_ID_PATTERN = /^[a-z0-9][a-z0-9-]{0,39}$/;
@@ -52,9 +54,9 @@ export function createTrial(db: Db, t: NewTrial): Trial {
   if (t.sessionsIntended != null && (!Number.isInteger(t.sessionsIntended) || t.sessionsIntended < 0 || t.sessionsIntended > 50)) problems.push('sessions intended must be a whole number from 0 to 50');
   if (problems.length) throw new ValidationError(problems.join('\n'), problems.map((d) => ({ pointer: '/trial', detail: d })));
   if (db.prepare('SELECT 1 FROM trials WHERE id = ?').get(t.id)) throw new ConflictError(`a trial with id "${t.id}" already exists`);
-  db.prepare(`INSERT INTO trials (id, title, kind, unit, sessions_intended, retention_until, starts_on, ends_on, is_demo, created_at)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(t.id, t.title.trim(), t.kind ?? 'trial', t.unit ?? 'school', t.sessionsIntended ?? null,
-    t.retentionUntil ?? null, t.startsOn ?? null, t.endsOn ?? null, t.isDemo ? 1 : 0, t.createdAt);
+  db.prepare(`INSERT INTO trials (id, title, kind, unit, sessions_intended, session_interval_weeks, retention_until, starts_on, ends_on, is_demo, created_at)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(t.id, t.title.trim(), t.kind ?? 'trial', t.unit ?? 'school', t.sessionsIntended ?? null,
+    JSON.stringify(t.sessionIntervalWeeks ?? [4, 6]), t.retentionUntil ?? null, t.startsOn ?? null, t.endsOn ?? null, t.isDemo ? 1 : 0, t.createdAt);
   return getTrial(db, t.id)!;
 }
 

@@ -1,5 +1,7 @@
-// `dslkit trial create|list|show|start-page`: set up a trial (or a programme outside a trial), look at it, and set the text of its respondents' start page.
-import { UsageError, flag, numberOption, requiredString, stringOption, type CliCommand, type CliContext } from '../command';
+// `dslkit trial create|set|list|show|start-page`: set up a trial (or a programme outside a trial), change its supervision settings, look at it, and set the text of its respondents' start page.
+import { UsageError, flag, listOption, numberOption, requiredString, stringOption, type CliCommand, type CliContext } from '../command';
+import { intervalText, parseIntervalWeeks, parseTopics } from '../../domain/supervision/trial-settings';
+import { trialTopics, updateSupervisionSettings } from '../../storage/trial-settings-repo';
 import { createTrial, getTrial, listTrials, trialCounts, type TrialKind, type TrialUnit } from '../../storage/trial-repo';
 import { getRandomisation } from '../../storage/allocation-repo';
 import { listWaves } from '../../storage/wave-repo';
@@ -8,6 +10,14 @@ import { NotFoundError } from '../../domain/errors';
 import { checkStartPageText, labels as startPageLabels } from '../../domain/surveys/start-page';
 import { getStartPageText, setStartPageText } from '../../storage/start-page-repo';
 import { appendAudit } from '../../storage/audit-repo';
+
+function intervalOption(ctx: CliContext): [number, number] | undefined {
+  const raw = stringOption(ctx, 'interval-weeks');
+  if (raw === undefined) return undefined;
+  const { weeks, problem } = parseIntervalWeeks(raw);
+  if (!weeks) throw new UsageError(`--interval-weeks: ${problem}`);
+  return weeks;
+}
 
 function create(ctx: CliContext): number {
   const unit = stringOption(ctx, 'unit') ?? 'school';
@@ -18,9 +28,29 @@ function create(ctx: CliContext): number {
     id: requiredString(ctx, 'id'), title: requiredString(ctx, 'title'), unit: unit as TrialUnit, kind: kind as TrialKind,
     sessionsIntended: numberOption(ctx, 'sessions-intended', { integer: true, min: 0, max: 50 }) ?? null,
     retentionUntil: stringOption(ctx, 'retention-until') ?? null, startsOn: stringOption(ctx, 'starts-on') ?? null,
-    endsOn: stringOption(ctx, 'ends-on') ?? null, createdAt: ctx.clock().toISOString(),
+    endsOn: stringOption(ctx, 'ends-on') ?? null, createdAt: ctx.clock().toISOString(), sessionIntervalWeeks: intervalOption(ctx),
   });
   ctx.io.stdout(`created ${t.kind} "${t.id}" (${t.title}), unit of randomisation: ${t.unit}\n`);
+  return 0;
+}
+
+/** `trial set <id>`: change the supervision settings (sessions intended, interval, intervention end date, topics). */
+function set(ctx: CliContext, id: string | undefined): number {
+  if (!id) throw new UsageError('name the trial: dslkit trial set <id> --interval-weeks 4 ...');
+  const topicEntries = listOption(ctx, 'topic');
+  const parsed = parseTopics(topicEntries);
+  if (parsed.problems.length) throw new UsageError(`--topic: ${parsed.problems[0]}`);
+  const settings = {
+    ...(stringOption(ctx, 'sessions-intended') !== undefined ? { sessionsIntended: numberOption(ctx, 'sessions-intended', { integer: true, min: 0, max: 50 }) } : {}),
+    ...(stringOption(ctx, 'interval-weeks') !== undefined ? { intervalWeeks: intervalOption(ctx) } : {}),
+    ...(stringOption(ctx, 'ends-on') !== undefined ? { endsOn: stringOption(ctx, 'ends-on') } : {}),
+    ...(topicEntries.length ? { topics: parsed.topics } : {}),
+  };
+  if (!Object.keys(settings).length) throw new UsageError('give at least one of --sessions-intended, --interval-weeks, --ends-on, --topic');
+  const db = ctx.openDb();
+  updateSupervisionSettings(db, id, settings, { actor: ctx.actor, at: ctx.clock().toISOString() });
+  const t = getTrial(db, id)!;
+  ctx.io.stdout(`${t.id}: ${t.sessionsIntended ?? 'no'} formal sessions intended after the introduction, ${intervalText(t.sessionIntervalWeeks)}, until ${t.endsOn ?? 'no end date'}; topics: ${trialTopics(db, id).map((x) => x.label).join('; ') || 'none'}\n`);
   return 0;
 }
 
@@ -50,7 +80,8 @@ function show(ctx: CliContext, id: string | undefined): number {
   const lines = [
     `${t.id}: ${t.title}${t.isDemo ? ' [demo, synthetic data]' : ''}`,
     `  kind ${t.kind}, unit ${t.unit}, status ${t.status}, created ${t.createdAt}`,
-    `  sessions intended: ${t.sessionsIntended ?? 'not set'}; runs ${t.startsOn ?? '?'} to ${t.endsOn ?? '?'}; personal data kept until ${t.retentionUntil ?? 'not set'}`,
+    `  sessions intended: ${t.sessionsIntended ?? 'not set'}, ${intervalText(t.sessionIntervalWeeks)}; runs ${t.startsOn ?? '?'} to ${t.endsOn ?? '?'}; personal data kept until ${t.retentionUntil ?? 'not set'}`,
+    `  session topics: ${trialTopics(db, id).map((x) => `${x.code} (${x.label})`).join(', ') || 'none set (dslkit trial set --topic code=Label)'}`,
     `  ${c.schools} schools enrolled, ${c.dsls} DSLs`,
     r ? `  randomised ${r.createdAt} by ${r.createdBy}: ${r.method} (${r.algorithmVersion}), seed ${r.seed}, strata [${r.strata.join(', ')}]${r.cluster ? `, clusters ${r.cluster}` : ''}; input SHA-256 ${r.inputSha256}`
       : '  not randomised yet',
@@ -86,13 +117,17 @@ function startPage(ctx: CliContext, id: string | undefined): number {
 
 export const command: CliCommand = {
   name: 'trial',
-  summary: 'create a trial, list trials, show one, set its respondents\' start page',
-  usage: 'trial create --id <id> --title <title> [--unit school|local_authority] [--kind trial|programme] [--sessions-intended 3] [--retention-until YYYY-MM-DD]\n       dslkit trial list [--json]\n       dslkit trial show <id> [--json]\n       dslkit trial start-page <id> [--run-by <text> --contact <text> --privacy-url <https url> [--purpose <text>]]',
+  summary: 'create a trial, change its supervision settings, list trials, show one, set its respondents\' start page',
+  usage: 'trial create --id <id> --title <title> [--unit school|local_authority] [--kind trial|programme] [--sessions-intended 3] [--interval-weeks 4-6] [--retention-until YYYY-MM-DD]\n       dslkit trial set <id> [--sessions-intended n] [--interval-weeks 4] [--ends-on YYYY-MM-DD] [--topic code=Label ...]\n       dslkit trial list [--json]\n       dslkit trial show <id> [--json]\n       dslkit trial start-page <id> [--run-by <text> --contact <text> --privacy-url <https url> [--purpose <text>]]',
   description: `
 A trial's id is 1-40 lower-case letters, digits or hyphens. --unit local_authority randomises whole
 local authorities. --kind programme records a traded programme outside a trial (no randomisation).
 --sessions-intended is the number of formal supervision sessions each school should receive besides the
-introduction. --retention-until is the date after which personal data (DSL names and emails) must be erased.
+introduction; --interval-weeks the weeks between sessions (4-6 in Bolton, 4 in the secondary trials; default 4-6);
+--ends-on the last day of the intervention: the supervisor's schedule stops at that date and at the sessions intended.
+--retention-until is the date after which personal data (DSL names and emails) must be erased.
+trial set changes the supervision settings later; each --topic code=Label (repeat it) replaces the trial's short list of
+session topics, which supervisors tick when they log a session (with free text for any other topic).
 start-page sets what DSLs read before the first question: who runs the study (--run-by), why the answers
 are asked for (--purpose, optional), who to contact (--contact) and the trial's privacy notice
 (--privacy-url, https). Without options it prints the current text.`,
@@ -105,6 +140,8 @@ are asked for (--purpose, optional), who to contact (--contact) and the trial's 
     { name: 'retention-until', type: 'string', valueName: '<date>', description: 'erase personal data after this date (YYYY-MM-DD)' },
     { name: 'starts-on', type: 'string', valueName: '<date>', description: 'first day of the intervention period (YYYY-MM-DD)' },
     { name: 'ends-on', type: 'string', valueName: '<date>', description: 'last day of the intervention period (YYYY-MM-DD)' },
+    { name: 'interval-weeks', type: 'string', valueName: '<weeks>', description: 'weeks between sessions: 4-6 or 4 (create, set)' },
+    { name: 'topic', type: 'string', valueName: '<code=Label>', multiple: true, description: 'a session topic (set; repeat it; replaces the list)' },
     { name: 'json', type: 'boolean', description: 'print JSON (list, show)' },
     { name: 'run-by', type: 'string', valueName: '<text>', description: 'start page: who runs the study' },
     { name: 'purpose', type: 'string', valueName: '<text>', description: 'start page: why the answers are asked for' },
@@ -117,7 +154,8 @@ are asked for (--purpose, optional), who to contact (--contact) and the trial's 
     if (sub === 'create') { if (rest.length) throw new UsageError(`unexpected argument "${rest[0]}"`); return create(ctx); }
     if (sub === 'list') return list(ctx);
     if (sub === 'show') return show(ctx, rest[0]);
+    if (sub === 'set') return set(ctx, rest[0]);
     if (sub === 'start-page') return startPage(ctx, rest[0]);
-    throw new UsageError(sub ? `unknown trial command "${sub}" (use create, list, show or start-page)` : 'say create, list, show or start-page');
+    throw new UsageError(sub ? `unknown trial command "${sub}" (use create, set, list, show or start-page)` : 'say create, set, list, show or start-page');
   },
 };

@@ -10,8 +10,8 @@ export interface ProgrammeFacts {
   id: string; title: string; laName: string; academicYear: string;
   packages: PackageFacts[];
   settings: Array<{ urn: number; name: string; dsls: number }>;
-  /** Sessions logged by supervisors, with the settings of the DSLs who attended. */
-  sessions: Array<{ id: number; minutes: number; urns: number[] }>;
+  /** Sessions logged by supervisors, with the settings of the DSLs who attended and the package they were delivered under (null: not recorded). */
+  sessions: Array<{ id: number; minutes: number; urns: number[]; kind: 'introduction' | 'formal' | 'adhoc'; packageId: number | null }>;
   /** Scores at the start (baseline) and end (endline) of the year, by DSL. */
   scores: Array<{ wave: 'baseline' | 'endline'; dslId: string; instrument: string; scale: string; value: number }>;
   /** Completed DSL evaluation forms (feedback on supervision), newest answers. */
@@ -24,8 +24,9 @@ export const NO_CONTROL_CAVEAT = 'This programme has no control group. Changes b
   + '(for example because of the time of year, other support, or who chose to answer), so they are not evidence that supervision caused them. '
   + 'Only a comparison with similar DSLs who did not receive supervision, such as a randomised trial, can show impact.';
 
-export interface PackageLine { name: string; settings: number; pricePence: number; sessionsBought: number; hoursBought: number; sessionsDelivered: number; hoursDelivered: number }
-export interface SettingLine { urn: number; name: string; packages: number; costPence: number; dsls: number; costPerDslPence: number | null; sessionsAttended: number }
+/** Sessions delivered count the introduction and formal sessions under the package; ad-hoc advice is reported beside them, never towards the sessions bought. */
+export interface PackageLine { name: string; settings: number; pricePence: number; sessionsBought: number; hoursBought: number; sessionsDelivered: number; hoursDelivered: number; adhocContacts: number; adhocHours: number }
+export interface SettingLine { urn: number; name: string; packages: number; costPence: number; dsls: number; costPerDslPence: number | null; sessionsAttended: number; adhocContacts: number }
 export interface ChangeLine { label: string; hint: string; pairs: number; change: PublishedSummary<{ start: number; end: number; diff: MeanCi }> }
 
 /** DSL feedback in numbers only: no answer text leaves the form (quotes are chosen by evaluators, in the IPE report). */
@@ -40,7 +41,12 @@ export interface FeedbackSummary {
 
 export interface YearEndReport {
   title: string; laName: string; academicYear: string; caveat: string;
-  totals: { pricePence: number; settings: number; dsls: number; sessionsBought: number; sessionsDelivered: number; hoursBought: number; hoursDelivered: number; costPerSettingPence: number | null; costPerDslPence: number | null };
+  totals: {
+    pricePence: number; settings: number; dsls: number; sessionsBought: number; sessionsDelivered: number; hoursBought: number; hoursDelivered: number;
+    costPerSettingPence: number | null; costPerDslPence: number | null; adhocContacts: number; adhocHours: number;
+    /** Sessions whose package is not recorded and cannot be told (their settings share several packages): in no package's count. */
+    unattributed: number;
+  };
   packages: PackageLine[];
   settings: SettingLine[];
   change: ChangeLine[];
@@ -50,23 +56,36 @@ export interface YearEndReport {
 
 /** Pure: computes the report from the facts. Each package's price is shared equally between its settings. */
 export function yearEndReport(f: ProgrammeFacts): YearEndReport {
-  const sessionsOf = (urns: Set<number>) => f.sessions.filter((s) => s.urns.some((u) => urns.has(u)));
+  // A session counts under the package it was delivered under; one logged without a package counts under the only package its settings share.
+  const packageOf = (s: ProgrammeFacts['sessions'][number]): number | null => {
+    if (s.packageId !== null) return s.packageId;
+    const covering = f.packages.filter((p) => s.urns.every((u) => p.urns.includes(u)));
+    return covering.length === 1 ? covering[0].id : null;
+  };
+  const attributed = f.sessions.map((s) => ({ ...s, pkg: packageOf(s) }));
+  const hours = (list: Array<{ minutes: number }>) => list.reduce((a, s) => a + s.minutes, 0) / 60;
   const packages: PackageLine[] = f.packages.map((p) => {
-    const delivered = sessionsOf(new Set(p.urns));
+    const mine = attributed.filter((s) => s.pkg === p.id);
+    const delivered = mine.filter((s) => s.kind !== 'adhoc');
+    const adhoc = mine.filter((s) => s.kind === 'adhoc');
     return {
       name: p.name, settings: p.urns.length, pricePence: p.pricePence, sessionsBought: p.sessionsIncluded, hoursBought: p.sessionsIncluded * p.sessionMinutes / 60,
-      sessionsDelivered: delivered.length, hoursDelivered: delivered.reduce((a, s) => a + s.minutes, 0) / 60,
+      sessionsDelivered: delivered.length, hoursDelivered: hours(delivered), adhocContacts: adhoc.length, adhocHours: hours(adhoc),
     };
   });
   const settings: SettingLine[] = f.settings.map((s) => {
     const mine = f.packages.filter((p) => p.urns.includes(s.urn));
     const cost = mine.reduce((a, p) => a + p.pricePence / p.urns.length, 0);
-    return { urn: s.urn, name: s.name, packages: mine.length, costPence: Math.round(cost), dsls: s.dsls, costPerDslPence: s.dsls ? Math.round(cost / s.dsls) : null, sessionsAttended: sessionsOf(new Set([s.urn])).length };
+    const attended = f.sessions.filter((x) => x.urns.includes(s.urn));
+    return {
+      urn: s.urn, name: s.name, packages: mine.length, costPence: Math.round(cost), dsls: s.dsls, costPerDslPence: s.dsls ? Math.round(cost / s.dsls) : null,
+      sessionsAttended: attended.filter((x) => x.kind !== 'adhoc').length, adhocContacts: attended.filter((x) => x.kind === 'adhoc').length,
+    };
   });
   const price = f.packages.reduce((a, p) => a + p.pricePence, 0);
   const dsls = f.settings.reduce((a, s) => a + s.dsls, 0);
-  const allUrns = new Set(f.packages.flatMap((p) => p.urns));
-  const delivered = sessionsOf(allUrns);
+  const delivered = attributed.filter((s) => s.pkg !== null && s.kind !== 'adhoc');
+  const adhocAll = attributed.filter((s) => s.kind === 'adhoc');
   const change: ChangeLine[] = [];
   for (const scale of PUBLISHED_SCALES) {
     const of = (wave: string) => new Map(f.scores.filter((x) => x.wave === wave && x.instrument.split('@')[0] === scale.instrument && x.scale === scale.scale).map((x) => [x.dslId, x.value]));
@@ -88,7 +107,8 @@ export function yearEndReport(f: ProgrammeFacts): YearEndReport {
     totals: {
       pricePence: price, settings: f.settings.length, dsls,
       sessionsBought: f.packages.reduce((a, p) => a + p.sessionsIncluded, 0), sessionsDelivered: delivered.length,
-      hoursBought: packages.reduce((a, p) => a + p.hoursBought, 0), hoursDelivered: delivered.reduce((a, s) => a + s.minutes, 0) / 60,
+      hoursBought: packages.reduce((a, p) => a + p.hoursBought, 0), hoursDelivered: hours(delivered),
+      adhocContacts: adhocAll.length, adhocHours: hours(adhocAll), unattributed: attributed.filter((s) => s.pkg === null).length,
       costPerSettingPence: f.settings.length ? Math.round(price / f.settings.length) : null, costPerDslPence: dsls ? Math.round(price / dsls) : null,
     },
     packages, settings, change, minPairs: MIN_RESPONDENTS_FOR_SUMMARY,

@@ -8,7 +8,7 @@ import { issueSessionForms } from '../../storage/session-form-repo';
 import { requireOwnSession, supervisedSchools, supervisorTrials, recordedDsls } from '../../storage/supervision-repo';
 import { authOf } from './auth';
 import { sendPage } from './page';
-import { kindLabels, modeLabels } from './supervision-routes';
+import { kindLabels, modeLabels, topicText } from './supervision-routes';
 
 const param = (req: Request, name: string) => String((req.params as Record<string, string>)[name] ?? '');
 const STATE_LABEL = { none: 'not started', partial: 'started, not sent', complete: 'returned' } as const;
@@ -30,7 +30,7 @@ export const sessionFormRoutes: StaffRoute[] = [
         forms: forms.filter((f) => f.dslId === a.dslId).map((f) => ({ label: SESSION_FORM_LABEL[f.instrument], link: `${deps.config.publicUrl}/s/${f.token}`, state: STATE_LABEL[f.state] })),
         record: { href: `/staff/supervision/${t.id}/sessions/${s.id}/record?dsl=${encodeURIComponent(a.dslId)}`, text: recorded.has(a.dslId) ? 'Open the record (written)' : 'Write the record' },
       }));
-      sendPage(req, res, 'staff/session', { title: `Session on ${s.heldOn}`, phase: t.isDemo ? 'DEMO' : 'BETA', trial: t, session: s, kind: kindLabels[s.kind], mode: modeLabels[s.mode], dsls, backLink: '/staff/supervision' });
+      sendPage(req, res, 'staff/session', { title: `Session on ${s.heldOn}`, phase: t.isDemo ? 'DEMO' : 'BETA', trial: t, session: s, kind: kindLabels[s.kind], mode: modeLabels[s.mode], topics: topicText(s), dsls, backLink: '/staff/supervision' });
     },
   },
 ];

@@ -11,6 +11,9 @@ import { authOf } from './auth';
 import { field, fieldList } from './body';
 import { errorItems, sendPage } from './page';
 import { scheduleRows } from './schedule-view';
+import { intervalText } from '../../domain/supervision/trial-settings';
+import { trialTopics } from '../../storage/trial-settings-repo';
+import { programmePackages } from '../../storage/session-package-repo';
 import { issueSessionForms } from '../../storage/session-form-repo';
 import { RECORD_INSTRUMENT } from '../../domain/session-forms/forms';
 
@@ -19,6 +22,11 @@ const param = (req: Request, name: string) => String((req.params as Record<strin
 export const kindLabels: Record<string, string> = { introduction: 'Introduction', formal: 'Formal supervision', adhoc: 'Ad-hoc contact' };
 export const modeLabels: Record<string, string> = { face_to_face: 'Face to face', online: 'Online', phone: 'Phone', email: 'Email' };
 export { RECORD_INSTRUMENT };
+
+/** A session's topics in words: the trial's labels, then the free text (escaped when rendered, like every string). */
+export function topicText(s: { topics: Array<{ label: string }>; topicsNote: string | null }): string {
+  return [...s.topics.map((x) => x.label), ...(s.topicsNote ? [s.topicsNote] : [])].join('; ') || 'none recorded';
+}
 
 /** The supervisor's trial from the URL, or 404 when they have no schools in it. */
 function ownTrial(res: Response, deps: AppDeps, trialId: string) {
@@ -38,6 +46,10 @@ function newSessionPage(req: Request, res: Response, deps: AppDeps, trialId: str
     kinds: SESSION_KINDS.map((k, i) => ({ value: k, label: kindLabels[k], id: i ? `kind-${i}` : 'kind', checked: field(req, 'kind') === k })),
     modes: SESSION_MODES.map((m, i) => ({ value: m, label: modeLabels[m], id: i ? `mode-${i}` : 'mode', checked: field(req, 'mode') === m })),
     heldOn: field(req, 'heldOn'), durationMinutes: field(req, 'durationMinutes'),
+    topics: trialTopics(deps.db, t.id).map((x, i) => ({ ...x, id: i ? `topics-${i}` : 'topics', checked: fieldList(req, 'topics').includes(x.code) })),
+    topicsNote: field(req, 'topicsNote'),
+    packages: t.kind === 'programme' ? [{ value: '', text: 'The only package the settings share', selected: !field(req, 'packageId') },
+      ...programmePackages(deps.db, t.id).map((p) => ({ value: String(p.id), text: p.name, selected: field(req, 'packageId') === String(p.id) }))] : null,
   }, status);
 }
 
@@ -101,13 +113,14 @@ export const supervisionRoutes: StaffRoute[] = [
         const sessions = listSessions(deps.db, { trialId: t.id, supervisorUserId: me.id });
         const names = new Map(schools.flatMap((s) => s.dsls.map((d) => [d.id, d.name] as const)));
         const records = recordCounts(deps.db, sessions.map((s) => s.id));
-        const schedule = scheduleRows(schools, sessions, t.intervalWeeks, today);
+        const schedule = scheduleRows(schools, sessions, t, today);
+        const plan = [`a session ${intervalText(t.intervalWeeks)}`, t.sessionsIntended === null ? null : `the introduction and ${t.sessionsIntended} formal session${t.sessionsIntended === 1 ? '' : 's'}`, t.endsOn ? `until ${t.endsOn}` : null].filter(Boolean).join(', ');
         return {
           ...t, newHref: `/staff/supervision/${t.id}/sessions/new`, overdue: schedule.filter((r) => r.state === 'overdue' || r.state === 'no session yet').length,
-          schedule: tableModel(`Schedule (a session every ${t.intervalWeeks[0]} to ${t.intervalWeeks[1]} weeks)`, ['School', 'Last session', 'Next due from', 'Due by', 'State'], schedule.map((r) => [{ text: r.school, header: true }, r.last, r.dueFrom, r.dueBy, r.state.toUpperCase() === 'OVERDUE' ? 'OVERDUE' : r.state])),
+          schedule: tableModel(`Schedule (${plan})`, ['School', 'Last session', { text: 'Sessions held', numeric: true }, 'Next due from', 'Due by', 'State'], schedule.map((r) => [{ text: r.school, header: true }, r.last, r.held, r.dueFrom, r.dueBy, r.state === 'overdue' ? 'OVERDUE' : r.state])),
           schools: tableModel('Your schools and DSLs', ['School', 'DSLs'], schools.map((s) => [{ text: `${s.name} (${s.urn})`, header: true }, s.dsls.map((d) => d.status === 'active' ? d.name : `${d.name} (withdrawn)`).join(', ') || 'none yet'])),
-          sessions: tableModel('Sessions you have logged', ['Date', 'Kind', 'Mode', 'Format', { text: 'Minutes', numeric: true }, 'DSLs', 'Forms and records'], sessions.map((s) => [
-            s.heldOn, kindLabels[s.kind], modeLabels[s.mode], s.format, s.durationMinutes, s.attendees.map((a) => names.get(a.dslId) ?? a.dslId).join(', '),
+          sessions: tableModel('Sessions you have logged', ['Date', 'Kind', 'Mode', 'Format', { text: 'Minutes', numeric: true }, 'DSLs', 'Topics', 'Forms and records'], sessions.map((s) => [
+            s.heldOn, kindLabels[s.kind], modeLabels[s.mode], s.format, s.durationMinutes, s.attendees.map((a) => names.get(a.dslId) ?? a.dslId).join(', '), topicText(s),
             { text: `Forms and records (${records.get(s.id) ?? 0} of ${s.attendees.length} record${s.attendees.length === 1 ? '' : 's'} written)`, href: `/staff/supervision/${t.id}/sessions/${s.id}` },
           ]), 'No sessions logged yet.'),
         };
@@ -127,13 +140,14 @@ export const supervisionRoutes: StaffRoute[] = [
         const id = logSession(deps.db, {
           trialId: t.id, supervisorUserId: me.id, kind: field(req, 'kind'), mode: field(req, 'mode'), heldOn: field(req, 'heldOn'),
           durationMinutes: /^\d+$/.test(duration) ? Number(duration) : NaN, dslIds: fieldList(req, 'dsls'), at, actor: actorOf(me),
+          topics: fieldList(req, 'topics'), topicsNote: field(req, 'topicsNote'), packageId: /^\d+$/.test(field(req, 'packageId')) ? Number(field(req, 'packageId')) : null,
         });
         issueSessionForms(deps.db, deps.secret, [id], at); // each DSL's time-log and preparation-sheet links, shown on the session's page
         res.redirect(303, '/staff/supervision');
       } catch (err) {
         if (!(err instanceof DslkitError) || err.status >= 500) throw err;
         const firstDsl = supervisedSchools(deps.db, me.id, t.id).flatMap((s) => s.dsls)[0];
-        const items = errorItems(err.problems).map((e) => (e.href === '#dsls' ? { ...e, href: firstDsl ? `#dsl-${firstDsl.id}` : null } : e));
+        const items = errorItems(err.problems).map((e) => (e.href === '#dsls' ? { ...e, href: firstDsl ? `#dsl-${firstDsl.id}` : null } : e.href === '#topics' && !trialTopics(deps.db, t.id).length ? { ...e, href: null } : e));
         newSessionPage(req, res, deps, t.id, items, err.status);
       }
     },
