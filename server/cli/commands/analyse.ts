@@ -3,8 +3,12 @@ import fs from 'node:fs';
 import { parseCsv } from '../../domain/csv';
 import { ittAnalysis, type IttResult } from '../../../reports/analysis';
 import { mixedModelItt, type MixedIttResult } from '../../../reports/analysis/mixed-model-itt';
+import { permutationTest, type PermutationResult } from '../../../reports/analysis/randomisation-inference';
+import { rerandomisationDesign } from '../../domain/randomisation/rerandomise';
+import { parseAllocationCsv } from '../../domain/randomisation/allocation-csv';
+import { isMethod, type RandomisationMethod } from '../../domain/randomisation/randomise';
 import { applyFilters, requireOneRowPerUnitAndWave, type RowFilter } from '../../../reports/analysis/unit-rows';
-import { flag, listOption, requiredString, stringOption, UsageError, type CliCommand, type CliContext } from '../command';
+import { flag, listOption, numberOption, requiredString, stringOption, UsageError, type CliCommand, type CliContext } from '../command';
 
 /** Cluster column names read as local authorities by --se auto (dslkit's exports use la_code; GIAS "LA (code)"). */
 export const LA_COLUMN = /^(la|la[_ ]?code|la \(code\)|lea|la[_ ]?id|local[_ ]authority([_ ]code)?)$/i;
@@ -12,7 +16,7 @@ export const LA_COLUMN = /^(la|la[_ ]?code|la \(code\)|lea|la[_ ]?id|local[_ ]au
 export const command: CliCommand = {
   name: 'analyse',
   summary: 'intention-to-treat analysis: adjusted difference, cluster-robust CI and p, Glass\'s delta',
-  usage: 'analyse --data <file.csv> --outcome <col> --arm <col> --cluster <col> [--baseline <col>] [--strata <col> ...] [--weight <col> | --aweight <col>] [--proportion] [--dosage <col>] [--se auto|cr1|cr2] [--filter <col>=<value> ...] [--unit <col>] [--model ols|mlm [--levels <col>[,<col>]] [--ml]] [--json]',
+  usage: 'analyse --data <file.csv> --outcome <col> --arm <col> --cluster <col> [--baseline <col>] [--strata <col> ...] [--weight <col> | --aweight <col>] [--proportion] [--dosage <col>] [--se auto|cr1|cr2] [--filter <col>=<value> ...] [--unit <col>] [--model ols|mlm [--levels <col>[,<col>]] [--ml]] [--permutations <n> --seed <n> [--design stratified|niesr-fsm-median] [--fsm <col>] [--allocation <file>]] [--json]',
   description: `
 Fits outcome ~ arm + baseline + strata dummies by (weighted) least squares with standard errors clustered
 on --cluster, the unit of randomisation. --arm takes 0/1 or control/intervention. Rows missing the outcome
@@ -45,6 +49,17 @@ level, the log-likelihood, and EEF effect sizes: Hedges' g = J x difference / SD
 the total SD (all levels plus residual) and on the within (residual) SD of the unconditional model, CIs
 scaled from the difference's. Weights and --dosage are refused for the mixed model.
 
+Randomisation inference (--permutations <n> --seed <s>): the trial's own allocation procedure is re-run on
+the same units of randomisation (the --cluster values) and the model refitted each time; the statistic is the
+arm's t with the analysis' own standard errors (CR1 or CR2). --design names the procedure: stratified
+(complete randomisation within the --strata, as dslkit randomise; the default) or niesr-fsm-median (the
+Bolton/NIESR FSM-median blocks; --fsm names the % FSM column). --allocation <file> reads the method and each
+unit's stratum from the file dslkit randomise wrote. Re-run b uses set.seed(s + b), b = 1..n, on R's Mersenne
+Twister, so an R loop re-derives every allocation; p = (1 + draws at least as extreme in |t|) / (1 + n). With
+at most 20 units every allocation the procedure can make is enumerated instead (each equally likely) and p is
+exact: the share of allocations at least as extreme, the observed one included. --json adds
+permutation: {p, draws, exact, extreme, observed_t, statistic, method}.
+
 --proportion: the outcome is a proportion of the weight; the effect-size SD is the pupil-level 0/1 SD of the control group.
 --dosage: replace the arm by a dosage in [0, 1] (exploratory dose-response).
 Example: dslkit analyse --data la.csv --outcome nfa --arm arm --cluster urn --baseline nfa_prev --strata block --weight pupils --proportion --json`,
@@ -66,6 +81,11 @@ Example: dslkit analyse --data la.csv --outcome nfa --arm arm --cluster urn --ba
     { name: 'model', type: 'string', valueName: 'ols|mlm', description: 'ols: least squares with cluster-robust SEs; mlm: linear mixed model with random intercepts', default: 'ols' },
     { name: 'levels', type: 'string', valueName: '<col>[,<col>]', description: 'mlm: random-intercept groupings, innermost first (default: the --cluster column)' },
     { name: 'ml', type: 'boolean', description: 'mlm: fit by maximum likelihood instead of REML' },
+    { name: 'permutations', type: 'string', valueName: '<n>', description: 'randomisation inference: re-run the allocation n times (exact enumeration with at most 20 units)' },
+    { name: 'seed', type: 'string', valueName: '<n>', description: 'seed of the re-randomisations: re-run b uses set.seed(seed + b)' },
+    { name: 'design', type: 'string', valueName: 'stratified|niesr-fsm-median', description: 'the allocation procedure to re-run (default stratified on --strata)' },
+    { name: 'fsm', type: 'string', valueName: '<col>', description: '% FSM column for --design niesr-fsm-median' },
+    { name: 'allocation', type: 'string', valueName: '<file>', description: 'allocation file from dslkit randomise: method and strata of each unit' },
     { name: 'json', type: 'boolean', description: 'print one JSON object' },
   ],
   run(ctx) {
@@ -98,18 +118,50 @@ Example: dslkit analyse --data la.csv --outcome nfa --arm arm --cluster urn --ba
       ctx.io.stdout(flag(ctx, 'json') ? `${JSON.stringify(mixed, null, 2)}\n` : formatMixed(mixed, requiredString(ctx, 'outcome')));
       return 0;
     }
-    const result = ittAnalysis(picked.rows, {
+    const ittOpts = {
       outcome: requiredString(ctx, 'outcome'), arm: requiredString(ctx, 'arm'), cluster,
       baseline: stringOption(ctx, 'baseline'), strata: listOption(ctx, 'strata'), weight: fweight ?? aweight,
       weightKind: aweight ? 'analytic' : 'frequency', clustersAreLas: LA_COLUMN.test(cluster),
       proportion: flag(ctx, 'proportion'), dosage: stringOption(ctx, 'dosage'), se, effectSize: es,
       rowLabels: picked.labels,
-    });
+    } as const;
+    const permutations = numberOption(ctx, 'permutations', { integer: true, min: 1, max: 1_000_000 });
+    let result: IttResult;
+    let permutation: PermutationResult | undefined;
+    if (permutations !== undefined) {
+      const seed = numberOption(ctx, 'seed', { integer: true, min: -2147483647, max: 2147483647 });
+      if (seed === undefined) throw new UsageError('--permutations needs --seed (re-run b uses set.seed(seed + b))');
+      const inference = inferenceSettings(ctx);
+      const r = permutationTest(picked.rows, { ...ittOpts, strata: [...ittOpts.strata] }, (units) => rerandomisationDesign(units, inference.method), { draws: permutations, seed, fsm: inference.fsm, strataOf: inference.strataOf });
+      result = r.itt; permutation = r.permutation;
+    } else {
+      if (stringOption(ctx, 'seed') || stringOption(ctx, 'design') || stringOption(ctx, 'allocation')) throw new UsageError('--seed, --design and --allocation belong to --permutations');
+      result = ittAnalysis(picked.rows, { ...ittOpts, strata: [...ittOpts.strata] });
+    }
     for (const w of result.warnings) ctx.io.stderr(`Warning: ${w}\n`);
-    ctx.io.stdout(flag(ctx, 'json') ? `${JSON.stringify(toJson(result), null, 2)}\n` : formatTable(result, requiredString(ctx, 'outcome')));
+    const json = { ...toJson(result), ...(permutation ? { permutation } : {}) };
+    ctx.io.stdout(flag(ctx, 'json') ? `${JSON.stringify(json, null, 2)}\n` : formatTable(result, requiredString(ctx, 'outcome'), permutation));
     return 0;
   },
 };
+
+/** The allocation procedure to re-run: --design (default stratified) or an allocation file's method and strata. */
+function inferenceSettings(ctx: CliContext): { method: RandomisationMethod; fsm?: string; strataOf?: Map<string, string> } {
+  const file = stringOption(ctx, 'allocation');
+  let method = stringOption(ctx, 'design');
+  let strataOf: Map<string, string> | undefined;
+  if (file) {
+    const parsed = parseAllocationCsv(fs.readFileSync(file, 'utf8'), file);
+    if (method && method !== parsed.header.method) throw new UsageError(`--design ${method} differs from the allocation file's method ${parsed.header.method}`);
+    method = parsed.header.method;
+    strataOf = new Map(parsed.rows.map((r) => [r.cluster ?? r.id, r.stratum]));
+  }
+  method ??= 'stratified';
+  if (!isMethod(method)) throw new UsageError(`--design must be stratified or niesr-fsm-median (got "${method}")`);
+  const fsm = stringOption(ctx, 'fsm');
+  if (method === 'niesr-fsm-median' && !fsm) throw new UsageError('--design niesr-fsm-median needs --fsm <col> (each school\'s % FSM, as at randomisation)');
+  return { method, fsm: method === 'niesr-fsm-median' ? fsm : undefined, strataOf };
+}
 
 function parseFilters(ctx: CliContext): RowFilter[] {
   return listOption(ctx, 'filter').map((raw) => {
@@ -138,7 +190,7 @@ export function toJson(r: IttResult): Record<string, unknown> {
 const f = (x: number, d = 4) => (Math.abs(x) < 1e-3 && x !== 0 ? x.toPrecision(3) : x.toFixed(d));
 const ci = (c: [number, number] | null, d = 4) => (c ? `(${f(c[0], d)}, ${f(c[1], d)})` : 'n/a');
 
-function formatTable(r: IttResult, outcome: string): string {
+function formatTable(r: IttResult, outcome: string, permutation?: PermutationResult): string {
   const es = r.effect_size.kind === 'glass_delta' ? "Glass's delta" : "Hedges' g";
   const rows: Array<[string, string, string]> = [
     ['', 'Control', 'Intervention'],
@@ -157,6 +209,7 @@ function formatTable(r: IttResult, outcome: string): string {
     `  ${es}: ${r.effect_size.value.toFixed(3)}  95% CI ${ci(r.effect_size.ci, 3)}`,
     `  n = ${r.n} rows in ${r.clusters} clusters; ${r.dropped} row(s) dropped`, '');
   if (r.dropped_columns.length) lines.push(`  Dropped aliased columns: ${r.dropped_columns.join(', ')}`);
+  if (permutation) lines.push(`  Permutation p = ${permutation.p < 0.001 ? permutation.p.toExponential(2) : permutation.p.toFixed(4)} (${permutation.exact ? 'exact' : `${permutation.draws} draws`}); ${permutation.note}`);
   lines.push(`  Standard errors: ${r.se_choice.reason}`);
   for (const w of r.warnings) lines.push(`  Warning: ${w}`);
   for (const n of r.notes) lines.push(`  Note: ${n}`);
