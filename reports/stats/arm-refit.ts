@@ -33,6 +33,9 @@ export class ArmRefit {
   private readonly pz: number;
   private readonly at: Float64Array;
   private readonly et: Float64Array;
+  private scratchA = new Float64Array(16);
+  private scratchV = new Float64Array(16);
+  private readonly scratchL = new Float64Array(64);
 
   constructor(fixed: DesignColumn[], y: ArrayLike<number>, weights: ArrayLike<number> | undefined, cluster: ArrayLike<string>, weightKind: WeightKind = 'frequency') {
     const fit = weightedLeastSquares(fixed, y, weights, weightKind);
@@ -105,11 +108,11 @@ export class ArmRefit {
   /** a~_g' (I - H_gg)^(-1/2) e_g through the n_g x n_g eigenproblem. */
   private smallCluster(g: number, ss: number): number {
     const m = this.members[g], k = m.length, hz = this.hz[g];
-    const a = new Float64Array(k * k);
+    const a = this.scratchA.length >= k * k ? this.scratchA : (this.scratchA = new Float64Array(k * k));
     for (let r = 0; r < k; r++) for (let c = 0; c < k; c++) a[r * k + c] = (r === c ? 1 : 0) - hz[r * k + c] - (this.at[m[r]] * this.at[m[c]]) / ss;
     if (k === 1) { const v = a[0]; return v > 1e-12 ? (this.at[m[0]] * this.et[m[0]]) / Math.sqrt(v) : 0; }
-    const vec = new Float64Array(k * k);
-    const vals = jacobiFlat(a, k, vec);
+    const vec = this.scratchV.length >= k * k ? this.scratchV : (this.scratchV = new Float64Array(k * k));
+    const vals = jacobiFlat(a, k, vec, this.scratchL);
     // sum_l (a~'v_l)(v_l'e) lambda_l^-1/2
     let out = 0;
     for (let l = 0; l < k; l++) {
@@ -176,8 +179,8 @@ function mulTVec(a: Float64Array, v: Float64Array, n: number): Float64Array {
 }
 
 /** Cyclic Jacobi eigen-decomposition of a small symmetric matrix (row-major, overwritten); eigenvectors as columns of `vec`. */
-export function jacobiFlat(a: Float64Array, n: number, vec: Float64Array): Float64Array {
-  vec.fill(0);
+export function jacobiFlat(a: Float64Array, n: number, vec: Float64Array, vals = new Float64Array(n)): Float64Array {
+  vec.fill(0, 0, n * n);
   for (let i = 0; i < n; i++) vec[i * n + i] = 1;
   for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) { const v = (a[i * n + j] + a[j * n + i]) / 2; a[i * n + j] = v; a[j * n + i] = v; }
   for (let sweep = 0; sweep < 100; sweep++) {
@@ -195,7 +198,6 @@ export function jacobiFlat(a: Float64Array, n: number, vec: Float64Array): Float
       for (let k = 0; k < n; k++) { const vkp = vec[k * n + p], vkq = vec[k * n + q]; vec[k * n + p] = c * vkp - s * vkq; vec[k * n + q] = s * vkp + c * vkq; }
     }
   }
-  const vals = new Float64Array(n);
   for (let i = 0; i < n; i++) vals[i] = a[i * n + i];
   return vals;
 }

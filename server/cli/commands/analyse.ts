@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import { parseCsv } from '../../domain/csv';
 import { ittAnalysis, type IttResult } from '../../../reports/analysis';
 import { mixedModelItt, type MixedIttResult } from '../../../reports/analysis/mixed-model-itt';
+import { caceAnalysis, type CaceResult } from '../../../reports/analysis/cace';
 import { permutationTest, type PermutationResult } from '../../../reports/analysis/randomisation-inference';
 import { rerandomisationDesign } from '../../domain/randomisation/rerandomise';
 import { parseAllocationCsv } from '../../domain/randomisation/allocation-csv';
@@ -16,7 +17,7 @@ export const LA_COLUMN = /^(la|la[_ ]?code|la \(code\)|lea|la[_ ]?id|local[_ ]au
 export const command: CliCommand = {
   name: 'analyse',
   summary: 'intention-to-treat analysis: adjusted difference, cluster-robust CI and p, Glass\'s delta',
-  usage: 'analyse --data <file.csv> --outcome <col> --arm <col> --cluster <col> [--baseline <col>] [--strata <col> ...] [--weight <col> | --aweight <col>] [--proportion] [--dosage <col>] [--se auto|cr1|cr2] [--filter <col>=<value> ...] [--unit <col>] [--model ols|mlm [--levels <col>[,<col>]] [--ml]] [--permutations <n> --seed <n> [--design stratified|niesr-fsm-median] [--fsm <col>] [--allocation <file>]] [--json]',
+  usage: 'analyse --data <file.csv> --outcome <col> --arm <col> --cluster <col> [--baseline <col>] [--strata <col> ...] [--weight <col> | --aweight <col>] [--proportion] [--dosage <col>] [--se auto|cr1|cr2] [--filter <col>=<value> ...] [--unit <col>] [--model ols|mlm [--levels <col>[,<col>]] [--ml]] [--permutations <n> --seed <n> [--design stratified|niesr-fsm-median] [--fsm <col>] [--allocation <file>]] [--received <col> [--received-threshold <k>]] [--json]',
   description: `
 Fits outcome ~ arm + baseline + strata dummies by (weighted) least squares with standard errors clustered
 on --cluster, the unit of randomisation. --arm takes 0/1 or control/intervention. Rows missing the outcome
@@ -60,6 +61,13 @@ at most 20 units every allocation the procedure can make is enumerated instead (
 exact: the share of allocations at least as extreme, the observed one included. --json adds
 permutation: {p, draws, exact, extreme, observed_t, statistic, method}.
 
+CACE (--received <col>): the complier average causal effect of receiving supervision, by two-stage least
+squares with the randomised arm as the instrument for receipt and the ITT model's covariates, clustering and
+standard errors (CR1 or CR2, as estimatr::iv_robust). --received-threshold k makes receipt "at least k"
+(e.g. sessions attended >= 3); without it the column is a continuous dose (e.g. sessions attended). It is the
+effect on those who take supervision up when offered, not on everyone offered it. --json adds cace: {estimate,
+se, df, p, ci, receipt_by_arm, first_stage}.
+
 --proportion: the outcome is a proportion of the weight; the effect-size SD is the pupil-level 0/1 SD of the control group.
 --dosage: replace the arm by a dosage in [0, 1] (exploratory dose-response).
 Example: dslkit analyse --data la.csv --outcome nfa --arm arm --cluster urn --baseline nfa_prev --strata block --weight pupils --proportion --json`,
@@ -86,6 +94,8 @@ Example: dslkit analyse --data la.csv --outcome nfa --arm arm --cluster urn --ba
     { name: 'design', type: 'string', valueName: 'stratified|niesr-fsm-median', description: 'the allocation procedure to re-run (default stratified on --strata)' },
     { name: 'fsm', type: 'string', valueName: '<col>', description: '% FSM column for --design niesr-fsm-median' },
     { name: 'allocation', type: 'string', valueName: '<file>', description: 'allocation file from dslkit randomise: method and strata of each unit' },
+    { name: 'received', type: 'string', valueName: '<col>', description: 'CACE: receipt column (sessions attended, or a dose); the arm instruments it (2SLS)' },
+    { name: 'received-threshold', type: 'string', valueName: '<k>', description: 'CACE: receipt is "at least k" of --received (binary); without it, a continuous dose' },
     { name: 'json', type: 'boolean', description: 'print one JSON object' },
   ],
   run(ctx) {
@@ -107,6 +117,7 @@ Example: dslkit analyse --data la.csv --outcome nfa --arm arm --cluster urn --ba
     const model = stringOption(ctx, 'model') ?? 'ols';
     if (model !== 'ols' && model !== 'mlm') throw new UsageError(`--model must be ols or mlm (got "${model}")`);
     if (model === 'ols' && (stringOption(ctx, 'levels') || flag(ctx, 'ml'))) throw new UsageError('--levels and --ml belong to --model mlm');
+    if (model === 'mlm' && (stringOption(ctx, 'permutations') || stringOption(ctx, 'received'))) throw new UsageError('--permutations and --received work with --model ols (the least-squares ITT model)');
     if (model === 'mlm') {
       const levels = (stringOption(ctx, 'levels') ?? cluster).split(',').map((l) => l.trim()).filter(Boolean);
       for (const l of levels) if (!table.header.includes(l)) throw new UsageError(`--levels: no column "${l}" in ${file} (columns: ${table.header.join(', ')})`);
@@ -138,9 +149,13 @@ Example: dslkit analyse --data la.csv --outcome nfa --arm arm --cluster urn --ba
       if (stringOption(ctx, 'seed') || stringOption(ctx, 'design') || stringOption(ctx, 'allocation')) throw new UsageError('--seed, --design and --allocation belong to --permutations');
       result = ittAnalysis(picked.rows, { ...ittOpts, strata: [...ittOpts.strata] });
     }
+    const received = stringOption(ctx, 'received');
+    const threshold = numberOption(ctx, 'received-threshold', { min: 0 });
+    if (threshold !== undefined && !received) throw new UsageError('--received-threshold needs --received <col>');
+    const cace: CaceResult | undefined = received ? caceAnalysis(picked.rows, { ...ittOpts, strata: [...ittOpts.strata], se: result.se_type, received, threshold }) : undefined;
     for (const w of result.warnings) ctx.io.stderr(`Warning: ${w}\n`);
-    const json = { ...toJson(result), ...(permutation ? { permutation } : {}) };
-    ctx.io.stdout(flag(ctx, 'json') ? `${JSON.stringify(json, null, 2)}\n` : formatTable(result, requiredString(ctx, 'outcome'), permutation));
+    const json = { ...toJson(result), ...(permutation ? { permutation } : {}), ...(cace ? { cace } : {}) };
+    ctx.io.stdout(flag(ctx, 'json') ? `${JSON.stringify(json, null, 2)}\n` : formatTable(result, requiredString(ctx, 'outcome'), permutation, cace));
     return 0;
   },
 };
@@ -190,7 +205,7 @@ export function toJson(r: IttResult): Record<string, unknown> {
 const f = (x: number, d = 4) => (Math.abs(x) < 1e-3 && x !== 0 ? x.toPrecision(3) : x.toFixed(d));
 const ci = (c: [number, number] | null, d = 4) => (c ? `(${f(c[0], d)}, ${f(c[1], d)})` : 'n/a');
 
-function formatTable(r: IttResult, outcome: string, permutation?: PermutationResult): string {
+function formatTable(r: IttResult, outcome: string, permutation?: PermutationResult, cace?: CaceResult): string {
   const es = r.effect_size.kind === 'glass_delta' ? "Glass's delta" : "Hedges' g";
   const rows: Array<[string, string, string]> = [
     ['', 'Control', 'Intervention'],
@@ -210,6 +225,7 @@ function formatTable(r: IttResult, outcome: string, permutation?: PermutationRes
     `  n = ${r.n} rows in ${r.clusters} clusters; ${r.dropped} row(s) dropped`, '');
   if (r.dropped_columns.length) lines.push(`  Dropped aliased columns: ${r.dropped_columns.join(', ')}`);
   if (permutation) lines.push(`  Permutation p = ${permutation.p < 0.001 ? permutation.p.toExponential(2) : permutation.p.toFixed(4)} (${permutation.exact ? 'exact' : `${permutation.draws} draws`}); ${permutation.note}`);
+  if (cace) lines.push(`  CACE (${cace.threshold === null ? `dose "${cace.received}"` : `${cace.received} >= ${cace.threshold}`}): ${f(cace.estimate, 5)}  95% CI ${ci(cace.ci, 5)}, SE ${f(cace.se, 5)}, p = ${cace.p < 0.001 ? cace.p.toExponential(2) : cace.p.toFixed(3)}; ${cace.method}`);
   lines.push(`  Standard errors: ${r.se_choice.reason}`);
   for (const w of r.warnings) lines.push(`  Warning: ${w}`);
   for (const n of r.notes) lines.push(`  Note: ${n}`);
