@@ -4,6 +4,8 @@ import { parseCsv } from '../../domain/csv';
 import { ittAnalysis, type IttResult } from '../../../reports/analysis';
 import { mixedModelItt, type MixedIttResult } from '../../../reports/analysis/mixed-model-itt';
 import { caceAnalysis, type CaceResult } from '../../../reports/analysis/cace';
+import { clusterBootstrap, type BootstrapResult } from '../../../reports/analysis/cluster-bootstrap';
+import { RMersenneTwister } from '../../domain/randomisation/mersenne-twister';
 import { permutationTest, type PermutationResult } from '../../../reports/analysis/randomisation-inference';
 import { rerandomisationDesign } from '../../domain/randomisation/rerandomise';
 import { parseAllocationCsv } from '../../domain/randomisation/allocation-csv';
@@ -17,7 +19,7 @@ export const LA_COLUMN = /^(la|la[_ ]?code|la \(code\)|lea|la[_ ]?id|local[_ ]au
 export const command: CliCommand = {
   name: 'analyse',
   summary: 'intention-to-treat analysis: adjusted difference, cluster-robust CI and p, Glass\'s delta',
-  usage: 'analyse --data <file.csv> --outcome <col> --arm <col> --cluster <col> [--baseline <col>] [--strata <col> ...] [--weight <col> | --aweight <col>] [--proportion] [--dosage <col>] [--se auto|cr1|cr2] [--filter <col>=<value> ...] [--unit <col>] [--model ols|mlm [--levels <col>[,<col>]] [--ml]] [--permutations <n> --seed <n> [--design stratified|niesr-fsm-median] [--fsm <col>] [--allocation <file>]] [--received <col> [--received-threshold <k>]] [--json]',
+  usage: 'analyse --data <file.csv> --outcome <col> --arm <col> --cluster <col> [--baseline <col>] [--strata <col> ...] [--weight <col> | --aweight <col>] [--proportion] [--dosage <col>] [--se auto|cr1|cr2] [--filter <col>=<value> ...] [--unit <col>] [--model ols|mlm [--levels <col>[,<col>]] [--ml]] [--permutations <n> --seed <n> [--design stratified|niesr-fsm-median] [--fsm <col>] [--allocation <file>]] [--received <col> [--received-threshold <k>]] [--bootstrap <n> --seed <n>] [--json]',
   description: `
 Fits outcome ~ arm + baseline + strata dummies by (weighted) least squares with standard errors clustered
 on --cluster, the unit of randomisation. --arm takes 0/1 or control/intervention. Rows missing the outcome
@@ -61,6 +63,13 @@ at most 20 units every allocation the procedure can make is enumerated instead (
 exact: the share of allocations at least as extreme, the observed one included. --json adds
 permutation: {p, draws, exact, extreme, observed_t, statistic, method}.
 
+Cluster bootstrap (--bootstrap <n> --seed <s>): n resamples of whole clusters with replacement within strata
+(strata in code-point order, clusters in id order, cluster floor(m u) + 1 for each uniform u of R's
+set.seed(s); runif), refitting the ITT estimate each time; the percentile interval (R quantile type 7) and
+the BCa interval (bias correction from the share of resamples below the estimate, acceleration from the
+leave-one-cluster-out jackknife). With few clusters the bootstrap is itself unreliable: read it beside CR2
+and the permutation p. --json adds bootstrap: {draws, percentile, bca, bias_correction_z0, acceleration}.
+
 CACE (--received <col>): the complier average causal effect of receiving supervision, by two-stage least
 squares with the randomised arm as the instrument for receipt and the ITT model's covariates, clustering and
 standard errors (CR1 or CR2, as estimatr::iv_robust). --received-threshold k makes receipt "at least k"
@@ -90,12 +99,13 @@ Example: dslkit analyse --data la.csv --outcome nfa --arm arm --cluster urn --ba
     { name: 'levels', type: 'string', valueName: '<col>[,<col>]', description: 'mlm: random-intercept groupings, innermost first (default: the --cluster column)' },
     { name: 'ml', type: 'boolean', description: 'mlm: fit by maximum likelihood instead of REML' },
     { name: 'permutations', type: 'string', valueName: '<n>', description: 'randomisation inference: re-run the allocation n times (exact enumeration with at most 20 units)' },
-    { name: 'seed', type: 'string', valueName: '<n>', description: 'seed of the re-randomisations: re-run b uses set.seed(seed + b)' },
+    { name: 'seed', type: 'string', valueName: '<n>', description: 'seed: re-randomisation b uses set.seed(seed + b); the bootstrap uses set.seed(seed)' },
     { name: 'design', type: 'string', valueName: 'stratified|niesr-fsm-median', description: 'the allocation procedure to re-run (default stratified on --strata)' },
     { name: 'fsm', type: 'string', valueName: '<col>', description: '% FSM column for --design niesr-fsm-median' },
     { name: 'allocation', type: 'string', valueName: '<file>', description: 'allocation file from dslkit randomise: method and strata of each unit' },
     { name: 'received', type: 'string', valueName: '<col>', description: 'CACE: receipt column (sessions attended, or a dose); the arm instruments it (2SLS)' },
     { name: 'received-threshold', type: 'string', valueName: '<k>', description: 'CACE: receipt is "at least k" of --received (binary); without it, a continuous dose' },
+    { name: 'bootstrap', type: 'string', valueName: '<n>', description: 'cluster bootstrap: n resamples of clusters within strata (needs --seed)' },
     { name: 'json', type: 'boolean', description: 'print one JSON object' },
   ],
   run(ctx) {
@@ -117,7 +127,7 @@ Example: dslkit analyse --data la.csv --outcome nfa --arm arm --cluster urn --ba
     const model = stringOption(ctx, 'model') ?? 'ols';
     if (model !== 'ols' && model !== 'mlm') throw new UsageError(`--model must be ols or mlm (got "${model}")`);
     if (model === 'ols' && (stringOption(ctx, 'levels') || flag(ctx, 'ml'))) throw new UsageError('--levels and --ml belong to --model mlm');
-    if (model === 'mlm' && (stringOption(ctx, 'permutations') || stringOption(ctx, 'received'))) throw new UsageError('--permutations and --received work with --model ols (the least-squares ITT model)');
+    if (model === 'mlm' && (stringOption(ctx, 'permutations') || stringOption(ctx, 'received') || stringOption(ctx, 'bootstrap'))) throw new UsageError('--permutations, --bootstrap and --received work with --model ols (the least-squares ITT model)');
     if (model === 'mlm') {
       const levels = (stringOption(ctx, 'levels') ?? cluster).split(',').map((l) => l.trim()).filter(Boolean);
       for (const l of levels) if (!table.header.includes(l)) throw new UsageError(`--levels: no column "${l}" in ${file} (columns: ${table.header.join(', ')})`);
@@ -137,25 +147,33 @@ Example: dslkit analyse --data la.csv --outcome nfa --arm arm --cluster urn --ba
       rowLabels: picked.labels,
     } as const;
     const permutations = numberOption(ctx, 'permutations', { integer: true, min: 1, max: 1_000_000 });
+    const bootstrapDraws = numberOption(ctx, 'bootstrap', { integer: true, min: 2, max: 1_000_000 });
+    const seedValue = numberOption(ctx, 'seed', { integer: true, min: -2147483647, max: 2147483647 });
+    if (bootstrapDraws !== undefined && seedValue === undefined) throw new UsageError('--bootstrap needs --seed (the resamples use set.seed(seed))');
     let result: IttResult;
     let permutation: PermutationResult | undefined;
     if (permutations !== undefined) {
-      const seed = numberOption(ctx, 'seed', { integer: true, min: -2147483647, max: 2147483647 });
+      const seed = seedValue;
       if (seed === undefined) throw new UsageError('--permutations needs --seed (re-run b uses set.seed(seed + b))');
       const inference = inferenceSettings(ctx);
       const r = permutationTest(picked.rows, { ...ittOpts, strata: [...ittOpts.strata] }, (units) => rerandomisationDesign(units, inference.method), { draws: permutations, seed, fsm: inference.fsm, strataOf: inference.strataOf });
       result = r.itt; permutation = r.permutation;
     } else {
-      if (stringOption(ctx, 'seed') || stringOption(ctx, 'design') || stringOption(ctx, 'allocation')) throw new UsageError('--seed, --design and --allocation belong to --permutations');
+      if ((stringOption(ctx, 'seed') && bootstrapDraws === undefined) || stringOption(ctx, 'design') || stringOption(ctx, 'allocation')) throw new UsageError('--seed, --design and --allocation belong to --permutations');
       result = ittAnalysis(picked.rows, { ...ittOpts, strata: [...ittOpts.strata] });
+    }
+    let bootstrap: BootstrapResult | undefined;
+    if (bootstrapDraws !== undefined) {
+      const rng = new RMersenneTwister(seedValue!);
+      bootstrap = clusterBootstrap(picked.rows, { ...ittOpts, strata: [...ittOpts.strata], se: result.se_type }, { draws: bootstrapDraws, uniform: () => rng.unifRand(), seedNote: `set.seed(${seedValue})` }).bootstrap;
     }
     const received = stringOption(ctx, 'received');
     const threshold = numberOption(ctx, 'received-threshold', { min: 0 });
     if (threshold !== undefined && !received) throw new UsageError('--received-threshold needs --received <col>');
     const cace: CaceResult | undefined = received ? caceAnalysis(picked.rows, { ...ittOpts, strata: [...ittOpts.strata], se: result.se_type, received, threshold }) : undefined;
     for (const w of result.warnings) ctx.io.stderr(`Warning: ${w}\n`);
-    const json = { ...toJson(result), ...(permutation ? { permutation } : {}), ...(cace ? { cace } : {}) };
-    ctx.io.stdout(flag(ctx, 'json') ? `${JSON.stringify(json, null, 2)}\n` : formatTable(result, requiredString(ctx, 'outcome'), permutation, cace));
+    const json = { ...toJson(result), ...(permutation ? { permutation } : {}), ...(bootstrap ? { bootstrap } : {}), ...(cace ? { cace } : {}) };
+    ctx.io.stdout(flag(ctx, 'json') ? `${JSON.stringify(json, null, 2)}\n` : formatTable(result, requiredString(ctx, 'outcome'), permutation, cace, bootstrap));
     return 0;
   },
 };
@@ -205,7 +223,7 @@ export function toJson(r: IttResult): Record<string, unknown> {
 const f = (x: number, d = 4) => (Math.abs(x) < 1e-3 && x !== 0 ? x.toPrecision(3) : x.toFixed(d));
 const ci = (c: [number, number] | null, d = 4) => (c ? `(${f(c[0], d)}, ${f(c[1], d)})` : 'n/a');
 
-function formatTable(r: IttResult, outcome: string, permutation?: PermutationResult, cace?: CaceResult): string {
+function formatTable(r: IttResult, outcome: string, permutation?: PermutationResult, cace?: CaceResult, bootstrap?: BootstrapResult): string {
   const es = r.effect_size.kind === 'glass_delta' ? "Glass's delta" : "Hedges' g";
   const rows: Array<[string, string, string]> = [
     ['', 'Control', 'Intervention'],
@@ -225,6 +243,7 @@ function formatTable(r: IttResult, outcome: string, permutation?: PermutationRes
     `  n = ${r.n} rows in ${r.clusters} clusters; ${r.dropped} row(s) dropped`, '');
   if (r.dropped_columns.length) lines.push(`  Dropped aliased columns: ${r.dropped_columns.join(', ')}`);
   if (permutation) lines.push(`  Permutation p = ${permutation.p < 0.001 ? permutation.p.toExponential(2) : permutation.p.toFixed(4)} (${permutation.exact ? 'exact' : `${permutation.draws} draws`}); ${permutation.note}`);
+  if (bootstrap) lines.push(`  Bootstrap 95% CI: percentile ${ci(bootstrap.percentile, 5)}, BCa ${ci(bootstrap.bca, 5)}; ${bootstrap.method}`);
   if (cace) lines.push(`  CACE (${cace.threshold === null ? `dose "${cace.received}"` : `${cace.received} >= ${cace.threshold}`}): ${f(cace.estimate, 5)}  95% CI ${ci(cace.ci, 5)}, SE ${f(cace.se, 5)}, p = ${cace.p < 0.001 ? cace.p.toExponential(2) : cace.p.toFixed(3)}; ${cace.method}`);
   lines.push(`  Standard errors: ${r.se_choice.reason}`);
   for (const w of r.warnings) lines.push(`  Warning: ${w}`);
