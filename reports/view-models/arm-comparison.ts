@@ -12,6 +12,7 @@ import {
   fmtPercent, fmtPercentagePoints, fmtTotalSplit,
 } from './format';
 import { adminDatasets, isAllocated, surveyDatasets, type OutcomeDataset } from './outcomes';
+import { adminCoverage, type CoverageSummary } from './admin-coverage';
 import type { ArmName, ReportData, ReportSchool } from './report-data';
 
 export interface OutcomeRowView {
@@ -49,6 +50,13 @@ export interface ArmComparisonView {
   noOutcomes: string | null;
   consort: { figure: FigureView; rows: { stage: string; intervention: string; control: string; all: string }[]; notes: string[] };
   attrition: { rows: { level: string; stage: string; intervention: string; control: string; total: string }[]; note: string };
+  /** LA outcome data coverage per month and arm, and the schools left out for gaps (null when the trial has no outcome window or no data). */
+  coverage: {
+    statement: string;
+    rows: { month: string; window: string; intervention: string; control: string }[];
+    excluded: { urn: string; arm: string; reason: string }[];
+    excludedNote: string | null;
+  } | null;
   baseline: {
     categorical: { group: string; rows: { label: string; interventionN: string; interventionCount: string; controlN: string; controlCount: string }[] }[];
     continuous: { label: string; interventionN: string; interventionMean: string; controlN: string; controlMean: string; standardisedDifference: string }[];
@@ -349,6 +357,39 @@ function attritionSection(allocated: ReportSchool[], primary: Analysed | null, c
   return { rows, note };
 }
 
+// ---- administrative data coverage ------------------------------------------------------------
+
+const MAX_LISTED_EXCLUSIONS = 50;
+
+function coverageSection(data: ReportData, allocated: ReportSchool[], coverage: CoverageSummary | null): ArmComparisonView['coverage'] {
+  if (!coverage || !coverage.known || data.adminOutcomes.length === 0) return null;
+  const n = { intervention: allocated.filter((s) => s.arm === 'intervention').length, control: allocated.filter((s) => s.arm === 'control').length };
+  const list = [...coverage.schools.values()];
+  const excluded = list.filter((c) => c.excludedBecause !== null);
+  const analysable = { intervention: n.intervention - excluded.filter((c) => c.arm === 'intervention').length, control: n.control - excluded.filter((c) => c.arm === 'control').length };
+  const covered = new Map((data.adminCoverage ?? []).map((c) => [c.urn, new Set(c.months)]));
+  const count = (month: string, arm: ArmName) => allocated.filter((s) => s.arm === arm && covered.get(s.urn)?.has(month)).length;
+  const months = [...coverage.baselineUsed ? coverage.baselineMonths.map((m) => [m, 'baseline'] as const) : [], ...coverage.outcomeMonths.map((m) => [m, 'outcome'] as const)];
+  const windows = `the outcome window (${fmtMonth(coverage.outcomeMonths[0])} to ${fmtMonth(coverage.outcomeMonths[coverage.outcomeMonths.length - 1])})`
+    + (coverage.baselineUsed ? ` and of the baseline window (${fmtMonth(coverage.baselineMonths[0])} to ${fmtMonth(coverage.baselineMonths[coverage.baselineMonths.length - 1])})` : '');
+  const rule = coverage.mode === 'prorate'
+    ? `Report setting "pro-rate missing months": a school's administrative outcomes are analysed when its data cover at least half of ${windows}; a window with months missing is scaled up (window sum × months in the window ÷ months with data). `
+    : `Administrative outcomes are analysed only for schools with LA data for every month of ${windows}; a month with no count at all is a gap in the data, not a zero. `;
+  const gaps = excluded.filter((c) => c.excludedBecause !== 'no outcome-window data');
+  const none = excluded.filter((c) => c.excludedBecause === 'no outcome-window data');
+  const prorated = coverage.mode === 'prorate' ? list.filter((c) => c.excludedBecause === null && (c.outcomeFactor !== 1 || c.baselineFactor !== 1)).length : 0;
+  const statement = `${rule}${fmtInt(analysable.intervention + analysable.control)} of ${fmtInt(n.intervention + n.control)} allocated schools qualify (intervention ${fmtInt(analysable.intervention)} of ${fmtInt(n.intervention)}, control ${fmtInt(analysable.control)} of ${fmtInt(n.control)}).`
+    + (gaps.length ? ` ${fmtInt(gaps.length)} school${gaps.length === 1 ? ' is' : 's are'} left out for gaps in the monthly data (intervention ${fmtInt(gaps.filter((c) => c.arm === 'intervention').length)}, control ${fmtInt(gaps.filter((c) => c.arm === 'control').length)}).` : ' No school is left out for gaps in the monthly data.')
+    + (none.length ? ` ${fmtInt(none.length)} school${none.length === 1 ? ' has' : 's have'} no outcome-window data at all.` : '')
+    + (prorated ? ` ${fmtInt(prorated)} school${prorated === 1 ? ' is' : 's are'} pro-rated.` : '');
+  return {
+    statement,
+    rows: months.map(([m, w]) => ({ month: fmtMonth(m), window: w, intervention: `${fmtInt(count(m, 'intervention'))} of ${fmtInt(n.intervention)}`, control: `${fmtInt(count(m, 'control'))} of ${fmtInt(n.control)}` })),
+    excluded: excluded.slice(0, MAX_LISTED_EXCLUSIONS).map((c) => ({ urn: String(c.urn), arm: ARM_LABEL[c.arm], reason: c.excludedBecause! })),
+    excludedNote: excluded.length > MAX_LISTED_EXCLUSIONS ? `The first ${MAX_LISTED_EXCLUSIONS} of ${fmtInt(excluded.length)} schools left out are listed.` : null,
+  };
+}
+
 // ---- baseline characteristics (Table 2) -----------------------------------------------------
 
 const OFSTED_ORDER = ['Outstanding', 'Good', 'Requires improvement', 'Inadequate'];
@@ -557,7 +598,8 @@ export function choosePrimary(outcomes: OutcomeDataset[], setting: string | null
 
 export function buildArmComparison(data: ReportData, generatedAt: Date): ArmComparisonView {
   const allocated = data.schools.filter(isAllocated);
-  const outcomes = [...adminDatasets(data), ...surveyDatasets(data)];
+  const coverage = adminCoverage(data, allocated as Array<ReportSchool & { arm: ArmName }>);
+  const outcomes = [...adminDatasets(data, coverage), ...surveyDatasets(data)];
   const primaryDataset = choosePrimary(outcomes, data.settings.primaryOutcome);
   const analysed = outcomes.map((o) => analyse(o, data));
   const primary = primaryDataset ? analysed.find((a) => a.dataset.key === primaryDataset.key) ?? null : null;
@@ -593,6 +635,7 @@ export function buildArmComparison(data: ReportData, generatedAt: Date): ArmComp
     noOutcomes: noOutcomeParts.length ? noOutcomeParts.join(' ') : null,
     consort: { figure: consort.figure, rows: consort.rows, notes: consort.notes },
     attrition: attritionSection(allocated, primary, consort.counts),
+    coverage: coverageSection(data, allocated, coverage),
     baseline: baselineSection(data, allocated, outcomes, primary?.dataset.key ?? null),
     primary: primaryShown ? outcomeTable([primaryShown], data) : null,
     primaryPending: primary && primary.pending ? `The primary outcome, ${primary.dataset.label}, cannot be analysed yet: ${waitingFor(primary)}.` : null,

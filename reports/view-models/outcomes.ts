@@ -2,6 +2,7 @@
 import { getRegistry } from '../../instruments/registry';
 import type { DataRow } from '../analysis/types';
 import type { ReportData, ReportSchool } from './report-data';
+import { adminCoverage, type CoverageSummary } from './admin-coverage';
 
 export const ADMIN_MEASURE_LABELS: Record<string, string> = {
   contacts_nfa: 'Contacts leading to no further action (NFA)',
@@ -40,8 +41,12 @@ export function isAllocated(s: ReportSchool): s is ReportSchool & { arm: 'interv
   return s.arm === 'intervention' || s.arm === 'control';
 }
 
-/** Every administrative measure with data in the outcome window, contacts leading to NFA first (the Bolton primary outcome). */
-export function adminDatasets(data: ReportData): OutcomeDataset[] {
+/**
+ * Every administrative measure with data in the outcome window, contacts leading to NFA first (the Bolton primary
+ * outcome). A school whose data do not cover the windows (admin-coverage.ts) has no outcome (y null) and is named in
+ * the report's coverage section; under the pro-rating setting its window sums are scaled up instead.
+ */
+export function adminDatasets(data: ReportData, coverage: CoverageSummary | null = adminCoverage(data, data.schools.filter(isAllocated))): OutcomeDataset[] {
   if (data.adminOutcomes.length === 0 || !data.adminWindows.outcome) return [];
   const schools = data.schools.filter(isAllocated);
   const withOutcome = new Set(data.adminOutcomes.filter((o) => o.outcomeMonths > 0).map((o) => o.urn));
@@ -51,22 +56,33 @@ export function adminDatasets(data: ReportData): OutcomeDataset[] {
   const byMeasure = new Map<string, Map<number, ReportData['adminOutcomes'][number]>>(measures.map((m) => [m, new Map()]));
   for (const o of data.adminOutcomes) byMeasure.get(o.measure)!.set(o.urn, o);
   const [o0, o1] = data.adminWindows.outcome;
+  const excludedCount = coverage ? [...coverage.schools.values()].filter((c) => c.excludedBecause !== null && c.excludedBecause !== 'no outcome-window data').length : 0;
+  const coverageNote = !coverage?.known ? ''
+    : coverage.mode === 'prorate'
+      ? '; months missing from a school\'s data are pro-rated (report setting: the window sum × months in the window ÷ months with data, for schools with at least half of each window)'
+      : `; only schools with data for every month of the outcome window${coverage.baselineUsed ? ' and of the baseline window' : ''} are analysed${excludedCount ? ` (${excludedCount} school${excludedCount === 1 ? '' : 's'} with gaps left out: see Administrative data coverage)` : ''}`;
   return measures.map((measure) => {
     const ofMeasure = byMeasure.get(measure)!;
     const rows: DataRow[] = schools.map((s) => {
       const o = ofMeasure.get(s.urn);
       const pupils = s.pupils && s.pupils > 0 ? s.pupils : null;
+      const cov = coverage?.schools.get(s.urn);
+      const out = cov?.excludedBecause ? false : withOutcome.has(s.urn);
       // A school with data for some measure in the window but no row for this one had none of it (0); a school with no data at all is missing.
-      const y = pupils === null || !withOutcome.has(s.urn) ? null : (o?.outcomeCount ?? 0) / pupils;
-      const baseline = pupils === null || !withBaseline.has(s.urn) ? null : (o?.baselineCount ?? 0) / pupils;
+      const y = pupils === null || !out ? null : ((o?.outcomeCount ?? 0) * (cov?.outcomeFactor ?? 1)) / pupils;
+      const baseline = pupils === null || !out || !withBaseline.has(s.urn) ? null : ((o?.baselineCount ?? 0) * (cov?.baselineFactor ?? 1)) / pupils;
       return { urn: s.urn, arm: s.arm, stratum: s.stratum ?? 'all', pupils, y, baseline, count: o?.outcomeCount ?? null };
     });
     const hasBaseline = rows.some((r) => r.baseline !== null && r.y !== null);
     const label = ADMIN_MEASURE_LABELS[measure] ?? measure;
+    const derived = measure === 'contacts' && data.derivedContacts
+      ? `. Contacts were not imported for ${data.derivedContacts.schools} school${data.derivedContacts.schools === 1 ? '' : 's'} (${data.derivedContacts.schoolMonths} school-months): there they are derived as contacts leading to NFA plus contacts leading to referral (Bolton report, Table 4 footnote)`
+      : '';
     return {
       key: `admin:${measure}`, label, kind: 'proportion' as const, rows, hasBaseline, digits: 4,
       description: `Administrative outcomes: the count between ${o0} and ${o1} as a proportion of pupils on roll, one row per school weighted by pupils`
         + (hasBaseline ? '; the same measure in the previous 12 months as baseline' : '; no baseline-period data were available, so no baseline covariate')
+        + coverageNote + derived
         + '. A negative difference means fewer contacts in intervention schools, which may be favourable, though the programme may also raise appropriate contacts',
       direction: '',
     };

@@ -76,6 +76,11 @@ export interface ReportSettings {
   primaryOutcome: string | null;
   effectSize: 'glass' | 'hedges';
   seType: 'auto' | 'cr1' | 'cr2';
+  /**
+   * LA outcome months missing for a school: 'complete' (default) analyses only schools with every month of the
+   * outcome and baseline windows; 'prorate' scales up windows with at least half their months (named in the report).
+   */
+  adminMissingMonths?: 'complete' | 'prorate';
   protocolMdes: Partial<ProtocolMdes>;
 }
 
@@ -91,6 +96,13 @@ export interface ReportData {
   sessions: ReportSession[];
   adminOutcomes: ReportAdminOutcome[];
   adminWindows: AdminWindows;
+  /**
+   * Months of the outcome and baseline windows with any imported count, per school (gathered from the database).
+   * Absent in hand-built data: every school is then taken as covering every month.
+   */
+  adminCoverage?: Array<{ urn: number; months: string[] }>;
+  /** Schools (and school-months) whose contacts were derived as NFA + referrals because no contacts count was imported. */
+  derivedContacts?: { schools: number; schoolMonths: number } | null;
   forms: ReportFormResponse[];
   costs: ReportCost[];
   quotes: ReportQuote[];

@@ -1,5 +1,6 @@
 // SQL that gathers everything one trial's reports need (registry, allocation, waves, scores, sessions, admin outcomes, forms, costs, quotes) into plain ReportData; plus the writes for report inputs (costs, quotes, descriptions, settings).
 import type { Db } from './db';
+import { derivedContacts, outcomeCoverage } from './outcome-repo';
 import { NotFoundError, ValidationError } from '../domain/errors';
 import { TIDIER_FIELD_NAMES, type TidierFieldName } from '../domain/report-inputs/parse';
 import type {
@@ -101,7 +102,9 @@ export function loadReportData(db: Db, trialId: string): ReportData {
   const sessions: ReportSession[] = sessionRows.map((s) => ({ ...s, attendees: bySession.get(s.id) ?? [] }));
 
   const adminWindows = adminWindowsFor(trial.startsOn, trial.endsOn);
-  const adminOutcomes = loadAdminOutcomes(db, trialId, adminWindows);
+  const admin = loadAdminOutcomes(db, trialId, adminWindows);
+  const adminOutcomes = admin.rows;
+  const adminCoverage = outcomeCoverage(db, trialId, [adminWindows.outcome, adminWindows.baseline].filter((w): w is [string, string] => w !== null));
 
   const forms = loadForms(db, trialId);
 
@@ -113,7 +116,7 @@ export function loadReportData(db: Db, trialId: string): ReportData {
   return {
     trial,
     randomisation: r ? { method: r.method, algorithmVersion: r.algorithm_version, seed: r.seed, inputSha256: r.input_sha256, strata: parseJson<string[]>(r.strata, []), cluster: r.cluster, createdAt: r.created_at } : null,
-    schools, dsls, waves, invitations, waveResponses, scores, sessions, adminOutcomes, adminWindows, forms, costs, quotes, descriptions,
+    schools, dsls, waves, invitations, waveResponses, scores, sessions, adminOutcomes, adminWindows, adminCoverage, derivedContacts: admin.derivedContacts, forms, costs, quotes, descriptions,
     settings: loadReportSettings(db, trialId),
   };
 }
@@ -122,7 +125,7 @@ export function loadReportData(db: Db, trialId: string): ReportData {
  * Sums each school's monthly counts per measure over the outcome and baseline windows. Months are counted without
  * DISTINCT because (urn, period, measure) is the primary key: one row per month. Index 008 serves the grouping.
  */
-function loadAdminOutcomes(db: Db, trialId: string, windows: AdminWindows): ReportAdminOutcome[] {
+function loadAdminOutcomes(db: Db, trialId: string, windows: AdminWindows): { rows: ReportAdminOutcome[]; derivedContacts: ReportData['derivedContacts'] } {
   const out = windows.outcome ?? ['0000-00', '9999-12'];
   const base = windows.baseline ?? ['9999-12', '0000-00']; // an empty window when the trial has no dates
   const rows = db.prepare(`
@@ -135,7 +138,21 @@ function loadAdminOutcomes(db: Db, trialId: string, windows: AdminWindows): Repo
     WHERE o.urn IN (SELECT urn FROM allocations WHERE trial_id = @t UNION SELECT urn FROM trial_schools WHERE trial_id = @t)
       AND ((o.period BETWEEN @o0 AND @o1) OR (o.period BETWEEN @b0 AND @b1))
     GROUP BY o.urn, o.measure ORDER BY o.urn, o.measure`).all({ t: trialId, o0: out[0], o1: out[1], b0: base[0], b1: base[1] }) as ReportAdminOutcome[];
-  return rows;
+  // Contacts derived from NFA + referrals where the LA sent only the parts (added to, or standing in for, imported contacts).
+  const derived = derivedContacts(db, trialId, out, base);
+  let derivedMonths = 0;
+  const contactsOf = new Map(rows.filter((r) => r.measure === 'contacts').map((r) => [r.urn, r]));
+  const add = (a: number | null, b: number | null) => (a === null && b === null ? null : (a ?? 0) + (b ?? 0));
+  for (const d of derived) {
+    derivedMonths += d.outcomeMonths + d.baselineMonths;
+    const c = contactsOf.get(d.urn);
+    if (c) {
+      c.outcomeCount = add(c.outcomeCount, d.outcomeCount); c.outcomeMonths += d.outcomeMonths;
+      c.baselineCount = add(c.baselineCount, d.baselineCount); c.baselineMonths += d.baselineMonths;
+    } else rows.push({ ...d, measure: 'contacts' });
+  }
+  if (derived.length) rows.sort((a, b) => a.urn - b.urn || (a.measure < b.measure ? -1 : a.measure > b.measure ? 1 : 0));
+  return { rows, derivedContacts: derived.length ? { schools: derived.length, schoolMonths: derivedMonths } : null };
 }
 
 /**
@@ -158,23 +175,23 @@ export function loadForms(db: Db, trialId: string): ReportFormResponse[] {
   });
 }
 
-const defaultSettings: ReportSettings = { primaryOutcome: null, effectSize: 'glass', seType: 'auto', protocolMdes: {} };
+const defaultSettings: ReportSettings = { primaryOutcome: null, effectSize: 'glass', seType: 'auto', adminMissingMonths: 'complete', protocolMdes: {} };
 
 export function loadReportSettings(db: Db, trialId: string): ReportSettings {
-  const s = db.prepare('SELECT primary_outcome, effect_size, se_type, protocol_mdes FROM report_settings WHERE trial_id = ?').get(trialId) as
-    { primary_outcome: string | null; effect_size: 'glass' | 'hedges'; se_type: 'auto' | 'cr1' | 'cr2'; protocol_mdes: string } | undefined;
+  const s = db.prepare('SELECT primary_outcome, effect_size, se_type, admin_missing_months, protocol_mdes FROM report_settings WHERE trial_id = ?').get(trialId) as
+    { primary_outcome: string | null; effect_size: 'glass' | 'hedges'; se_type: 'auto' | 'cr1' | 'cr2'; admin_missing_months: 'complete' | 'prorate'; protocol_mdes: string } | undefined;
   if (!s) return { ...defaultSettings, protocolMdes: {} };
-  return { primaryOutcome: s.primary_outcome, effectSize: s.effect_size, seType: s.se_type, protocolMdes: parseJson(s.protocol_mdes, {}) };
+  return { primaryOutcome: s.primary_outcome, effectSize: s.effect_size, seType: s.se_type, adminMissingMonths: s.admin_missing_months, protocolMdes: parseJson(s.protocol_mdes, {}) };
 }
 
 /** Creates or replaces a trial's report settings. */
 export function saveReportSettings(db: Db, trialId: string, settings: Partial<ReportSettings>, at: string): void {
   loadTrial(db, trialId);
   const merged = { ...loadReportSettings(db, trialId), ...settings };
-  db.prepare(`INSERT INTO report_settings (trial_id, primary_outcome, effect_size, se_type, protocol_mdes, updated_at) VALUES (?, ?, ?, ?, ?, ?)
+  db.prepare(`INSERT INTO report_settings (trial_id, primary_outcome, effect_size, se_type, admin_missing_months, protocol_mdes, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)
     ON CONFLICT (trial_id) DO UPDATE SET primary_outcome = excluded.primary_outcome, effect_size = excluded.effect_size, se_type = excluded.se_type,
-    protocol_mdes = excluded.protocol_mdes, updated_at = excluded.updated_at`)
-    .run(trialId, merged.primaryOutcome, merged.effectSize, merged.seType, JSON.stringify(merged.protocolMdes), at);
+    admin_missing_months = excluded.admin_missing_months, protocol_mdes = excluded.protocol_mdes, updated_at = excluded.updated_at`)
+    .run(trialId, merged.primaryOutcome, merged.effectSize, merged.seType, merged.adminMissingMonths ?? 'complete', JSON.stringify(merged.protocolMdes), at);
 }
 
 /** The quotes an evaluator selected for the IPE report. */

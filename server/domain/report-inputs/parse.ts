@@ -56,13 +56,13 @@ export function parseCost(fields: CostFields): ReportCost {
 
 /** Settings fields: undefined keeps the stored value, '' goes back to the default. */
 export interface SettingsFields {
-  primaryOutcome?: string; effectSize?: string; seType?: string;
+  primaryOutcome?: string; effectSize?: string; seType?: string; missingMonths?: string;
   icc?: string; r2Cluster?: string; r2Individual?: string; clusterSize?: string; alpha?: string; power?: string;
 }
 
 /** Form/option names of the settings fields (the pointers of their problems). */
 export const SETTINGS_FIELD_NAMES: Record<keyof SettingsFields, string> = {
-  primaryOutcome: 'primary-outcome', effectSize: 'effect-size', seType: 'se-type', icc: 'icc', r2Cluster: 'r2-cluster',
+  primaryOutcome: 'primary-outcome', effectSize: 'effect-size', seType: 'se-type', missingMonths: 'missing-months', icc: 'icc', r2Cluster: 'r2-cluster',
   r2Individual: 'r2-individual', clusterSize: 'cluster-size', alpha: 'alpha', power: 'power',
 };
 
@@ -74,6 +74,7 @@ const settingsSchema = z.object({
   'primary-outcome': z.string().trim().regex(/^$|^admin:[a-z_]{1,40}$|^[a-z0-9-]{1,40}:[a-z0-9_]{1,40}$/, { error: 'The primary outcome must be "admin:<measure>" or "<instrument>:<scale>", like admin:contacts_nfa or pss10:total' }),
   'effect-size': z.enum(['glass', 'hedges'], { error: 'Choose the effect size: Glass\'s delta or Hedges\' g' }),
   'se-type': z.enum(['auto', 'cr1', 'cr2'], { error: 'Choose the standard errors: automatic, CR1 or CR2' }),
+  'missing-months': z.enum(['complete', 'prorate'], { error: 'Choose how months missing from LA outcome data are treated: complete (leave the school out) or prorate' }),
   icc: decimal('The intracluster correlation', 0, 1, true),
   'r2-cluster': decimal('The school-level R²', 0, 1, true),
   'r2-individual': decimal('The individual-level R²', 0, 1, true),
@@ -92,6 +93,8 @@ export function parseSettings(fields: SettingsFields, current: ReportSettings): 
   const pick = (k: keyof SettingsFields, stored: string) => (fields[k] === undefined ? stored : fields[k]!);
   const raw = {
     'primary-outcome': pick('primaryOutcome', current.primaryOutcome ?? ''), 'effect-size': pick('effectSize', current.effectSize), 'se-type': pick('seType', current.seType),
+    // a form without the radio (or an empty value) keeps the stored choice
+    'missing-months': fields.missingMonths ? fields.missingMonths : current.adminMissingMonths ?? 'complete',
     ...Object.fromEntries(MDES_KEYS.map(([f, m]) => [SETTINGS_FIELD_NAMES[f], pick(f, str(current.protocolMdes[m] as number | undefined))])),
   };
   const r = settingsSchema.safeParse(raw);
@@ -101,7 +104,7 @@ export function parseSettings(fields: SettingsFields, current: ReportSettings): 
     const v = r.data[SETTINGS_FIELD_NAMES[f] as keyof typeof r.data];
     if (v !== '') (protocolMdes as Record<string, number>)[m] = Number(v);
   }
-  return { primaryOutcome: r.data['primary-outcome'] || null, effectSize: r.data['effect-size'], seType: r.data['se-type'], protocolMdes };
+  return { primaryOutcome: r.data['primary-outcome'] || null, effectSize: r.data['effect-size'], seType: r.data['se-type'], adminMissingMonths: r.data['missing-months'], protocolMdes };
 }
 
 /** Validates TIDieR fields: known names, at most MAX_DESCRIPTION_CHARS each; '' clears a field (the report's default text returns). */

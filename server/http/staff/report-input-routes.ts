@@ -61,7 +61,7 @@ function indexPage(req: Request, res: Response, deps: AppDeps, t: Trial): void {
       { href: `${base(t)}/costs`, text: 'Programme costs', status: `${costs.length} entered` },
       { href: `${base(t)}/quotes`, text: 'Quotes from evaluation forms', status: `${quotes.length} selected` },
       { href: `${base(t)}/description`, text: 'Intervention description (TIDieR)', status: `${described} of ${TIDIER_FIELD_NAMES.length} fields entered` },
-      { href: `${base(t)}/settings`, text: 'Report settings', status: `primary outcome ${s.primaryOutcome ?? 'default'}, ${s.effectSize === 'glass' ? 'Glass\'s delta' : 'Hedges\' g'}, standard errors ${s.seType}` },
+      { href: `${base(t)}/settings`, text: 'Report settings', status: `primary outcome ${s.primaryOutcome ?? 'default'}, ${s.effectSize === 'glass' ? 'Glass\'s delta' : 'Hedges\' g'}, standard errors ${s.seType}, missing LA outcome months ${s.adminMissingMonths === 'prorate' ? 'pro-rated' : 'leave the school out'}` },
     ],
   });
 }
@@ -147,7 +147,7 @@ const SETTINGS_FIELDS = Object.values(SETTINGS_FIELD_NAMES);
 function settingsPage(req: Request, res: Response, deps: AppDeps, t: Trial, form: Record<string, string> | null = null, problems: FieldProblem[] = [], status = 200): void {
   const s = loadReportSettings(deps.db, t.id);
   const current: Record<string, string> = form ?? {
-    'primary-outcome': s.primaryOutcome ?? '', 'effect-size': s.effectSize, 'se-type': s.seType,
+    'primary-outcome': s.primaryOutcome ?? '', 'effect-size': s.effectSize, 'se-type': s.seType, 'missing-months': s.adminMissingMonths ?? 'complete',
     icc: str(s.protocolMdes.icc), 'r2-cluster': str(s.protocolMdes.r2Cluster), 'r2-individual': str(s.protocolMdes.r2Individual),
     'cluster-size': str(s.protocolMdes.clusterSize), alpha: str(s.protocolMdes.alpha), power: str(s.protocolMdes.power),
   };
@@ -161,6 +161,7 @@ function settingsPage(req: Request, res: Response, deps: AppDeps, t: Trial, form
       ...options.map((o) => ({ ...o, selected: o.value === current['primary-outcome'] }))],
     effectSizes: radios('effect-size', [['glass', 'Glass\'s delta (adjusted difference ÷ control-group SD), as the Bolton report'], ['hedges', 'Hedges\' g (pooled SD, small-sample correction)']]),
     seTypes: radios('se-type', [['auto', 'Automatic: CR2 (Bell–McCaffrey) with fewer than 30 clusters or when local authorities are randomised, else CR1'], ['cr1', 'CR1 (Stata-style cluster-robust)'], ['cr2', 'CR2 (Bell–McCaffrey)']]),
+    missingMonths: radios('missing-months', [['complete', 'Leave out a school whose LA data miss any month of the outcome or baseline window (default; the report lists them)'], ['prorate', 'Pro-rate: scale up a window with at least half its months (window sum × months in window ÷ months with data); the report names this setting']]),
     mdes: [
       { name: 'icc', label: 'Intracluster correlation (school)', hint: 'Default 0.05' },
       { name: 'r2-cluster', label: 'Baseline/endline R² at school level', hint: 'Default 0.5' },
