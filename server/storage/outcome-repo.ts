@@ -76,12 +76,14 @@ const TRIAL_URNS = 'SELECT urn FROM allocations WHERE trial_id = @t UNION SELECT
  * Coverage per school per month: the months in the given windows for which each of the trial's schools has at least
  * one imported count (any measure). A month with no row at all for a school is a gap in the LA's data, not a zero.
  */
-export function outcomeCoverage(db: Db, trialId: string, windows: ReadonlyArray<readonly [string, string]>): Array<{ urn: number; months: string[] }> {
-  if (windows.length === 0) return [];
+export function outcomeCoverage(db: Db, trialId: string, windows: ReadonlyArray<readonly [string, string]>, onlyUrns?: readonly number[]): Array<{ urn: number; months: string[] }> {
+  if (windows.length === 0 || onlyUrns?.length === 0) return [];
   const inWindows = windows.map((_, i) => `(period BETWEEN @w${i}a AND @w${i}b)`).join(' OR ');
   const params: Record<string, string> = { t: trialId };
   windows.forEach(([a, b], i) => { params[`w${i}a`] = a; params[`w${i}b`] = b; });
-  const rows = db.prepare(`SELECT urn, period FROM admin_outcomes WHERE urn IN (${TRIAL_URNS}) AND (${inWindows})
+  const urns = onlyUrns ? 'SELECT value FROM json_each(@only)' : TRIAL_URNS;
+  if (onlyUrns) params.only = JSON.stringify(onlyUrns);
+  const rows = db.prepare(`SELECT urn, period FROM admin_outcomes WHERE urn IN (${urns}) AND (${inWindows})
     GROUP BY urn, period ORDER BY urn, period`).all(params) as Array<{ urn: number; period: string }>;
   const out: Array<{ urn: number; months: string[] }> = [];
   for (const r of rows) {
@@ -97,7 +99,8 @@ export function outcomeCoverage(db: Db, trialId: string, windows: ReadonlyArray<
  * without a row that month counts 0, as every measure does in a month the school has data). Summed per school over
  * the outcome and baseline windows, with how many school-months were derived.
  */
-export function derivedContacts(db: Db, trialId: string, outcome: readonly [string, string], baseline: readonly [string, string]): Array<{ urn: number; outcomeCount: number | null; outcomeMonths: number; baselineCount: number | null; baselineMonths: number }> {
+export function derivedContacts(db: Db, trialId: string, outcome: readonly [string, string], baseline: readonly [string, string], onlyUrns?: readonly number[]): Array<{ urn: number; outcomeCount: number | null; outcomeMonths: number; baselineCount: number | null; baselineMonths: number }> {
+  if (onlyUrns?.length === 0) return [];
   return db.prepare(`
     SELECT o.urn,
       SUM(CASE WHEN o.period BETWEEN @o0 AND @o1 THEN o.count END) AS outcomeCount,
@@ -105,8 +108,8 @@ export function derivedContacts(db: Db, trialId: string, outcome: readonly [stri
       SUM(CASE WHEN o.period BETWEEN @b0 AND @b1 THEN o.count END) AS baselineCount,
       COUNT(DISTINCT CASE WHEN o.period BETWEEN @b0 AND @b1 THEN o.period END) AS baselineMonths
     FROM admin_outcomes o
-    WHERE o.measure IN ('contacts_nfa', 'referrals') AND o.urn IN (${TRIAL_URNS})
+    WHERE o.measure IN ('contacts_nfa', 'referrals') AND o.urn IN (${onlyUrns ? 'SELECT value FROM json_each(@only)' : TRIAL_URNS})
       AND ((o.period BETWEEN @o0 AND @o1) OR (o.period BETWEEN @b0 AND @b1))
       AND NOT EXISTS (SELECT 1 FROM admin_outcomes c WHERE c.urn = o.urn AND c.period = o.period AND c.measure = 'contacts')
-    GROUP BY o.urn ORDER BY o.urn`).all({ t: trialId, o0: outcome[0], o1: outcome[1], b0: baseline[0], b1: baseline[1] }) as ReturnType<typeof derivedContacts>;
+    GROUP BY o.urn ORDER BY o.urn`).all({ t: trialId, o0: outcome[0], o1: outcome[1], b0: baseline[0], b1: baseline[1], only: JSON.stringify(onlyUrns ?? []) }) as ReturnType<typeof derivedContacts>;
 }

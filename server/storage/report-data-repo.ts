@@ -26,6 +26,13 @@ export function addMonths(month: string, delta: number): string {
   return `${String(Math.floor(total / 12)).padStart(4, '0')}-${String((total % 12) + 1).padStart(2, '0')}`;
 }
 
+/** Every month of a window, 'YYYY-MM', first to last. */
+function monthsInWindow([from, to]: [string, string]): string[] {
+  const out: string[] = [];
+  for (let m = from; m <= to && out.length < 1200; m = addMonths(m, 1)) out.push(m);
+  return out;
+}
+
 /** Outcome window = the trial's months (starts_on..ends_on); baseline = the 12 months before it (the previous year's same measure). */
 export function adminWindowsFor(startsOn: string | null, endsOn: string | null): AdminWindows {
   if (!startsOn || !endsOn) return { outcome: null, baseline: null };
@@ -104,7 +111,7 @@ export function loadReportData(db: Db, trialId: string): ReportData {
   const adminWindows = adminWindowsFor(trial.startsOn, trial.endsOn);
   const admin = loadAdminOutcomes(db, trialId, adminWindows);
   const adminOutcomes = admin.rows;
-  const adminCoverage = outcomeCoverage(db, trialId, [adminWindows.outcome, adminWindows.baseline].filter((w): w is [string, string] => w !== null));
+  const adminCoverage = admin.coverage;
 
   const forms = loadForms(db, trialId);
 
@@ -125,7 +132,7 @@ export function loadReportData(db: Db, trialId: string): ReportData {
  * Sums each school's monthly counts per measure over the outcome and baseline windows. Months are counted without
  * DISTINCT because (urn, period, measure) is the primary key: one row per month. Index 008 serves the grouping.
  */
-function loadAdminOutcomes(db: Db, trialId: string, windows: AdminWindows): { rows: ReportAdminOutcome[]; derivedContacts: ReportData['derivedContacts'] } {
+function loadAdminOutcomes(db: Db, trialId: string, windows: AdminWindows): { rows: ReportAdminOutcome[]; coverage: Array<{ urn: number; months: string[] }>; derivedContacts: ReportData['derivedContacts'] } {
   const out = windows.outcome ?? ['0000-00', '9999-12'];
   const base = windows.baseline ?? ['9999-12', '0000-00']; // an empty window when the trial has no dates
   const rows = db.prepare(`
@@ -138,10 +145,23 @@ function loadAdminOutcomes(db: Db, trialId: string, windows: AdminWindows): { ro
     WHERE o.urn IN (SELECT urn FROM allocations WHERE trial_id = @t UNION SELECT urn FROM trial_schools WHERE trial_id = @t)
       AND ((o.period BETWEEN @o0 AND @o1) OR (o.period BETWEEN @b0 AND @b1))
     GROUP BY o.urn, o.measure ORDER BY o.urn, o.measure`).all({ t: trialId, o0: out[0], o1: out[1], b0: base[0], b1: base[1] }) as ReportAdminOutcome[];
-  // Contacts derived from NFA + referrals where the LA sent only the parts (added to, or standing in for, imported contacts).
-  const derived = derivedContacts(db, trialId, out, base);
-  let derivedMonths = 0;
+  // Coverage per school and month. A school with one measure counted in every month of both windows covers them all,
+  // so the month-level query runs only for the others (none when the LA's data are complete).
+  const windowList = [windows.outcome, windows.baseline].filter((w): w is [string, string] => w !== null);
+  const span = (w: [string, string] | null) => (w ? monthsInWindow(w) : []);
+  const allMonths = [...span(windows.baseline), ...span(windows.outcome)];
+  const nOut = span(windows.outcome).length;
+  const nBase = span(windows.baseline).length;
+  const full = new Set(rows.filter((r) => r.outcomeMonths === nOut && r.baselineMonths === nBase).map((r) => r.urn));
+  const partial = [...new Set(rows.map((r) => r.urn))].filter((u) => !full.has(u));
+  const coverage = [...[...full].map((urn) => ({ urn, months: allMonths })), ...outcomeCoverage(db, trialId, windowList, partial)].sort((a, b) => a.urn - b.urn);
+  // Contacts derived from NFA + referrals where the LA sent only the parts (added to, or standing in for, imported contacts):
+  // looked for only in schools with fewer contacts months than months covered.
+  const monthsCovered = new Map(coverage.map((c) => [c.urn, c.months.length]));
   const contactsOf = new Map(rows.filter((r) => r.measure === 'contacts').map((r) => [r.urn, r]));
+  const lacking = [...monthsCovered.keys()].filter((u) => { const c = contactsOf.get(u); return !c || c.outcomeMonths + c.baselineMonths < monthsCovered.get(u)!; });
+  const derived = derivedContacts(db, trialId, out, base, lacking);
+  let derivedMonths = 0;
   const add = (a: number | null, b: number | null) => (a === null && b === null ? null : (a ?? 0) + (b ?? 0));
   for (const d of derived) {
     derivedMonths += d.outcomeMonths + d.baselineMonths;
@@ -152,7 +172,7 @@ function loadAdminOutcomes(db: Db, trialId: string, windows: AdminWindows): { ro
     } else rows.push({ ...d, measure: 'contacts' });
   }
   if (derived.length) rows.sort((a, b) => a.urn - b.urn || (a.measure < b.measure ? -1 : a.measure > b.measure ? 1 : 0));
-  return { rows, derivedContacts: derived.length ? { schools: derived.length, schoolMonths: derivedMonths } : null };
+  return { rows, coverage, derivedContacts: derived.length ? { schools: derived.length, schoolMonths: derivedMonths } : null };
 }
 
 /**
