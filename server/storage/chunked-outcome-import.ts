@@ -5,8 +5,10 @@ import { appendAudit } from './audit-repo';
 import { checkOutcomeCsv, type OutcomeImportResult } from './outcome-repo';
 
 export interface ChunkOptions {
-  /** Rows per transaction (default 2,000: about 10 ms of write lock on this machine). */
+  /** Rows per transaction at most (default 2,000: about 10 ms of write lock on a quiet 2-core machine). */
   chunkRows?: number;
+  /** And milliseconds per transaction at most (default 20). */
+  chunkMs?: number;
   /** Pause after each chunk so other writers get the lock (default: as long as the chunk took, at least 10 ms). */
   pauseMs?: number;
   /** Called after each committed chunk with the rows applied so far (progress, tests). */
@@ -76,6 +78,7 @@ export async function rollBackOutcomeImport(db: Db, importId: number, why: strin
  */
 export async function importOutcomesInChunks(db: Db, csvText: string, source: string, actor: string, at: string, opts: ChunkOptions = {}): Promise<ChunkedImportResult> {
   const chunkRows = opts.chunkRows ?? 2000;
+  const chunkMs = opts.chunkMs ?? 20;
   const { rows, sha256, periods } = checkOutcomeCsv(db, csvText, source);
   const rolledBack = await rollBackAbandonedOutcomeImports(db, opts);
   const importId = Number(db.prepare("INSERT INTO outcome_imports (source, sha256, rows, status, pid, started_at) VALUES (?, ?, ?, 'applying', ?, ?)")
@@ -92,10 +95,14 @@ export async function importOutcomesInChunks(db: Db, csvText: string, source: st
   const synchronous = db.pragma('synchronous', { simple: true }) as number;
   db.pragma('synchronous = NORMAL');
   try {
-    for (let start = 0; start < rows.length; start += chunkRows) {
+    for (let start = 0; start < rows.length;) {
       const began = performance.now();
-      db.transaction(() => {
-        for (const r of rows.slice(start, start + chunkRows)) {
+      const end = db.transaction(() => {
+        // A chunk ends at chunkRows rows or after chunkMs, whichever comes first, so a slow or busy machine
+        // holds the write lock no longer than a quick one.
+        let i = start;
+        for (; i < Math.min(rows.length, start + chunkRows) && (i === start || performance.now() - began < chunkMs); i++) {
+          const r = rows[i];
           const existing = find.get(r.urn, r.period, r.measure) as { count: number; imported_at: string } | undefined;
           if (!existing) {
             insert.run(r.urn, r.period, r.measure, r.count, at);
@@ -107,9 +114,11 @@ export async function importOutcomesInChunks(db: Db, csvText: string, source: st
             counts.changed += 1;
           } else counts.unchanged += 1;
         }
+        return i;
       }).immediate();
+      start = end;
       chunks += 1;
-      opts.onChunk?.(Math.min(start + chunkRows, rows.length), rows.length);
+      opts.onChunk?.(start, rows.length);
       // Copy this chunk's WAL frames into the database file here, in the importing process, so the WAL never
       // reaches the size at which the server's next commit would run that checkpoint on its event loop.
       db.pragma('wal_checkpoint(PASSIVE)');

@@ -20,8 +20,8 @@ export const command: CliCommand = {
   description: `
 Every line is checked first; if any is wrong, each bad line is reported (file: line N: column, problem),
 nothing is written and the exit code is 1. A valid file of schools or DSLs is written in one transaction;
-outcomes (often hundreds of thousands of counts) are written in transactions of 2,000 rows with a pause
-between them, so the server keeps taking survey answers during the import, and the import stays all or
+outcomes (often hundreds of thousands of counts) are written in transactions of at most 2,000 rows or
+20 ms with a pause between them, so the server keeps taking survey answers during the import, and the import stays all or
 nothing: if it fails or is stopped part-way, the rows it wrote are put back as they were (at once on an
 error; by the next import, or the server at start, if the process was killed). Importing the same file
 again changes nothing ("0 added, 0 changed, N unchanged"). Each import is recorded in the audit log with
