@@ -5,13 +5,14 @@ import type { Db } from '../storage/db';
 import { DEMO_LA, type DemoSeedResult } from '../domain/demo/seed-demo';
 import { formatDemoAccounts } from '../domain/demo/demo-accounts';
 import { publishDashboard } from '../http/dashboards/dashboard-service';
+import { writePrivateFile } from '../storage/private-files';
 
 export const DEMO_ACCOUNTS_FILE = 'demo-accounts.txt';
 
 /** Writes the accounts text beside the database, readable by its owner only; returns the file path. */
 export function writeDemoAccountsFile(dbPath: string, text: string): string {
   const file = path.join(path.dirname(path.resolve(dbPath)), DEMO_ACCOUNTS_FILE);
-  fs.writeFileSync(file, text, { mode: 0o600 });
+  writePrivateFile(file, text);
   fs.chmodSync(file, 0o600); // the mode above applies only when the file is new
   return file;
 }

@@ -12,6 +12,7 @@ import { appendAudit } from '../../storage/audit-repo';
 import { runSessionInvitations } from './session-invitations';
 import { waveAudience } from '../../storage/wave-audience-repo';
 import { audienceText } from '../../domain/waves/audience';
+import { writePrivateFile } from '../../storage/private-files';
 
 export const mailMergeColumns = ['dsl_id', 'school_urn', 'school_name', 'name', 'email', 'link'] as const;
 const waveNames = ['baseline', 'midpoint', 'endline'];
@@ -52,7 +53,7 @@ function run(ctx: CliContext): number {
   }));
   const csv = toCsv(mailMergeColumns, rows);
   if (out) {
-    fs.writeFileSync(out, csv, { mode: 0o600 });
+    writePrivateFile(out, csv);
     ctx.io.stdout(`wrote ${rows.length} invitation link${rows.length === 1 ? '' : 's'} to ${out}\n`);
   } else {
     ctx.io.stdout(csv);
