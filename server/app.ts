@@ -4,6 +4,7 @@ import express from 'express';
 import type { Config } from './config';
 import type { Db } from './storage/db';
 import type { ShutdownRegistry } from './lifecycle/shutdown';
+import type { LogSink } from './logging/log-sink';
 import { publicDashboardsRouter } from './http/dashboards/public-router';
 import { problemHandler, sendProblem } from './http/problem';
 import { logWhenFinished } from './http/request-log';
@@ -27,7 +28,8 @@ export interface AppDeps {
   randomBytes: (n: number) => Buffer;
   /** Server secret from which invitation tokens are derived (see domain/invitation-tokens.ts). */
   secret: Buffer;
-  log: (line: string) => void;
+  /** The log (main.ts: text or JSON lines, redacted; tests collect the lines). */
+  log: LogSink;
   /** Where background work registers what must finish on SIGTERM (main.ts owns it; tests may leave it out). */
   shutdown?: ShutdownRegistry;
   /** The outbox's sender worker, when mail is configured: told to look at once after a decision to send. */

@@ -28,6 +28,8 @@ export interface Config {
   proxyAddresses: string[];
   /** DSLKIT_LOG: "info" (default), "quiet" (no request log) . */
   logLevel: 'info' | 'quiet';
+  /** DSLKIT_LOG_FORMAT: "text" (default) one timestamped line per event, or "json" one JSON object per line (pino), redacted alike. */
+  logFormat: 'text' | 'json';
   /** DSLKIT_CHROMIUM: the Chromium executable `dslkit report --pdf` prints with. Default /usr/bin/chromium (Debian's package). */
   chromiumPath: string;
   /** How the outbox sends mail: DSLKIT_SMTP_URL or DSLKIT_NOTIFY_KEY (one of them), else none (links CSV only). */
@@ -79,8 +81,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const proxyAddresses = readSetting(env, 'DSLKIT_TRUST_PROXY', proxySchema, '0', 'DSLKIT_TRUST_PROXY must be 0, 1 (a proxy on this machine) or the proxy\'s IP addresses separated by commas');
   const trustProxy = proxyAddresses.length > 0;
   const logLevel = readSetting(env, 'DSLKIT_LOG', z.enum(['info', 'quiet']), 'info', 'DSLKIT_LOG must be info or quiet');
+  const logFormat = readSetting(env, 'DSLKIT_LOG_FORMAT', z.enum(['text', 'json']), 'text', 'DSLKIT_LOG_FORMAT must be text or json');
   const chromiumPath = readSetting(env, 'DSLKIT_CHROMIUM', z.string().min(1), '/usr/bin/chromium', 'DSLKIT_CHROMIUM must be the path of a Chromium executable');
-  return { production, port, host, dbPath, secretFile, publicUrl, seedDemo, trustProxy, proxyAddresses, logLevel, chromiumPath, mail: readMailConfig(env) };
+  return { production, port, host, dbPath, secretFile, publicUrl, seedDemo, trustProxy, proxyAddresses, logLevel, logFormat, chromiumPath, mail: readMailConfig(env) };
 }
 
 const uuid = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i);

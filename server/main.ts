@@ -5,13 +5,15 @@ import { loadConfig, ConfigError } from './config';
 import type { Db } from './storage/db';
 import { rollBackAbandonedOutcomeImports } from './storage/chunked-outcome-import';
 import { createServer } from './app';
+import { createLogSink, type LogSink } from './logging/log-sink';
 import { installProcessGuard } from './http/request-guard';
 import { Shutdown } from './lifecycle/shutdown';
 import { StartupRefused, checkClientBuilt, loadSecret, openWritableDatabase } from './lifecycle/startup-checks';
 import { configuredSender } from './mail/configured-sender';
 import { startOutboxWorker } from './mail/outbox-worker';
 
-function log(line: string): void { process.stdout.write(`${new Date().toISOString()} ${line}\n`); }
+/** Text lines until the configuration is read; then the configured sink (text or JSON), redacted alike. */
+let log: LogSink = createLogSink('text');
 
 /** How long in-flight requests get to finish after SIGTERM before their connections are cut. */
 const shutdownGraceMs = 10_000;
@@ -42,6 +44,7 @@ async function main(): Promise<void> {
     if (err instanceof ConfigError) { process.stderr.write(`dslkit: ${err.message}\n`); process.exit(1); }
     throw err;
   }
+  log = createLogSink(config.logFormat);
   let db;
   let secret;
   try {

@@ -2,6 +2,7 @@
 import type { ErrorRequestHandler, Request, Response } from 'express';
 import { DslkitError, RateLimitedError, ServiceUnavailableError, type FieldProblem } from '../domain/errors';
 import { isBusyError } from '../storage/group-commit';
+import { redactPath } from '../logging/redact';
 
 export interface ProblemBody { type: string; title: string; status: number; detail: string; errors?: FieldProblem[] }
 
@@ -65,7 +66,5 @@ export function problemHandler(log: (line: string) => void): ErrorRequestHandler
   };
 }
 
-/** Removes invitation and opt-out tokens and other secrets from a path before it is logged. */
-export function redactPath(p: string): string {
-  return p.replace(/\/(s|o|api\/s)\/[^/]+/g, '/$1/[token]');
-}
+/** Removes invitation and opt-out tokens from a path before it is logged (server/logging/redact.ts; the log sink applies it again to every line). */
+export { redactPath };
