@@ -5,6 +5,8 @@ import type { Config } from './config';
 import type { Db } from './storage/db';
 import type { ShutdownRegistry } from './lifecycle/shutdown';
 import type { LogSink } from './logging/log-sink';
+import { createMetrics, type Metrics } from './metrics/metrics';
+import { metricsRoute } from './http/metrics-route';
 import { publicDashboardsRouter } from './http/dashboards/public-router';
 import { problemHandler, sendProblem } from './http/problem';
 import { logWhenFinished } from './http/request-log';
@@ -34,6 +36,8 @@ export interface AppDeps {
   shutdown?: ShutdownRegistry;
   /** The outbox's sender worker, when mail is configured: told to look at once after a decision to send. */
   outbox?: { wake(): void; readonly sender: 'smtp' | 'notify' };
+  /** Prometheus metrics, present when DSLKIT_METRICS=1 (createServer makes them). */
+  metrics?: Metrics;
 }
 
 export function createApp(deps: AppDeps): express.Express {
@@ -50,6 +54,7 @@ export function createApp(deps: AppDeps): express.Express {
   }
 
   // --- routers: one line each, in order (security headers first, catch-alls last) ---
+  if (deps.metrics) app.use(metricsRoute(deps.config, deps.metrics)); // GET /metrics: Prometheus text, loopback or bearer token only
   app.use('/api', healthRoutes(deps)); // GET /api/health (process up), GET /api/ready (database writable, migrations current, secret present)
   app.use('/govuk', govukAssetsRouter()); // govuk-frontend CSS, JS, fonts, images
   app.use('/staff', staffLayer(deps)); // staff body parsing, session, CSRF (for every /staff router below)
@@ -73,11 +78,19 @@ export function createApp(deps: AppDeps): express.Express {
  * http/survey-write-path.ts) on Node's own request handling, everything else through the Express app;
  * each request is tied to its async work so the process guard (http/request-guard.ts) can answer it on a fault.
  */
-export function createServer(deps: AppDeps): http.Server {
+export function createServer(given: AppDeps): http.Server {
+  const deps: AppDeps = given.config.metrics && !given.metrics ? { ...given, metrics: createMetrics(given.config.dbPath) } : given;
   const app = createApp(deps);
   const writes = surveyWritePath(deps);
+  const metrics = deps.metrics;
   return http.createServer(guardRequests((req, res) => {
     if (deps.shutdown?.stopping) res.setHeader('Connection', 'close'); // shutting down: no more requests on this connection
+    if (metrics) {
+      // Counted here so the survey write path (which skips Express) is counted too: one timestamp and one listener per request.
+      const started = process.hrtime.bigint();
+      const url = req.url ?? ''; // read now: Express rewrites req.url inside mounted routers
+      res.once('finish', () => metrics.observeRequest(url, req.method, res.statusCode, Number(process.hrtime.bigint() - started) / 1e9));
+    }
     if (!writes(req, res)) app(req, res);
   }, deps.log));
 }

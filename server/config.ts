@@ -30,6 +30,10 @@ export interface Config {
   logLevel: 'info' | 'quiet';
   /** DSLKIT_LOG_FORMAT: "text" (default) one timestamped line per event, or "json" one JSON object per line (pino), redacted alike. */
   logFormat: 'text' | 'json';
+  /** DSLKIT_METRICS: "1" serves Prometheus metrics at /metrics (to this machine directly, or with DSLKIT_METRICS_TOKEN). Default "0": nothing collected. */
+  metrics: boolean;
+  /** DSLKIT_METRICS_TOKEN: a bearer token (at least 24 characters) that lets a scraper on another machine read /metrics. Default none. */
+  metricsToken: string | undefined;
   /** DSLKIT_CHROMIUM: the Chromium executable `dslkit report --pdf` prints with. Default /usr/bin/chromium (Debian's package). */
   chromiumPath: string;
   /** How the outbox sends mail: DSLKIT_SMTP_URL or DSLKIT_NOTIFY_KEY (one of them), else none (links CSV only). */
@@ -82,8 +86,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const trustProxy = proxyAddresses.length > 0;
   const logLevel = readSetting(env, 'DSLKIT_LOG', z.enum(['info', 'quiet']), 'info', 'DSLKIT_LOG must be info or quiet');
   const logFormat = readSetting(env, 'DSLKIT_LOG_FORMAT', z.enum(['text', 'json']), 'text', 'DSLKIT_LOG_FORMAT must be text or json');
+  const metrics = readSetting(env, 'DSLKIT_METRICS', flagSchema, '0', 'DSLKIT_METRICS must be 0 or 1') === '1';
+  const metricsToken = env.DSLKIT_METRICS_TOKEN === undefined ? undefined
+    : readSetting(env, 'DSLKIT_METRICS_TOKEN', z.string().min(24).regex(/^[\x21-\x7e]+$/), '', 'DSLKIT_METRICS_TOKEN must be at least 24 printable characters without spaces (openssl rand -hex 32 makes one)');
   const chromiumPath = readSetting(env, 'DSLKIT_CHROMIUM', z.string().min(1), '/usr/bin/chromium', 'DSLKIT_CHROMIUM must be the path of a Chromium executable');
-  return { production, port, host, dbPath, secretFile, publicUrl, seedDemo, trustProxy, proxyAddresses, logLevel, logFormat, chromiumPath, mail: readMailConfig(env) };
+  return { production, port, host, dbPath, secretFile, publicUrl, seedDemo, trustProxy, proxyAddresses, logLevel, logFormat, metrics, metricsToken, chromiumPath, mail: readMailConfig(env) };
 }
 
 const uuid = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i);

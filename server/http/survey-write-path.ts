@@ -124,6 +124,7 @@ export function surveyWritePath(deps: AppDeps): (req: IncomingMessage, res: Serv
         if (parsed.page >= pageCount) throw new ValidationError('The page number is outside the survey.', [{ pointer: '/page', detail: `page ${parsed.page} does not exist; the survey has ${pageCount} pages (0 to ${pageCount - 1})` }]);
         return inBodyTerms(() => saveProgress(deps.db, inv, parsed.data, parsed.page, at));
       });
+      deps.metrics?.countProgressSave();
       sendJson(res, 204, null);
       return;
     }
@@ -132,6 +133,7 @@ export function surveyWritePath(deps: AppDeps): (req: IncomingMessage, res: Serv
       const parsed = parseBody(submitBodySchema, body);
       return inBodyTerms(() => submitResponse(deps.db, inv, parsed.data, at));
     });
+    if (!result.alreadySubmitted) deps.metrics?.countSubmission();
     sendJson(res, 200, { status: result.status, submittedAt: result.submittedAt });
   }
 }

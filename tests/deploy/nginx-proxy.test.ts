@@ -72,7 +72,7 @@ describe.skipIf(!available)('dslkit behind nginx (deploy/nginx/dslkit.conf)', ()
     execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', '/CN=localhost',
       '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1', '-keyout', path.join(dir, 'privkey.pem'), '-out', path.join(dir, 'fullchain.pem')], { stdio: 'ignore' });
     ca = fs.readFileSync(path.join(dir, 'fullchain.pem'));
-    app = await startServerProcess({ dbFile: fx.dbFile, secretFile: fx.secretFile, env: { DSLKIT_TRUST_PROXY: '1' } });
+    app = await startServerProcess({ dbFile: fx.dbFile, secretFile: fx.secretFile, env: { DSLKIT_TRUST_PROXY: '1', DSLKIT_METRICS: '1' } });
     const [httpPort, httpsPort] = [await freePort(), await freePort()];
     const site = renderNginxSite(fs.readFileSync(path.join(repo, 'deploy', 'nginx', 'dslkit.conf'), 'utf8'),
       { httpPort, httpsPort, upstreamPort: app.port, cert: path.join(dir, 'fullchain.pem'), key: path.join(dir, 'privkey.pem') });
@@ -112,6 +112,7 @@ describe.skipIf(!available)('dslkit behind nginx (deploy/nginx/dslkit.conf)', ()
     expect(health.status).toBe(200);
     expect(health.headers['strict-transport-security']).toBe('max-age=31536000; includeSubDomains');
     expect(health.headers.server).toBe('nginx'); // server_tokens off: no version
+    expect((await send(`${proxy}/metrics`, { ca })).status).toBe(404); // metrics stay on this machine
   });
 
   it('sets the staff cookies Secure through the proxy', async () => {
