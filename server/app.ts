@@ -7,6 +7,7 @@ import type { ShutdownRegistry } from './lifecycle/shutdown';
 import type { LogSink } from './logging/log-sink';
 import { createMetrics, type Metrics } from './metrics/metrics';
 import { metricsRoute } from './http/metrics-route';
+import { outboxDepth } from './storage/outbox-repo';
 import { publicDashboardsRouter } from './http/dashboards/public-router';
 import { problemHandler, sendProblem } from './http/problem';
 import { logWhenFinished } from './http/request-log';
@@ -80,6 +81,7 @@ export function createApp(deps: AppDeps): express.Express {
  */
 export function createServer(given: AppDeps): http.Server {
   const deps: AppDeps = given.config.metrics && !given.metrics ? { ...given, metrics: createMetrics(given.config.dbPath) } : given;
+  deps.metrics?.registerQueueDepth('dslkit_outbox_depth', 'Outbox messages queued or being sent', () => outboxDepth(deps.db));
   const app = createApp(deps);
   const writes = surveyWritePath(deps);
   const metrics = deps.metrics;

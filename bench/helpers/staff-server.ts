@@ -6,6 +6,7 @@ import { openDatabase } from '../../server/storage/db';
 import { createUser } from '../../server/storage/user-repo';
 import { createTrial } from '../../server/storage/trial-repo';
 import { hashPassword } from '../../server/domain/auth/password';
+import { createSecretFile } from '../../server/storage/secret-file';
 import { startServerProcess, type ServerProcess } from './server-process';
 
 export interface StaffServer {
@@ -30,7 +31,9 @@ export async function startStaffServer(env: Record<string, string> = {}): Promis
   createTrial(db, { id: 'faults', title: 'Request faults trial', createdAt: at });
   createUser(db, { email, name: 'Eva Luator', role: 'evaluator', laCode: null, passwordHash: await hashPassword(staffServerPassword) }, { actor: 'test', at });
   db.close();
-  const server = await startServerProcess({ dbFile, secretFile: path.join(dir, 'secret.key'), env });
+  const secretFile = path.join(dir, 'secret.key');
+  createSecretFile(secretFile); // the server runs with NODE_ENV=production, which never creates one
+  const server = await startServerProcess({ dbFile, secretFile, env });
   const cleanup = async () => { await server.stop(); fs.rmSync(dir, { recursive: true, force: true }); };
   try {
     const form = await fetch(`${server.url}/staff/login`);

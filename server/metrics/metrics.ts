@@ -1,4 +1,4 @@
-// Prometheus metrics (prom-client), collected only when DSLKIT_METRICS=1: requests and latencies by route class, survey submissions and saves, database size, process figures, and a hook for queue depths (the outbox sender of #14 registers its own).
+// Prometheus metrics (prom-client), collected only when DSLKIT_METRICS=1: requests and latencies by route class, survey submissions and saves, database size, process figures, and queue depths (the outbox's, registered by createServer).
 import fs from 'node:fs';
 import client from 'prom-client';
 
@@ -25,8 +25,8 @@ export interface Metrics {
   /** A survey progress save stored. */
   countProgressSave: () => void;
   /**
-   * Adds a gauge read at each scrape, for background work with a queue: the outbox sender (#14) registers
-   * `dslkit_outbox_depth` here when it starts. Nothing registers a depth that does not exist.
+   * Adds a gauge read at each scrape, for background work with a queue: createServer registers
+   * `dslkit_outbox_depth` (the outbox of #14); a later queue registers its own the same way.
    */
   registerQueueDepth: (name: string, help: string, read: () => number) => void;
   /** The text exposition format for GET /metrics. */

@@ -137,17 +137,17 @@ describe.skipIf(!available)('dslkit behind nginx (deploy/nginx/dslkit.conf)', ()
     return res.status;
   }
 
-  // The sign-in limiter counts failures per client address (5 in 15 minutes, then 429): it shows which address dslkit believed.
+  // The sign-in limiter allows 5 failures for one account from one client address in 15 minutes, then answers 429: it shows which address dslkit believed.
   it('takes client addresses from X-Forwarded-For only as nginx sets it; a forged one is not believed, through the proxy or directly', async () => {
-    // Through nginx from one client, each attempt forging another address and account: the 6th is refused, so the forged header was dropped.
+    // Through nginx from one client, each attempt forging another address: the 6th is refused, so the forged header was dropped.
     const viaProxy = [];
-    for (let i = 1; i <= 6; i++) viaProxy.push(await failedSignIn(proxy, '127.0.1.11', `203.0.113.${i}`, `proxy${i}@council.invalid`));
+    for (let i = 1; i <= 6; i++) viaProxy.push(await failedSignIn(proxy, '127.0.1.11', `203.0.113.${i}`, 'proxied@council.invalid'));
     expect(viaProxy).toEqual([401, 401, 401, 401, 401, 429]);
     // Another client through the same nginx is counted on its own: dslkit does use the address nginx forwards (not nginx's own).
-    expect(await failedSignIn(proxy, '127.0.2.12', '203.0.113.1', 'other@council.invalid')).toBe(401);
+    expect(await failedSignIn(proxy, '127.0.2.12', '203.0.113.1', 'proxied@council.invalid')).toBe(401);
     // Straight to dslkit's port, skipping nginx, forging X-Forwarded-For: counted against the real address all the same.
     const direct = [];
-    for (let i = 1; i <= 6; i++) direct.push(await failedSignIn(app.url, '127.0.3.13', `198.51.100.${i}`, `direct${i}@council.invalid`));
+    for (let i = 1; i <= 6; i++) direct.push(await failedSignIn(app.url, '127.0.3.13', `198.51.100.${i}`, 'direct@council.invalid'));
     expect(direct).toEqual([401, 401, 401, 401, 401, 429]);
   });
 

@@ -146,7 +146,7 @@ export function loginHandlers(deps: AppDeps): { showLogin: RequestHandler; login
       return;
     }
     // Counted before the password is checked: guesses sent at once meet the limit as guesses sent one by one.
-    const address = clientAddress(req, deps.config.trustProxy);
+    const address = clientAddress(req, deps.config.proxyAddresses);
     const keys = loginKeys(email, address);
     const { wait, attempt } = limiter.begin(keys);
     if (!attempt) {
