@@ -667,3 +667,41 @@ export function buildArmComparison(data: ReportData, generatedAt: Date): ArmComp
     },
   };
 }
+
+/** One outcome's estimate as the arm-comparison report computes it, unformatted, with the model that produced it. */
+export interface ReportEstimate {
+  key: string; label: string; kind: 'proportion' | 'score';
+  model: { formula: string; weight: 'pupils' | null; cluster: 'urn'; baseline: boolean; strata: boolean; se_type: 'cr1' | 'cr2'; effect_size: 'glass' | 'hedges' };
+  n: number; clusters: number; estimate: number; se: number; df: number; p: number; ci: [number, number];
+  effect_size: { kind: string; value: number; ci: [number, number]; sd: number };
+}
+
+/**
+ * The report's primary and secondary estimates as numbers (for `dslkit report arm-comparison --json` and the
+ * export's analysis.R check): the same datasets, options and choice of primary as buildArmComparison.
+ */
+export function reportEstimates(data: ReportData): { primary: ReportEstimate | null; secondary: ReportEstimate[]; not_analysed: Array<{ key: string; label: string; reason: string }> } {
+  const outcomes = [...adminDatasets(data), ...surveyDatasets(data)];
+  const primaryDataset = choosePrimary(outcomes, data.settings.primaryOutcome);
+  const analysed = outcomes.map((o) => analyse(o, data));
+  const toEstimate = (a: Analysed): ReportEstimate => {
+    const r = a.result!;
+    const baseline = a.dataset.hasBaseline;
+    const strata = new Set(a.dataset.rows.map((x) => x.stratum)).size > 1;
+    return {
+      key: a.dataset.key, label: a.dataset.label, kind: a.dataset.kind,
+      model: {
+        formula: `y ~ ${baseline ? 'baseline + ' : ''}${strata ? 'factor(stratum) + ' : ''}arm`,
+        weight: a.dataset.kind === 'proportion' ? 'pupils' : null, cluster: 'urn', baseline, strata, se_type: r.se_type, effect_size: data.settings.effectSize,
+      },
+      n: r.n, clusters: r.clusters, estimate: r.estimate, se: r.se, df: r.df, p: r.p, ci: r.ci,
+      effect_size: { kind: r.effect_size.kind, value: r.effect_size.value, ci: r.effect_size.ci, sd: r.effect_size.sd },
+    };
+  };
+  const primary = primaryDataset ? analysed.find((a) => a.dataset.key === primaryDataset.key) ?? null : null;
+  return {
+    primary: primary?.result ? toEstimate(primary) : null,
+    secondary: analysed.filter((a) => a !== primary && a.result).map(toEstimate),
+    not_analysed: analysed.filter((a) => !a.result).map((a) => ({ key: a.dataset.key, label: a.dataset.label, reason: a.problem ?? 'not analysed' })),
+  };
+}

@@ -1,12 +1,49 @@
-// Reads scores for the tidy exports: complete responses of DSLs not erased, with school, LA and arm; pseudonymous ids only.
+// Reads what a trial's export bundle needs: the report data and estimates, every completed survey and form's newest answers, and the monthly LA outcomes of the trial's schools; pseudonymous ids only.
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Db } from './db';
-import type { LongRow } from '../domain/exports/tidy';
+import { schemaVersion } from './db';
+import { loadReportData } from './report-data-repo';
+import { reportEstimates } from '../../reports/view-models/arm-comparison';
+import type { ExportInput } from '../domain/exports/bundle';
+import { trialSchoolUrns, type ItemAnswerRow, type MonthlyOutcomeRow } from '../domain/exports/export-tables';
+import { schoolPseudonym } from '../domain/exports/pseudonyms';
 
-/** One row per stored score of a complete survey response in the trial (erased DSLs have no responses left). */
-export function scoreRowsForExport(db: Db, trialId: string): LongRow[] {
-  return db.prepare(`SELECT d.id AS dsl_id, d.urn AS school_urn, s.la_code AS la_code, COALESCE(a.arm, 'unallocated') AS arm,
-      w.name AS wave, sc.instrument AS instrument, sc.scale AS scale, sc.value AS value
-    FROM scores sc JOIN responses r ON r.id = sc.response_id JOIN dsls d ON d.id = r.dsl_id JOIN waves w ON w.id = r.wave_id
-    JOIN schools s ON s.urn = d.urn LEFT JOIN allocations a ON a.trial_id = d.trial_id AND a.urn = d.urn
-    WHERE d.trial_id = ? AND r.status = 'complete' AND d.status <> 'erased'`).all(trialId) as LongRow[];
+/** The newest submit or import snapshot of every complete response of the trial's DSLs (erased DSLs have none left). */
+export function completedAnswers(db: Db, trialId: string): ItemAnswerRow[] {
+  const rows = db.prepare(`SELECT r.id, d.id AS dslId, d.urn, r.wave_id AS waveId, r.supervision_session_id AS sessionId, r.instruments,
+      (SELECT s.answers FROM response_snapshots s WHERE s.response_id = r.id AND s.kind IN ('submit', 'import') ORDER BY s.id DESC LIMIT 1) AS answers
+    FROM responses r JOIN dsls d ON d.id = r.dsl_id
+    WHERE d.trial_id = ? AND r.status = 'complete' AND d.status <> 'erased' ORDER BY r.id`).all(trialId) as
+    Array<{ id: number; dslId: string; urn: number; waveId: number | null; sessionId: number | null; instruments: string; answers: string | null }>;
+  return rows.flatMap((r) => {
+    const answers = JSON.parse(r.answers ?? '{}') as Record<string, unknown>;
+    return (JSON.parse(r.instruments) as string[]).map((instrument) => ({ dslId: r.dslId, urn: r.urn, waveId: r.waveId, sessionId: r.sessionId, instrument, answers }));
+  });
+}
+
+export function monthlyOutcomes(db: Db, urns: Set<number>): MonthlyOutcomeRow[] {
+  const rows = db.prepare('SELECT urn, period, measure, count FROM admin_outcomes ORDER BY urn, period, measure').all() as MonthlyOutcomeRow[];
+  return rows.filter((r) => urns.has(r.urn));
+}
+
+const packageJson = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../package.json');
+function dslkitVersion(): string {
+  try { return (JSON.parse(fs.readFileSync(packageJson, 'utf8')) as { version: string }).version; } catch { return 'unknown'; }
+}
+
+/** Everything buildExportBundle needs for a trial, read in one read transaction so the files agree with each other. */
+export function exportInputFor(db: Db, trialId: string, secret: Buffer, now: Date): ExportInput {
+  return db.transaction(() => {
+    const data = loadReportData(db, trialId);
+    const estimates = reportEstimates(data);
+    return {
+      data, estimates,
+      items: completedAnswers(db, trialId),
+      monthly: monthlyOutcomes(db, trialSchoolUrns(data)),
+      schoolId: (urn: number) => schoolPseudonym(secret, trialId, urn),
+      provenance: { trialId, trialTitle: data.trial.title, exportedAt: now.toISOString(), dslkitVersion: dslkitVersion(), schemaVersion: schemaVersion(db) },
+    };
+  })();
 }

@@ -5,6 +5,7 @@ import { requiredString, flag, UsageError, ValidationError, type CliCommand, typ
 import { renderReport, REPORT_KINDS, type ReportKind } from '../../../reports/render';
 import { writePrivateFile } from '../../storage/private-files';
 import { loadConfig } from '../../config';
+import { requireTrial } from '../../storage/trial-repo';
 
 /** Debian's Chromium: the default of DSLKIT_CHROMIUM (config.ts). */
 export const CHROMIUM_PATH = '/usr/bin/chromium';
@@ -40,7 +41,7 @@ export async function printPdf(htmlFile: string, pdfFile: string, executablePath
 export const command: CliCommand = {
   name: 'report',
   summary: 'write an arm-comparison or IPE report as one self-contained HTML file (optionally PDF)',
-  usage: 'report arm-comparison|ipe --trial <id> --out <file.html> [--pdf] [--db <path>]',
+  usage: 'report arm-comparison|ipe --trial <id> --out <file.html> [--pdf] [--db <path>]\n       dslkit report arm-comparison --trial <id> --json',
   description: [
     'Renders the report from the trial database: the arm-comparison (impact) report follows the Bolton',
     'report (design, CONSORT, attrition, baseline, primary and secondary analyses, distributions, compliance,',
@@ -48,11 +49,15 @@ export const command: CliCommand = {
     'evaluation forms (evaluator-selected quotes), the TIDieR description and costs.',
     'The HTML has inline CSS and SVG and no JavaScript. --pdf also writes <file>.pdf with headless Chromium',
     `(DSLKIT_CHROMIUM, default ${CHROMIUM_PATH}). Example: dslkit report arm-comparison --trial demo --out demo-report.html --pdf`,
+    'arm-comparison --json prints the report\'s estimates unformatted instead: "primary" and "secondary" outcomes, each',
+    'with its model (formula, weight, clustering, standard errors), n, clusters, estimate, se, df, p, ci and effect_size,',
+    'and "not_analysed" with the reason for each outcome that could not be. The export\'s analysis.R reproduces them in R.',
   ].join('\n'),
   options: [
     { name: 'trial', type: 'string', valueName: '<id>', description: 'trial id' },
     { name: 'out', type: 'string', valueName: '<file.html>', description: 'where to write the HTML report' },
     { name: 'pdf', type: 'boolean', description: 'also print the report to PDF (same name, .pdf) with headless Chromium' },
+    { name: 'json', type: 'boolean', description: 'arm-comparison only: print the report\'s estimates as JSON instead of writing HTML' },
   ],
   usesDb: true,
   async run(ctx) {
@@ -61,6 +66,14 @@ export const command: CliCommand = {
     if (!(REPORT_KINDS as string[]).includes(kind)) throw new UsageError(`unknown report "${kind}": use ${REPORT_KINDS.join(' or ')}`);
     if (ctx.positionals.length > 1) throw new UsageError(`unexpected argument "${ctx.positionals[1]}"`);
     const trialId = requiredString(ctx, 'trial');
+    if (flag(ctx, 'json')) {
+      if (kind !== 'arm-comparison') throw new UsageError('--json is for the arm-comparison report');
+      const db = ctx.openDb();
+      const { loadReportData } = await import('../../storage/report-data-repo');
+      const { reportEstimates } = await import('../../../reports/view-models/arm-comparison');
+      ctx.io.stdout(`${JSON.stringify({ trial: trialId, ...reportEstimates(loadReportData(db, requireTrial(db, trialId).id)) }, null, 2)}\n`);
+      return 0;
+    }
     const out = requiredString(ctx, 'out');
     const db = ctx.openDb();
     const html = await renderReport(db, { trialId, kind: kind as ReportKind, clock: ctx.clock, onProgress: progressBar(ctx.io, kind) });

@@ -1,75 +1,39 @@
-// Codebook for the tidy exports (variable labels and value labels) and the R and Stata scripts that load the CSVs with those labels.
-import { wideVariable, type LongRow } from './tidy';
+// The export's codebook at the level of REDCap's data dictionary (variable, label, type, unit, values with labels, range, direction, scoring and missing-item rules, source), as CSV and as Markdown with the export's provenance.
+import { toCsv } from '../csv';
+import type { ExportTable, Variable } from './export-tables';
 
-export interface CodebookEntry { file: 'long' | 'wide' | 'both'; variable: string; label: string; type: 'string' | 'integer' | 'number'; values: string }
+export interface Provenance { trialId: string; trialTitle: string; exportedAt: string; dslkitVersion: string; schemaVersion: number }
 
-const fixed: CodebookEntry[] = [
-  { file: 'both', variable: 'dsl_id', label: 'DSL pseudonymous id (no name or email anywhere in the export)', type: 'string', values: '' },
-  { file: 'both', variable: 'school_urn', label: 'School URN (DfE Unique Reference Number)', type: 'integer', values: '' },
-  { file: 'both', variable: 'la_code', label: 'Local authority code (DfE)', type: 'string', values: '' },
-  { file: 'both', variable: 'arm', label: 'Randomised arm of the school', type: 'string', values: 'control = Control (business as usual); intervention = Intervention (supervision); unallocated = not randomised' },
-  { file: 'both', variable: 'wave', label: 'Survey wave', type: 'string', values: 'baseline = Baseline; midpoint = Midpoint; endline = Endline' },
-  { file: 'long', variable: 'instrument', label: 'Instrument and version of the scoring rules (id@version)', type: 'string', values: '' },
-  { file: 'long', variable: 'scale', label: 'Scale or subscale of the instrument', type: 'string', values: '' },
-  { file: 'long', variable: 'value', label: 'Score (blank when it could not be computed, e.g. too many items missing)', type: 'number', values: '' },
-];
+export const codebookColumns = ['file', 'variable', 'label', 'type', 'unit', 'values', 'range', 'direction', 'scoring_rule', 'missing_rule', 'source'] as const;
 
-/** The codebook: fixed id variables, then one entry per wide score variable (label from the instrument title). */
-export function codebook(rows: LongRow[], titles: Record<string, string>): CodebookEntry[] {
-  const seen = new Map<string, CodebookEntry>();
-  for (const r of rows) {
-    const v = wideVariable(r.instrument, r.scale);
-    if (!seen.has(v)) seen.set(v, { file: 'wide', variable: v, label: `${titles[r.instrument] ?? r.instrument}: ${r.scale} (${r.instrument})`, type: 'number', values: '' });
+const valuesText = (v: Variable) => (v.values ?? []).map((x) => `${x.code} = ${x.label}`).join('; ');
+
+export function codebookCsv(tables: ExportTable[]): string {
+  const rows = tables.flatMap((t) => t.variables.map((v) => ({
+    file: `${t.name}.csv`, variable: v.variable, label: v.label, type: v.type, unit: v.unit ?? '', values: valuesText(v), range: v.range ?? '',
+    direction: v.direction ?? '', scoring_rule: v.scoringRule ?? '', missing_rule: v.missingRule ?? '', source: v.source,
+  })));
+  return toCsv(codebookColumns, rows);
+}
+
+const md = (s: string) => s.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+
+export function codebookMarkdown(tables: ExportTable[], p: Provenance, files: string[]): string {
+  const out = [
+    `# Codebook: dslkit export of trial ${md(p.trialId)}`, '',
+    `- Trial: ${md(p.trialTitle)}`, `- Exported: ${p.exportedAt}`, `- dslkit version: ${p.dslkitVersion}`, `- Database schema version: ${p.schemaVersion}`,
+    '- Identifiers are pseudonymous: DSLs by their dslkit id, schools by an id made for this trial. No name, email, role, URN or free-text contact detail is in the export.',
+    '- Blank cells are missing values. Codes in `values` are what the files hold; labels are what load.R, load.do and the .dta files attach.', '',
+    '## Files', '',
+    ...files.map((f) => `- \`${f}\``), '',
+    '- `load.R` loads every CSV from its own folder with labels and factor levels (`Rscript load.R`, or `source("load.R")`).',
+    '- `load.do` does the same in Stata 14 or later (`do load.do` from this folder); `schools.dta` and `dsls_wide.dta` are ready-made Stata files.',
+    '- `analysis.R` re-runs the arm-comparison report\'s primary and secondary models (estimatr, clubSandwich) and prints the estimates as JSON.', '',
+  ];
+  for (const t of tables) {
+    out.push(`## ${t.name}.csv`, '', `${t.title}; ${t.rows.length} rows.`, '', '| Variable | Label | Type | Unit | Values | Range | Direction | Scoring rule | Missing-item rule | Source |', '|---|---|---|---|---|---|---|---|---|---|');
+    for (const v of t.variables) out.push(`| \`${md(v.variable)}\` | ${md(v.label)} | ${v.type} | ${md(v.unit ?? '')} | ${md(valuesText(v))} | ${md(v.range ?? '')} | ${md(v.direction ?? '')} | ${md(v.scoringRule ?? '')} | ${md(v.missingRule ?? '')} | ${md(v.source)} |`);
+    out.push('');
   }
-  return [...fixed, ...[...seen.values()].sort((a, b) => a.variable.localeCompare(b.variable))];
-}
-
-export const codebookColumns = ['file', 'variable', 'label', 'type', 'values'] as const;
-
-function rString(s: string): string { return JSON.stringify(s); }
-
-/** An R script (base R only) that loads long.csv and wide.csv beside it, sets factor levels/labels and variable labels. */
-export function rScript(trialId: string, entries: CodebookEntry[]): string {
-  const labels = entries.map((e) => `  ${e.variable} = ${rString(e.label)}`).join(',\n');
-  return `# Loads the dslkit export of trial ${trialId}: long.csv and wide.csv (same folder as this script), with labels.
-# Run: Rscript load.R   (or source("load.R") from R started in this folder)
-read_export <- function(file) {
-  d <- read.csv(file, stringsAsFactors = FALSE, na.strings = "", colClasses = c(dsl_id = "character", la_code = "character"))
-  d$arm <- factor(d$arm, levels = c("control", "intervention", "unallocated"), labels = c("Control", "Intervention", "Unallocated"))
-  d$wave <- factor(d$wave, levels = c("baseline", "midpoint", "endline"), labels = c("Baseline", "Midpoint", "Endline"))
-  for (v in intersect(names(d), names(variable_labels))) attr(d[[v]], "label") <- variable_labels[[v]]
-  d
-}
-variable_labels <- list(
-${labels}
-)
-long <- read_export("long.csv")
-wide <- read_export("wide.csv")
-cat(sprintf("dslkit export ${trialId}: long %d rows, wide %d rows x %d columns\\n", nrow(long), nrow(wide), ncol(wide)))
-`;
-}
-
-function stataString(s: string): string { return `"${s.replace(/"/g, "'").slice(0, 80)}"`; }
-
-/** A Stata do-file that loads long.csv and wide.csv (saving long.dta and wide.dta) with value and variable labels. */
-export function stataScript(trialId: string, entries: CodebookEntry[]): string {
-  const block = (file: 'long' | 'wide') => {
-    const vars = entries.filter((e) => e.file === 'both' || e.file === file);
-    return [
-      `import delimited using "${file}.csv", varnames(1) stringcols(1 3) clear`,
-      'encode arm, generate(arm_code) label(arm)',
-      'encode wave, generate(wave_code) label(wave)',
-      ...vars.map((e) => `capture label variable ${e.variable} ${stataString(e.label)}`),
-      `save "${file}.dta", replace`,
-    ].join('\n');
-  };
-  return `* Loads the dslkit export of trial ${trialId}: long.csv and wide.csv from the current folder, with labels.
-* Run: do load.do
-version 14
-label define arm 1 "control" 2 "intervention" 3 "unallocated"
-label define wave 1 "baseline" 2 "midpoint" 3 "endline"
-${block('long')}
-${block('wide')}
-display "dslkit export ${trialId} loaded"
-`;
+  return `${out.join('\n')}\n`;
 }
