@@ -44,7 +44,8 @@ export function buildDashboard(facts: DashboardFacts, frozen: readonly FrozenWav
   let result: BuiltDashboard | null = null;
   for (let pass = 0; pass < 8; pass++) {
     const set = new ProtectedTableSet();
-    const pending = studiesFacts.map((s, i) => pendingStudy(s, i, facts.readAt, frozen.filter((f) => f.studyId === s.id), hideInvited.get(s.id)!, set));
+    const admin = new AdminAtoms(studiesFacts, set);
+    const pending = studiesFacts.map((s, i) => pendingStudy(s, i, facts.readAt, frozen.filter((f) => f.studyId === s.id), hideInvited.get(s.id)!, set, admin));
     const p = set.protect();
     const studies = pending.map((x) => x.finish(p));
     const next = new Map(studies.map((s, i) => [studiesFacts[i].id, new Set([...hideInvited.get(studiesFacts[i].id)!, ...s.waves.flatMap((w) => w.hiddenInvitedGroups)])]));
@@ -92,7 +93,7 @@ function finishTable(t: PendingTable, p: ProtectedSet): PublicTable {
 
 const countOf = (id: EntryId): Cell => (p) => countCell(p.get(id));
 
-function pendingStudy(study: StudyFacts, index: number, readAt: string, frozen: FrozenWave[], hideInvited: Set<string>, set: ProtectedTableSet) {
+function pendingStudy(study: StudyFacts, index: number, readAt: string, frozen: FrozenWave[], hideInvited: Set<string>, set: ProtectedTableSet, admin: AdminAtoms) {
   const anchor = `study-${index + 1}`;
   const groups = GROUP_ORDER.filter((g) => study.schools.some((s) => s.group === g));
   const groupOfUrn = new Map(study.schools.map((s) => [s.urn, s.group]));
@@ -111,7 +112,7 @@ function pendingStudy(study: StudyFacts, index: number, readAt: string, frozen: 
     const closed = Boolean(closesAt.get(w)) && Date.parse(closesAt.get(w)!) <= Date.parse(readAt);
     return pendingWave(study, anchor, w, closesAt.get(w) ?? '', closed, groups, dslGroup, hideInvited, set);
   });
-  const blocksAfter: PendingBlock[] = [...supervisionBlocks(study, anchor, groups, set), ...adminBlocks(study, anchor, groups, set)];
+  const blocksAfter: PendingBlock[] = [...supervisionBlocks(study, anchor, groups, set), ...adminBlocks(study, anchor, groups, set, admin)];
   return {
     finish: (p: ProtectedSet): { view: StudyView; waves: WaveFigures[] } => {
       const figures = waves.map((w) => w(p));
@@ -312,10 +313,55 @@ function academicYear(period: string): string {
 }
 
 /**
+ * The same school's outcomes can be counted in two studies of one page (a school in a trial and in a programme),
+ * so the groups of schools of all studies split the LA's schools into pieces: schools in exactly the same groups.
+ * Each published outcome count is the sum of its pieces; a piece of fewer than 10 schools is a number that must
+ * never be worked out (it would be a rate for a handful of schools), one of 10 or more is merely unpublished.
+ */
+class AdminAtoms {
+  private readonly pieces = new Map<string, Array<{ groups: Set<string>; id: EntryId }>>();
+
+  constructor(private readonly studies: StudyFacts[], private readonly set: ProtectedTableSet) {}
+
+  atomsOf(measure: string, period: string, studyId: string, group: GroupLabel): EntryId[] {
+    const key = `${measure}|${period}`;
+    if (!this.pieces.has(key)) this.pieces.set(key, this.build(measure, period));
+    return this.pieces.get(key)!.filter((p) => p.groups.has(`${studyId}|${group}`)).map((p) => p.id);
+  }
+
+  private build(measure: string, period: string): Array<{ groups: Set<string>; id: EntryId }> {
+    const memberships = new Map<number, string[]>();
+    for (const s of this.studies) for (const school of s.schools) memberships.set(school.urn, [...(memberships.get(school.urn) ?? []), `${s.id}|${school.group}`]);
+    const countOf = new Map<number, number>();
+    for (const s of this.studies) for (const o of s.adminOutcomes) {
+      if (o.measure !== measure || academicYear(o.period) !== period) continue;
+      // Each study's facts carry the same rows for a shared school: count each row once.
+      const seen = `${o.urn}|${o.period}`;
+      if (this.seenRows.has(`${measure}|${seen}`)) continue;
+      this.seenRows.add(`${measure}|${seen}`);
+      countOf.set(o.urn, (countOf.get(o.urn) ?? 0) + o.count);
+    }
+    const byPattern = new Map<string, { groups: Set<string>; schools: number; total: number }>();
+    for (const [urn, groups] of memberships) {
+      const pattern = [...groups].sort().join('&');
+      const piece = byPattern.get(pattern) ?? { groups: new Set(groups), schools: 0, total: 0 };
+      piece.schools++;
+      piece.total += countOf.get(urn) ?? 0;
+      byPattern.set(pattern, piece);
+    }
+    return [...byPattern.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([, p]) => ({
+      groups: p.groups, id: enoughSchools(p.schools) ? this.set.unpublished(p.total) : this.set.count(p.total, { hide: true }),
+    }));
+  }
+
+  private readonly seenRows = new Set<string>();
+}
+
+/**
  * Administrative outcomes per 1,000 pupils, by academic year and group. Pupil numbers are public, so a
  * rate is treated like the count it comes from; groups of fewer than 10 schools are hidden whole.
  */
-function adminBlocks(study: StudyFacts, anchor: string, groups: GroupLabel[], set: ProtectedTableSet): PendingBlock[] {
+function adminBlocks(study: StudyFacts, anchor: string, groups: GroupLabel[], set: ProtectedTableSet, admin: AdminAtoms): PendingBlock[] {
   if (!study.adminOutcomes.length) return [];
   const out: PendingBlock[] = [{ type: 'heading', text: 'Children\'s social care outcomes per 1,000 pupils' }];
   const schoolsIn = (g: GroupLabel) => study.schools.filter((s) => s.group === g);
@@ -331,7 +377,11 @@ function adminBlocks(study: StudyFacts, anchor: string, groups: GroupLabel[], se
     if (!data.length) continue;
     for (const period of periods) {
       const inPeriod = data.filter((o) => academicYear(o.period) === period);
-      const cells = groups.map((g, gi) => set.count(inPeriod.filter((o) => groupOfUrn.get(o.urn) === g).reduce((a, o) => a + o.count, 0), { hide: smallGroups[gi] }));
+      const cells = groups.map((g, gi) => {
+        const id = set.count(inPeriod.filter((o) => groupOfUrn.get(o.urn) === g).reduce((a, o) => a + o.count, 0), { hide: smallGroups[gi] });
+        set.sum(id, admin.atomsOf(measure, period, study.id, g));
+        return id;
+      });
       const row: Cell[] = [labelCell(label), labelCell(period, false), ...groups.map((g, gi) => rate(cells[gi], pupilsOf(schoolsIn(g))))];
       if (groups.length > 1) {
         const total = set.count(inPeriod.filter((o) => groupOfUrn.has(o.urn)).reduce((a, o) => a + o.count, 0), { hide: allSmall });
