@@ -9,9 +9,12 @@ export function writePrivateFile(file: string, data: string | Uint8Array): void 
   fs.chmodSync(file, privateFileMode);
 }
 
-/** Narrows an existing file to 0600 (no-op when it does not exist). */
+/** Narrows an existing file to 0600: no-op when it does not exist, or belongs to another user (whose own process narrows it). */
 export function makePrivate(file: string): void {
-  try { fs.chmodSync(file, privateFileMode); } catch (err) { if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err; }
+  try { fs.chmodSync(file, privateFileMode); } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code !== 'ENOENT' && code !== 'EPERM') throw err;
+  }
 }
 
 /**
