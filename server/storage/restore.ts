@@ -76,6 +76,16 @@ function refuseIfInUse(dbFile: string): void {
   } finally { db?.close(); }
 }
 
+/**
+ * Run as root (an operator restoring for the service), the copy would belong to root and the server, running
+ * as its own user, could not open it: give it the owner of the file it replaces (or of the folder).
+ */
+function keepOwner(file: string, like: string): void {
+  if (process.getuid?.() !== 0) return;
+  const st = fs.statSync(like);
+  fs.chownSync(file, st.uid, st.gid);
+}
+
 function stamp(at: Date): string {
   return at.toISOString().replace(/\.\d{3}Z$/, 'Z').replace(/[-:]/g, '');
 }
@@ -94,6 +104,7 @@ export function restoreDatabase(backup: string, dbFile: string, opts: { at: Date
   preparePrivateDatabaseFile(partial);
   fs.copyFileSync(from, partial);
   makePrivate(partial);
+  keepOwner(partial, fs.existsSync(to) ? to : path.dirname(to));
   let replacedAside: string | undefined;
   if (fs.existsSync(to)) {
     replacedAside = `${to}.replaced-${stamp(opts.at)}`;
@@ -130,6 +141,7 @@ function restoreSecret(besideBackup: string, secretFile: string): RestoreResult[
   if (!fs.existsSync(secretFile)) {
     fs.mkdirSync(path.dirname(secretFile), { recursive: true });
     writePrivateFile(secretFile, fs.readFileSync(besideBackup));
+    keepOwner(secretFile, path.dirname(secretFile));
     return { copiedTo: secretFile };
   }
   return fs.readFileSync(besideBackup).equals(fs.readFileSync(secretFile)) ? {} : { differsFrom: secretFile };

@@ -85,6 +85,21 @@ describe('dslkit restore', () => {
     } finally { t.cleanup(); }
   });
 
+  // Only root can give a file away; as another user the copy simply belongs to whoever restores.
+  it.runIf(process.getuid?.() === 0)('run as root over the service user\'s database, the restored file belongs to that user', async () => {
+    const t = tempDir();
+    try {
+      const live = path.join(t.dir, 'dslkit.db');
+      fs.copyFileSync(backupFile, live);
+      fs.chownSync(live, 65534, 65534);
+      fs.chownSync(t.dir, 65534, 65534);
+      const r = await cli(['restore', backupFile, '--db', live]);
+      expect(r.code).toBe(0);
+      expect(fs.statSync(live).uid).toBe(65534);
+      expect(fs.statSync(live).gid).toBe(65534);
+    } finally { t.cleanup(); }
+  });
+
   it('restores into a path where there is no database yet', async () => {
     const t = tempDir();
     try {
