@@ -52,11 +52,13 @@ describe('dslkit import outcomes beside the running server (50,000 rows here; 33
     const reader = new Database(fx.dbFile, { readonly: true });
     try {
       const run = dslkit(['import', 'outcomes', file, '--db', fx.dbFile], {});
+      let exited = false;
+      void run.done.then(() => { exited = true; });
       // Watch the table from a third connection: a chunked import shows counts between none and all.
       const seen = new Set<number>();
       let finished = false;
       const watching = (async () => { while (!finished) { seen.add(outcomeCount(reader)); await new Promise((r) => setTimeout(r, 5)); } })();
-      while (outcomeCount(reader) === 0 && !finished) await new Promise((r) => setTimeout(r, 5));
+      while (outcomeCount(reader) === 0 && !exited) await new Promise((r) => setTimeout(r, 5));
       const during = submitAll({ url: server.url, tokens: fx.tokens, instruments: fx.instruments, concurrency: 4 });
       const result = await run.done;
       finished = true;
@@ -81,7 +83,9 @@ describe('dslkit import outcomes beside the running server (50,000 rows here; 33
     const changedSoFar = () => (reader.prepare('SELECT count(*) AS n FROM admin_outcomes WHERE count >= 100').get() as { n: number }).n;
     try {
       const run = dslkit(['import', 'outcomes', file, '--db', fx.dbFile], {});
-      while (changedSoFar() < 4000) await new Promise((r) => setTimeout(r, 2));
+      let exited = false;
+      void run.done.then(() => { exited = true; });
+      while (changedSoFar() < 4000 && !exited) await new Promise((r) => setTimeout(r, 2));
       run.kill();
       const killed = await run.done;
       expect(killed.signal).toBe('SIGKILL');
