@@ -55,11 +55,12 @@ for (const via of ['cli', 'http'] as const) {
     });
 
     it('after erasing dsl-aaaa: no byte of its answers or contact details in the database file or the WAL, nor in a backup taken afterwards', async () => {
-      if (via === 'cli') await cli(['erase', '--db', dbFile, '--trial', 't1', '--dsl', 'dsl-aaaa']);
+      if (via === 'cli') expect(await cli(['erase', '--db', dbFile, '--trial', 't1', '--dsl', 'dsl-aaaa'])).toMatch(/overwritten with zeros in the database file, and the WAL emptied/);
       else {
         const ev = await signIn(f, 'evaluator');
         const res = await request(f, ev, 'post', '/staff/trials/t1/dsls/dsl-aaaa/erase', { mode: 'erase' });
         expect(res.status).toBe(200);
+        expect(await res.text()).toMatch(/overwritten in the database file and its write-ahead log/);
       }
       const raw = rawFiles(dbFile);
       for (const [file, bytes] of Object.entries(raw)) {

@@ -83,6 +83,8 @@ export const dataRoutes: StaffRoute[] = [
       const n = result.deleted;
       const done = mode === 'erase'
         ? `Erased ${d.id}: ${n.contacts} contact record, ${n.responses} responses, ${n.snapshots} answer snapshots, ${n.scores} scores, ${n.attendances} supervision attendances and ${n.invitations} invitations deleted.`
+          + (result.purged ? ' The deleted data was overwritten in the database file and its write-ahead log, so later backups do not hold it.'
+            : ' Older copies remain in the write-ahead log until its next full checkpoint (when the server stops at the latest): take no backup before then.')
         : `${d.id} has withdrawn: ${result.linksClosed} invitation links now say the survey has closed, no new invitations will be issued, and answers already given are kept under the pseudonymous id.`;
       sendPage(req, res, 'staff/erase', { title: `Withdraw or erase ${d.id}`, trial: t, dsl: { ...d, status: mode === 'erase' ? 'erased' : 'withdrawn' }, effects: erasureEffects, backLink: `/staff/trials/${t.id}/dsls`, done });
     },
