@@ -159,6 +159,28 @@ describe('attack 2: differencing two publications', () => {
   });
 });
 
+describe('late returns for a closed wave that has shown no score yet', () => {
+  it('are published when they first make a score showable, and then the wave is frozen', async () => {
+    la = await smallLa();
+    for (let i = 0; i < 3; i++) await la.answer(i, 20 + i); // three online answers before the close
+    la.now.t = AFTER_CLOSE;
+    const early = await la.preview();
+    expect(meanRows(early)).toEqual([]); // 3 respondents: no score shown, so nothing is frozen yet
+    const db = la.server.deps.db;
+    expect((db.prepare('SELECT count(*) AS n FROM frozen_wave_figures').get() as { n: number }).n).toBe(0);
+    // Nine paper returns entered after the close.
+    for (let i = 3; i < 12; i++) {
+      const inv = db.prepare('SELECT id, wave_id FROM invitations WHERE dsl_id = ?').get(la.dsls[i].dslId) as { id: number; wave_id: number };
+      insertCompleteResponse(db, { invitationId: inv.id, dslId: la.dsls[i].dslId, waveId: inv.wave_id, instruments: ['pss10@1', 'ons4@1'], answers: { ...pss10Answers(12 + 2 * i), ...ons4Answers(i % 10) }, at: AFTER_CLOSE.toISOString() });
+    }
+    const first = await la.publish();
+    expect(meanRows(first).some((r) => r.scale === 'Perceived stress (PSS-10)' && r.n === 12)).toBe(true);
+    expect((db.prepare('SELECT count(*) AS n FROM frozen_wave_figures').get() as { n: number }).n).toBe(1);
+    await la.cli('erase', '--trial', TRIAL, '--dsl', la.dsls[0].dslId);
+    expect(wellbeingTables(await la.publish())).toEqual(wellbeingTables(first));
+  });
+});
+
 describe('attack 3: differencing the officer\'s live preview', () => {
   it('the preview of an open wave shows no wellbeing figures to difference', async () => {
     la = await smallLa();

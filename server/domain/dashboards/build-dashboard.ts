@@ -61,13 +61,22 @@ export function buildDashboard(facts: DashboardFacts, frozen: readonly FrozenWav
         rules: [...DISCLOSURE_RULES],
         studies: studies.map((s) => s.view),
       },
-      newlyFrozen: studies.flatMap((s, i) => s.waves.filter((w) => w.closed && !frozen.some((f) => f.studyId === studiesFacts[i].id && f.wave === w.wave))
+      newlyFrozen: studies.flatMap((s, i) => s.waves.filter((w) => w.closed && showsAScore(w) && !frozen.some((f) => f.studyId === studiesFacts[i].id && f.wave === w.wave))
         .map((w) => ({ studyId: studiesFacts[i].id, wave: w.wave, frozenAt: facts.readAt, figures: w }))),
     };
     if (stable) break;
     hideInvited = next;
   }
   return result!;
+}
+
+/**
+ * Does a closed wave's page show any of its scores (a mean or a band)? Only then is it frozen: a wave whose scores
+ * are all still hidden (say, 3 online answers while the paper returns are being entered) has shown nobody's answer,
+ * so it stays live until the first page that shows a score, which freezes it.
+ */
+function showsAScore(w: WaveFigures): boolean {
+  return w.scales.some((s) => s.bars.some((b) => b.count !== null) || s.means.some((r) => r.some((c) => c.kind === 'mean' && c.text !== SUPPRESSED_MARK)));
 }
 
 function dateText(iso: string): string {

@@ -15,7 +15,7 @@ export const DISCLOSURE_RULES: readonly string[] = [
   `All the tables and charts on this page are protected together. Wherever a hidden count could be worked out from other numbers on the page (by adding or subtracting rows, columns, totals, the bands of a chart, or the same count in another table), more numbers are hidden ("${SUPPRESSED_MARK}") until none can.`,
   `Rates and percentages are not shown when any count they are calculated from is hidden.`,
   `Scores (means, confidence intervals and distributions) come only from surveys that have closed, and only for groups of at least ${MIN_RESPONDENTS_FOR_SUMMARY} respondents. They are not shown for a group whose answers are all the same or all fall in one band of the chart.`,
-  'The figures of a closed survey are fixed the first time they are shown and are never recalculated, so later changes (late returns, withdrawals, erasures) cannot be worked out by comparing versions of this page.',
+  'The figures of a closed survey are fixed the first time any of its scores is shown and are never recalculated, so later changes (late returns, withdrawals, erasures) cannot be worked out by comparing versions of this page.',
   `Figures calculated from school records (such as referrals per 1,000 pupils) are shown only for groups of at least ${MIN_SCHOOLS_IN_GROUP} schools; smaller groups are combined or hidden.`,
   'No school is named, and no free-text answers or individual records are published.',
 ];
