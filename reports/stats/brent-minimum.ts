@@ -49,9 +49,12 @@ export function brentMinimum(f: (x: number) => number, lower: number, upper: num
   return { x, value: fx };
 }
 
-/** Minimises f over [0, ∞) on a log-spaced grid, then by Brent between the best grid point's neighbours. */
-export function minimiseNonNegative(f: (x: number) => number, tol = 1e-10): { x: number; value: number } {
-  const grid = [0, 1e-4, 1e-3, 0.01, 0.03, 0.1, 0.2, 0.35, 0.5, 0.75, 1, 1.5, 2, 3, 5, 10, 30, 100, 1000];
+const FINE_GRID = [0, 1e-4, 1e-3, 0.01, 0.03, 0.1, 0.2, 0.35, 0.5, 0.75, 1, 1.5, 2, 3, 5, 10, 30, 100, 1000];
+const COARSE_GRID = [0, 0.01, 0.1, 0.3, 1, 3, 10, 100, 1000];
+
+/** Minimises f over [0, ∞) on a log-spaced grid (coarse: 9 points), then by Brent between the best grid point's neighbours. */
+export function minimiseNonNegative(f: (x: number) => number, tol = 1e-10, coarse = false): { x: number; value: number } {
+  const grid = coarse ? COARSE_GRID : FINE_GRID;
   const values = grid.map(f);
   let k = 0;
   for (let i = 1; i < grid.length; i++) if (values[i] < values[k]) k = i;

@@ -56,19 +56,27 @@ export function fitMixedModel(columns: DesignColumn[], y: ArrayLike<number>, lev
   const evalAt = (theta: number[]) => quadraticForms(sums, theta);
   const nResid = reml ? N - p : N;
   const profiled = (theta: number[]) => {
-    const q = evalAt(theta);
+    const q = quadraticForms(sums, theta, false);
     if (!q) return Infinity;
     return q.logDetV + (reml ? q.logDetQ : 0) + nResid * (1 + Math.log((2 * Math.PI * q.r2) / nResid));
   };
   let theta: number[];
   if (levels.length === 1) {
     theta = [minimiseNonNegative((t) => profiled([t])).x];
+    theta = polish(profiled, theta);
   } else {
-    const inner = (t2: number) => minimiseNonNegative((t1) => profiled([t1, t2]), 1e-11);
-    const t2 = minimiseNonNegative((t) => inner(t).value).x;
-    theta = [inner(t2).x, t2];
+    // coordinate search (inner level with the outer at 0, the outer, the inner again), then Newton; if the
+    // gradient is then not flat, the nested search (outer by Brent over the inner optimum) decides
+    let t1 = minimiseNonNegative((t) => profiled([t, 0]), 1e-7, true).x;
+    const t2 = minimiseNonNegative((t) => profiled([t1, t]), 1e-7, true).x;
+    t1 = minimiseNonNegative((t) => profiled([t, t2]), 1e-7, true).x;
+    theta = polish(profiled, [t1, t2]);
+    if (!stationary(profiled, theta)) {
+      const inner = (o: number) => minimiseNonNegative((t) => profiled([t, o]), 1e-7, true);
+      const outer = minimiseNonNegative((t) => inner(t).value, 1e-7, true).x;
+      theta = polish(profiled, [inner(outer).x, outer]);
+    }
   }
-  theta = polish(profiled, theta);
   const q = evalAt(theta)!;
   const deviance = profiled(theta);
   const sigma2 = q.r2 / nResid;
@@ -80,7 +88,7 @@ export function fitMixedModel(columns: DesignColumn[], y: ArrayLike<number>, lev
   const varpar = [...theta, sigma];
   const devVarpar = (vp: number[]) => {
     const s2 = vp[vp.length - 1] ** 2;
-    const qq = evalAt(vp.slice(0, -1).map(Math.abs));
+    const qq = quadraticForms(sums, vp.slice(0, -1).map(Math.abs), false);
     if (!qq) return Infinity;
     return qq.logDetV + qq.r2 / s2 + nResid * Math.log(2 * Math.PI * s2) + (reml ? qq.logDetQ : 0);
   };
@@ -151,7 +159,7 @@ function groupSums(columns: DesignColumn[], y: ArrayLike<number>, levels: MixedM
 }
 
 /** X'V~^-1 X, X'V~^-1 y, y'V~^-1 y, log|V~|, beta, r^2, log|X'V~^-1 X| and its inverse at theta; null if not positive definite. */
-function quadraticForms(s: GroupSums, theta: number[]) {
+function quadraticForms(s: GroupSums, theta: number[], withInverse = true) {
   const p = s.p;
   const t1 = theta[0] * theta[0], t2 = theta.length > 1 ? theta[1] * theta[1] : 0;
   const Q = s.xtx.map((r) => r.slice());
@@ -196,7 +204,7 @@ function quadraticForms(s: GroupSums, theta: number[]) {
   let r2 = c;
   for (let a = 0; a < p; a++) r2 -= beta[a] * b[a];
   if (!(r2 > 0)) return null;
-  return { beta, r2, logDetV, logDetQ, qInv: invertFromCholesky(L) };
+  return { beta, r2, logDetV, logDetQ, qInv: withInverse ? invertFromCholesky(L) : [] };
 }
 
 /**
@@ -226,6 +234,13 @@ function polish(f: (theta: number[]) => number, start: number[]): number[] {
     if (moved < 1e-12) break;
   }
   return theta;
+}
+
+/** True when theta is at a boundary or the profiled deviance's gradient there is flat (relative to its curvature). */
+function stationary(f: (theta: number[]) => number, theta: number[]): boolean {
+  if (theta.some((t) => t <= 1e-6)) return theta.every((t) => t >= 0);
+  const g = gradient(f, theta, 1e-3);
+  return g.every((v, k) => Math.abs(v) * theta[k] < 1e-4);
 }
 
 function gradient(f: (x: number[]) => number, x: number[], rel: number): number[] {
@@ -280,7 +295,7 @@ function richardson(seq: number[]): number {
   return a[0];
 }
 
-const ROUNDS = 6;
+const ROUNDS = 4;
 
 function jacobian(f: (x: number[]) => number[], x: number[], m: number): number[][] {
   const out = Array.from({ length: m }, () => new Array<number>(x.length).fill(0));

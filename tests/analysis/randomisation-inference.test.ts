@@ -110,3 +110,18 @@ describe('dslkit analyse --permutations against R', () => {
     expect((await run([...perm60, '--arm', 'arm', '--design', 'niesr-fsm-median'])).err).toMatch(/niesr-fsm-median needs --fsm/);
   });
 });
+
+describe('the CR1 fit with strata absorbed (Frisch-Waugh-Lovell) equals the fit with dummies', () => {
+  it('matches estimatr lm_robust(se_type = "stata") on schools1500 expanded by w (frequency weights)', async () => {
+    // R: lm_robust(y ~ base + factor(stratum) + arm, expansion of schools1500 by w, clusters = school, se_type = "stata") (make-fixtures.R)
+    const { absorbedCr1 } = await import('../../reports/stats/absorbed-cr1');
+    const { fixtures } = await import('./r-fixtures');
+    const rows = dataRows('schools1500.csv').filter((r) => r.y !== 'NA');
+    const r = absorbedCr1([rows.map((x) => Number(x.base))], rows.map((x) => Number(x.arm)), rows.map((x) => Number(x.y)), rows.map((x) => x.stratum), rows.map((x) => x.school), rows.map((x) => Number(x.w)));
+    const m = fixtures.models.schools1500_frequency_cr1;
+    const i = m.terms.indexOf('arm');
+    expectClose(r.estimate, m.estimate[i], 1e-10, 'estimate');
+    expectClose(r.se, m.se[i], 1e-10, 'CR1 se');
+    expect(r.df).toBe(m.df[i]);
+  });
+});
