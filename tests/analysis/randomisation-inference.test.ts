@@ -125,3 +125,23 @@ describe('the CR1 fit with strata absorbed (Frisch-Waugh-Lovell) equals the fit 
     expect(r.df).toBe(m.df[i]);
   });
 });
+
+describe('--allocation: the method and strata from the file dslkit randomise wrote', () => {
+  it('re-runs the recorded procedure and agrees with --design given by hand', async () => {
+    const os = await import('node:os');
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dslkit-alloc-'));
+    const rows = dataRows('perm60.csv');
+    const schools = [...new Map(rows.map((r) => [r.urn, r])).values()];
+    const gias = path.join(dir, 'schools.csv'), alloc = path.join(dir, 'allocation.csv');
+    fs.writeFileSync(gias, 'URN,band\n' + schools.map((s) => `${s.urn},${s.stratum}`).join('\n') + '\n');
+    const made = await run(['randomise', gias, '--seed', '4242', '--strata', 'band', '--out', alloc]);
+    expect(made.code).toBe(0);
+    // the allocation file reproduces perm60's arms (both are alloc_stratified with seed 4242)
+    const text = fs.readFileSync(alloc, 'utf8');
+    for (const s of schools) expect(text).toMatch(new RegExp(`^${s.urn},[^\\n]*,${s.arm === '1' ? 'intervention' : 'control'}$`, 'm'));
+    const args = ['analyse', '--data', data('perm60.csv'), '--outcome', 'y', '--arm', 'arm', '--cluster', 'urn', '--baseline', 'base', '--strata', 'stratum', '--unit', 'dsl', '--se', 'cr2', '--permutations', '200', '--seed', '100', '--json'];
+    const withFile = JSON.parse((await run([...args, '--allocation', alloc])).out);
+    expect(withFile.permutation.method).toBe('stratified');
+    expect(withFile.permutation.extreme).toBe(R.perm60_stratified_cr2.extreme);
+  });
+});

@@ -18,7 +18,7 @@ export const LA_COLUMN = /^(la|la[_ ]?code|la \(code\)|lea|la[_ ]?id|local[_ ]au
 
 export const command: CliCommand = {
   name: 'analyse',
-  summary: 'intention-to-treat analysis: adjusted difference, cluster-robust CI and p, Glass\'s delta',
+  summary: 'intention-to-treat analysis: adjusted difference, cluster-robust CI and p, effect size; mixed model, permutation p, cluster bootstrap, CACE',
   usage: 'analyse --data <file.csv> --outcome <col> --arm <col> --cluster <col> [--baseline <col>] [--strata <col> ...] [--weight <col> | --aweight <col>] [--proportion] [--dosage <col>] [--se auto|cr1|cr2] [--filter <col>=<value> ...] [--unit <col>] [--model ols|mlm [--levels <col>[,<col>]] [--ml]] [--permutations <n> --seed <n> [--design stratified|niesr-fsm-median] [--fsm <col>] [--allocation <file>]] [--received <col> [--received-threshold <k>]] [--bootstrap <n> --seed <n>] [--json]',
   description: `
 Fits outcome ~ arm + baseline + strata dummies by (weighted) least squares with standard errors clustered
@@ -93,7 +93,7 @@ Example: dslkit analyse --data la.csv --outcome nfa --arm arm --cluster urn --ba
     { name: 'dosage', type: 'string', valueName: '<col>', description: 'dosage column in [0, 1] replacing the arm (exploratory)' },
     { name: 'se', type: 'string', valueName: 'auto|cr1|cr2', description: 'standard errors: auto = CR2 under 40 clusters or for LA clusters, else CR1', default: 'auto' },
     { name: 'effect-size', type: 'string', valueName: 'glass|hedges', description: 'effect size', default: 'glass' },
-    { name: 'filter', type: 'string', multiple: true, valueName: '<col>=<value>', description: 'keep only rows whose column equals the value (repeatable; all must hold)' },
+    { name: 'filter', type: 'string', multiple: true, valueName: '<col>=<value>', description: 'keep only rows whose column equals the value; all given must hold' },
     { name: 'unit', type: 'string', valueName: '<col>', description: 'column naming the unit that must have one row per wave (default dsl_id when present)' },
     { name: 'model', type: 'string', valueName: 'ols|mlm', description: 'ols: least squares with cluster-robust SEs; mlm: linear mixed model with random intercepts', default: 'ols' },
     { name: 'levels', type: 'string', valueName: '<col>[,<col>]', description: 'mlm: random-intercept groupings, innermost first (default: the --cluster column)' },
