@@ -33,6 +33,8 @@ export class AnswerSaver {
   private inFlight = false;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private stopped = false;
+  /** Date.now() before which nothing is sent (a 429's Retry-After). */
+  private notBefore = 0;
   private readonly onOnline = () => this.sendSoon(0);
   private readonly onHide = () => { if (document.visibilityState === 'hidden') this.flushOnExit(); };
   private readonly onPageHide = () => this.flushOnExit();
@@ -70,7 +72,8 @@ export class AnswerSaver {
 
   private sendSoon(ms: number): void {
     if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => { this.timer = undefined; void this.send(); }, ms);
+    const delay = Math.max(ms, this.notBefore - Date.now());
+    this.timer = setTimeout(() => { this.timer = undefined; void this.send(); }, delay);
   }
 
   private async send(): Promise<void> {
@@ -85,7 +88,13 @@ export class AnswerSaver {
     } catch (err) {
       if (err instanceof ApiError && [404, 409, 410].includes(err.status) && this.events.onGone(err)) { this.stop(); return; }
       if (err instanceof ApiError && err.status === 0) { this.events.onState('offline'); this.retryLater(10_000); return; }
-      if (err instanceof ApiError && err.status === 429) { this.events.onState('waiting'); this.retryLater(Math.max(1, err.retryAfterSeconds ?? 5) * 1000); return; }
+      if (err instanceof ApiError && err.status === 429) {
+        // nothing goes before Retry-After, not even a newer answer's debounced save; then the newest answers go
+        this.notBefore = Date.now() + Math.max(1, err.retryAfterSeconds ?? 5) * 1000;
+        this.events.onState('waiting');
+        this.retryLater(0);
+        return;
+      }
       if (err instanceof ApiError && err.status >= 500) { this.events.onState('failed', err); this.retryLater(15_000); return; }
       // refused as it stands (400, 413): keep the answers on the device, tell the DSL, send again on their next answer or "Try again"
       this.events.onState('failed', err);
@@ -96,7 +105,7 @@ export class AnswerSaver {
   }
 
   private retryLater(ms: number): void {
-    if (!this.timer) this.sendSoon(ms);
+    this.sendSoon(ms);
   }
 
   /** The page is being hidden or closed: send the newest answers in a request that outlives the page. */

@@ -189,19 +189,21 @@ describe.skipIf(!haveChromium)('the survey on a DSL phone (issue 12)', () => {
     await ctx.close();
   });
 
-  it('waits out a 429 (Retry-After) and then stores the newest answers, not an older set', async () => {
+  it('waits out a 429 (Retry-After), sending nothing before it, then stores the newest answers, not an older set', async () => {
     const dsl = fx.dsls[5];
     const ctx = await browser.newContext(phone);
     const page = await openSurvey(ctx, dsl.token);
-    let refused = 0;
+    const at: number[] = [];
     await page.route('**/progress', async (route) => {
-      if (refused < 1) { refused++; await route.fulfill({ status: 429, headers: { 'retry-after': '1', 'content-type': 'application/problem+json' }, body: JSON.stringify({ status: 429, title: 'Too Many Requests' }) }); return; }
+      at.push(Date.now());
+      if (at.length === 1) { await route.fulfill({ status: 429, headers: { 'retry-after': '2', 'content-type': 'application/problem+json' }, body: JSON.stringify({ status: 429, title: 'Too Many Requests' }) }); return; }
       await route.continue();
     });
     await choose(page, 'ons4_01', 1);
-    await until(() => refused === 1 || undefined, 'the refused save');
-    await choose(page, 'ons4_02', 9);
+    await until(() => at.length === 1 || undefined, 'the refused save');
+    await choose(page, 'ons4_02', 9); // its debounced save (0.8 s) would come before the 2 s are up
     await until(() => { const s = stored(dsl.invitationId); return s?.answers.ons4_01 === 1 && s.answers.ons4_02 === 9 ? s : undefined; }, 'the newest answers after Retry-After');
+    expect(at[1] - at[0]).toBeGreaterThanOrEqual(1900);
     await ctx.close();
   });
 
