@@ -1,7 +1,7 @@
 // The one redaction every log line passes through, whatever its format: invitation and opt-out tokens in paths, session ids, CSRF tokens and passwords in anything that looks like a cookie or form field.
-/** Removes invitation and opt-out tokens from a path (or any text holding paths): /s/<token>, /o/<token> and /api/s/<token>. */
+/** Removes invitation and opt-out tokens from a path (or any text holding paths): /s/<token>, /o/<token> and /api/s/<token>, in any case (Express routes /S/<token> like /s/<token>). */
 export function redactPath(p: string): string {
-  return p.replace(/\/(s|o|api\/s)\/[^/\s"]+/g, '/$1/[token]');
+  return p.replace(/\/(s|o|api\/s)\/[^/\s"]+/gi, '/$1/[token]');
 }
 
 /** Names whose values are secrets wherever they appear as name=value (cookies, form bodies, query strings). */
