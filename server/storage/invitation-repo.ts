@@ -16,6 +16,11 @@ export function issueInvitations(db: Db, secret: Buffer, waveId: number, dslIds:
   }))();
 }
 
+/** The DSLs that already have an invitation to the wave (their links re-derive from the secret; nothing is created). */
+export function invitedDslIds(db: Db, waveId: number): Set<string> {
+  return new Set((db.prepare('SELECT dsl_id FROM invitations WHERE wave_id = ?').all(waveId) as Array<{ dsl_id: string }>).map((r) => r.dsl_id));
+}
+
 export interface InvitationRow { id: number; wave_id: number; dsl_id: string; trial_id: string; urn: number; dsl_status: string }
 
 /** Looks an invitation up by token; undefined when the token is malformed or unknown (callers answer 404 either way). */

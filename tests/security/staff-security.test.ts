@@ -146,6 +146,7 @@ describe('security headers', () => {
 describe('logs', () => {
   it('never contain session ids, CSRF tokens or invitation tokens', async () => {
     const ev = await signIn(f, 'evaluator');
+    await request(f, ev, 'post', `/staff/trials/t1/waves/${f.ids.wave}/invitations`);
     const csv = await (await request(f, ev, 'get', `/staff/trials/t1/waves/${f.ids.wave}/invitations.csv`)).text();
     const token = /\/s\/([A-Za-z0-9_-]+)/.exec(csv)![1];
     await fetch(`${f.server.url}/s/${token}`);

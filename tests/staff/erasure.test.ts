@@ -104,6 +104,7 @@ for (const via of ['cli', 'http'] as const) {
       }
       // a later wave: the mail merge has no link for the withdrawn (or erased) DSL, and no invitation row is created
       const endline = createWave(f.server.deps.db, { trialId: 't1', name: 'endline', opensAt: '2026-03-01', closesAt: '2026-06-01', instruments: ['pss10@1'] });
+      expect((await request(f, ev, 'post', `/staff/trials/t1/waves/${endline.id}/invitations`)).status).toBe(303);
       const res = await request(f, ev, 'get', `/staff/trials/t1/waves/${endline.id}/invitations.csv`);
       expect(res.status).toBe(200);
       const csv = parseCsv(await res.text(), 'invitations.csv');

@@ -12,7 +12,8 @@ import { importDsls, listDsls } from '../../storage/dsl-repo';
 import { getRandomisation, randomiseTrial } from '../../storage/allocation-repo';
 import { randomiseTable, sha256Hex, isMethod, METHODS } from '../../domain/randomisation/randomise';
 import { createWave, listWaves, getWaveById, waveState, WAVE_NAMES } from '../../storage/wave-repo';
-import { issueInvitations } from '../../storage/invitation-repo';
+import { invitedDslIds, issueInvitations } from '../../storage/invitation-repo';
+import { deriveInvitationToken } from '../../domain/invitation-tokens';
 import { importOutcomes } from '../../storage/outcome-repo';
 import { appendAudit, readAudit } from '../../storage/audit-repo';
 import { activeDslContacts } from '../../storage/fieldwork-repo';
@@ -26,6 +27,14 @@ import { balanceRows } from './balance-view';
 import { audienceFilter } from '../../storage/wave-audience-repo';
 import { audienceText, parseArms } from '../../domain/waves/audience';
 import { waveInstrumentRefusal } from '../../domain/session-forms/forms';
+
+/** The trial and wave named in the URL, or 404. */
+function waveOf(req: Request, deps: AppDeps): { t: Trial; w: NonNullable<ReturnType<typeof getWaveById>> } {
+  const t = trialOr404(deps, param(req, 'trialId'));
+  const w = getWaveById(deps.db, Number(param(req, 'waveId')));
+  if (!w || w.trialId !== t.id) throw new NotFoundError('There is no such wave.');
+  return { t, w };
+}
 
 /** The trial named in the URL, or 404. */
 export function trialOr404(deps: AppDeps, id: string): Trial {
@@ -57,7 +66,7 @@ function trialPage(req: Request, res: Response, deps: AppDeps, t: Trial, extra: 
     canRandomise: !rand && t.kind === 'trial' && t.status === 'setup',
     waves: tableModel('Waves', ['Wave', 'Opens', 'Closes', 'State', 'Instruments', 'Invitations'], waves.map((w) => [
       w.name, w.opensAt.slice(0, 10), w.closesAt.slice(0, 10), waveState(w, now).replace('_', ' '), w.instruments.join(', '),
-      { text: 'Download links (CSV)', href: `/staff/trials/${t.id}/waves/${w.id}/invitations.csv` },
+      { text: 'Invitation links', href: `/staff/trials/${t.id}/waves/${w.id}/invitations` },
     ]), 'No waves yet.'),
   }, status);
 }
@@ -220,17 +229,43 @@ export const trialRoutes: StaffRoute[] = [
     },
   },
   {
-    method: 'get', path: '/trials/:trialId/waves/:waveId/invitations.csv', roles: evaluatorRoles, summary: 'download invitation links (mail merge)',
+    method: 'get', path: '/trials/:trialId/waves/:waveId/invitations', roles: evaluatorRoles, summary: 'invitation links of a wave: how many exist, create the missing ones',
     handler: (req, res, deps) => {
-      const t = trialOr404(deps, param(req, 'trialId'));
-      const w = getWaveById(deps.db, Number(param(req, 'waveId')));
-      if (!w || w.trialId !== t.id) throw new NotFoundError('There is no such wave.');
+      const { t, w } = waveOf(req, deps);
+      const invited = invitedDslIds(deps.db, w.id);
+      const inAudience = audienceFilter(deps.db, t.id, w.id);
+      const missing = activeDslContacts(deps.db, t.id).filter((c) => inAudience(c.dslId) && !invited.has(c.dslId)).length;
+      sendPage(req, res, 'staff/invitations', {
+        title: `Invitation links: ${w.name} wave`, phase: phaseOf(t), trial: t, wave: w, backLink: `/staff/trials/${t.id}`,
+        issued: invited.size, missing, missingText: `${missing} active DSL${missing === 1 ? ' has' : 's have'} no link for this wave yet.`,
+        csvHref: `/staff/trials/${t.id}/waves/${w.id}/invitations.csv`,
+      });
+    },
+  },
+  {
+    method: 'post', path: '/trials/:trialId/waves/:waveId/invitations', roles: evaluatorRoles, summary: 'create the missing invitation links of a wave',
+    handler: (req, res, deps) => {
+      const { t, w } = waveOf(req, deps);
       const by = who(res, deps);
-      const invited = audienceFilter(deps.db, t.id, w.id);
-      const contacts = activeDslContacts(deps.db, t.id).filter((c) => invited(c.dslId));
-      const issued = new Map(issueInvitations(deps.db, deps.secret, w.id, contacts.map((c) => c.dslId), by.at).map((i) => [i.dslId, i.token]));
-      appendAudit(deps.db, { ...by, action: 'invitations.download', trialId: t.id, detail: { wave: w.name, count: contacts.length } });
-      const rows = contacts.map((c) => ({ dsl_id: c.dslId, school_urn: c.urn, school_name: c.schoolName, la_code: c.laCode, name: c.name, email: c.email, wave: w.name, closes: w.closesAt.slice(0, 10), link: `${deps.config.publicUrl}/s/${issued.get(c.dslId)}` }));
+      const before = invitedDslIds(deps.db, w.id);
+      const inAudience = audienceFilter(deps.db, t.id, w.id); // only the DSLs the wave is for (its arms, least sessions)
+      const missing = activeDslContacts(deps.db, t.id).filter((c) => inAudience(c.dslId) && !before.has(c.dslId)).map((c) => c.dslId);
+      issueInvitations(deps.db, deps.secret, w.id, missing, by.at);
+      appendAudit(deps.db, { ...by, action: 'invitations.create', trialId: t.id, detail: { wave: w.name, created: missing.length } });
+      res.redirect(303, `/staff/trials/${t.id}/waves/${w.id}/invitations`);
+    },
+  },
+  {
+    method: 'get', path: '/trials/:trialId/waves/:waveId/invitations.csv', roles: evaluatorRoles, summary: 'download the invitation links that exist (mail merge)',
+    handler: (req, res, deps) => {
+      const { t, w } = waveOf(req, deps);
+      const invited = invitedDslIds(deps.db, w.id);
+      // a GET changes nothing: only links already created (POST …/invitations) are listed, re-derived from the secret
+      const inAudience = audienceFilter(deps.db, t.id, w.id);
+      const contacts = activeDslContacts(deps.db, t.id).filter((c) => invited.has(c.dslId) && inAudience(c.dslId));
+      if (!contacts.length) throw new NotFoundError(`No invitation links have been created for this wave yet: create them on the wave's invitations page (/staff/trials/${t.id}/waves/${w.id}/invitations).`);
+      appendAudit(deps.db, { ...who(res, deps), action: 'invitations.download', trialId: t.id, detail: { wave: w.name, count: contacts.length } });
+      const rows = contacts.map((c) => ({ dsl_id: c.dslId, school_urn: c.urn, school_name: c.schoolName, la_code: c.laCode, name: c.name, email: c.email, wave: w.name, closes: w.closesAt.slice(0, 10), link: `${deps.config.publicUrl}/s/${deriveInvitationToken(deps.secret, w.id, c.dslId)}` }));
       res.set('Cache-Control', 'no-store').type('text/csv').attachment(`${t.id}-${w.name}-invitations.csv`)
         .send(toCsv(['dsl_id', 'school_urn', 'school_name', 'la_code', 'name', 'email', 'wave', 'closes', 'link'], rows));
     },
