@@ -1,4 +1,5 @@
 // Reads and writes CSV (RFC 4180) with the line number of every row, so imports can say exactly where input is wrong.
+import { stripControlCharacters } from './text/control-characters';
 import { parse } from 'csv-parse/sync';
 import { ValidationError, type FieldProblem } from './errors';
 
@@ -19,12 +20,12 @@ export function parseCsv(text: string, source = 'input'): CsvTable {
     ]);
   }
   if (records.length === 0) throw new ValidationError(`${source}: the file is empty (a header row is needed)`);
-  const header = records[0].record.map((h) => h.trim());
+  const header = records[0].record.map((h) => stripControlCharacters(h).trim());
   const duplicated = header.find((h, i) => header.indexOf(h) !== i);
   if (duplicated) throw new ValidationError(`${source}: line 1: column "${duplicated}" appears twice in the header`);
   const rows = records.slice(1).map(({ record, info }) => {
     const values: Record<string, string> = {};
-    header.forEach((h, i) => { values[h] = (record[i] ?? '').trim(); });
+    header.forEach((h, i) => { values[h] = stripControlCharacters(record[i] ?? '').trim(); }); // no control characters in stored text
     return { line: info.lines, values };
   });
   return { header, rows };

@@ -1,6 +1,7 @@
 // Shapes of the respondent API bodies (zod) and the mapping of answer problems to JSON pointers into the request body.
 import { z } from 'zod';
 import { ValidationError, type FieldProblem } from '../errors';
+import { stripControlCharactersDeep } from '../text/control-characters';
 
 /** Answers as SurveyJS sends them: item id -> value. Values are checked against the instruments separately. */
 const answersSchema = z.record(z.string().max(200), z.unknown());
@@ -26,7 +27,7 @@ export function parseBody<T>(schema: z.ZodType<T>, body: unknown): T {
   const protoProblems = protoKeyProblems(body);
   if (protoProblems.length) throw new ValidationError('Some answers are not valid.', protoProblems);
   const parsed = schema.safeParse(body ?? undefined);
-  if (parsed.success) return parsed.data;
+  if (parsed.success) return stripControlCharactersDeep(parsed.data); // stored text keeps no control characters but tab, LF, CR
   const problems: FieldProblem[] = parsed.error.issues.map((i) => ({ pointer: i.path.length ? pointerOf(i.path) : '', detail: i.message }));
   throw new ValidationError('The request body does not have the expected shape.', problems);
 }

@@ -1,6 +1,7 @@
 // Parses staff form posts (urlencoded fields) and JSON (nesting limited) into req.body; file uploads are read only on upload routes (upload-body.ts).
 import express, { type Request, type RequestHandler } from 'express';
 import { assertJsonDepth } from '../../domain/json-depth';
+import { stripControlCharacters } from '../../domain/text/control-characters';
 
 /** Refuses a JSON body nested deeper than maxJsonDepth (400) before anything walks it. */
 const jsonDepthLimit: RequestHandler = (req, _res, next) => {
@@ -13,15 +14,16 @@ export function staffBodyParsers(): RequestHandler[] {
   return [express.urlencoded({ extended: false, limit: '1mb', parameterLimit: 2000 }), express.json({ limit: '1mb' }), jsonDepthLimit];
 }
 
-/** A form field as a trimmed string ('' when absent). */
+/** A form field as a trimmed string without control characters ('' when absent). */
 export function field(req: Request, name: string): string {
   const v = (req.body as Record<string, unknown> | undefined)?.[name];
-  return typeof v === 'string' ? v.trim() : Array.isArray(v) && typeof v[0] === 'string' ? v[0].trim() : '';
+  const text = typeof v === 'string' ? v : Array.isArray(v) && typeof v[0] === 'string' ? v[0] : '';
+  return stripControlCharacters(text).trim();
 }
 
 /** A repeated form field (checkboxes) as a list of strings. */
 export function fieldList(req: Request, name: string): string[] {
   const v = (req.body as Record<string, unknown> | undefined)?.[name];
-  if (typeof v === 'string') return [v];
-  return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
+  if (typeof v === 'string') return [stripControlCharacters(v)];
+  return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string').map(stripControlCharacters) : [];
 }
