@@ -2,6 +2,7 @@
 import type { CsvTable } from '../csv';
 import type { FieldProblem } from '../errors';
 import { byLine, RowChecker } from './fields';
+import { isLaCode, laCodeProblem } from './la-code';
 
 /** GIAS column names dslkit reads (other columns are ignored). */
 export const GIAS_COLUMNS = {
@@ -19,7 +20,7 @@ export interface SchoolRecord {
 /**
  * Checks every row; returns the records and one problem per bad cell (with line and column). URN is a
  * positive whole number and unique within the file; name and LA code/name are required; pupils a whole
- * number >= 0; PercentageFSM a number 0-100; the other columns may be blank (GIAS leaves them blank).
+ * number >= 0; PercentageFSM a number 0-100; the LA code 3 digits or an ONS code (la-code.ts); the other columns may be blank (GIAS leaves them blank).
  */
 export function validateSchoolRows(table: CsvTable): { schools: SchoolRecord[]; problems: FieldProblem[] } {
   const c = GIAS_COLUMNS;
@@ -41,6 +42,7 @@ export function validateSchoolRows(table: CsvTable): { schools: SchoolRecord[]; 
       fsmPercent: check.number(row, c.fsmPercent, { required: false, min: 0, max: 100 }),
       urbanRural: check.text(row, c.urbanRural, { required: false }), ofstedRating: check.text(row, c.ofsted, { required: false }),
     };
+    if (rec.laCode !== null && !isLaCode(rec.laCode)) { check.problem(row, c.laCode, laCodeProblem(rec.laCode)); rec.laCode = null; }
     if (check.problems.length === before) schools.push(rec as SchoolRecord);
   }
   return { schools, problems: byLine(check.problems) };
