@@ -46,12 +46,23 @@ export function lineProblemsError(source: string, problems: FieldProblem[]): Val
   return new ValidationError(lines.join('\n'), problems);
 }
 
-/** Quotes one CSV cell when needed. Cells starting with = + - @ are prefixed with ' to stop spreadsheet formula injection. */
+/** Would start a spreadsheet formula (OWASP CSV Injection: = + - @, tab, CR), after any blanks or quotes. */
+const formulaStart = /^[\s"]*[=+\-@\t\r]/;
+const plainNumber = /^-?\d+(\.\d+)?(e-?\d+)?$/i;
+/** A place inside a cell where a spreadsheet may start a new cell (a ';' for Excel in semicolon locales, a line break for one that ignores quotes) followed by a formula start. */
+const formulaAfterBreak = /(;|\r\n|\n|\r)(?=[\s"]*[=+\-@\t\r])/g;
+
+/**
+ * Quotes one CSV cell when needed, and stops spreadsheet formula injection (OWASP): a cell that would start a
+ * formula gets a leading ', and so does every part of it after a ';' or a line break, because Excel in
+ * semicolon locales splits lines at ';' and would start a new cell there. Plain numbers (-1.5) stay as they are.
+ */
 export function csvCell(value: unknown): string {
   if (value === null || value === undefined) return '';
   let s = typeof value === 'number' ? (Number.isFinite(value) ? String(value) : '') : String(value);
-  if (/^[=+\-@\t\r]/.test(s) && !/^-?\d+(\.\d+)?(e-?\d+)?$/i.test(s)) s = `'${s}`;
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+  if (formulaStart.test(s) && !plainNumber.test(s)) s = `'${s}`;
+  s = s.replace(formulaAfterBreak, "$1'");
+  return /[",;\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
 /** Writes rows as CSV text with a header row (columns in the given order), ending with a newline. */
