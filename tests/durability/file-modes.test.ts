@@ -58,15 +58,20 @@ describe('file modes (umask 022, the usual default)', () => {
     expect(modeOf(programme)).toBe('600');
   }, 60_000);
 
-  it('every export file is 0600, also when it replaces an older 0644 file', async () => {
+  it('every export file is 0600, also when it replaces an older 0644 file; a zip export too', async () => {
     const out = path.join(t.dir, 'export');
-    fs.mkdirSync(out);
-    fs.writeFileSync(path.join(out, 'long.csv'), 'old', { mode: 0o644 });
+    await cli(['export', '--trial', 'demo', '--out', out, '--db', dbFile]);
+    const first = fs.readdirSync(out);
+    for (const f of first) fs.chmodSync(path.join(out, f), 0o644); // as an older dslkit left them
     await cli(['export', '--trial', 'demo', '--out', out, '--db', dbFile]);
     const files = fs.readdirSync(out);
+    expect(files.sort()).toEqual(first.sort());
     expect(files.length).toBeGreaterThanOrEqual(5);
     for (const f of files) expect(modeOf(path.join(out, f)), f).toBe('600');
-  });
+    const zip = path.join(t.dir, 'export.zip');
+    await cli(['export', '--trial', 'demo', '--out', zip, '--db', dbFile]);
+    expect(modeOf(zip)).toBe('600');
+  }, 60_000);
 
   it('a score file is 0600', async () => {
     const csv = path.join(t.dir, 'answers.csv');
