@@ -21,6 +21,7 @@ import { respondentPages } from './http/respondent-pages';
 import { optOutPages } from './http/opt-out-pages';
 import { homePage, notFoundPage } from './http/home-pages';
 import { healthRoutes } from './http/health-routes';
+import { apiMethodGuard, openApiRoutes } from './http/openapi/openapi-routes';
 
 export interface AppDeps {
   db: Db;
@@ -57,6 +58,7 @@ export function createApp(deps: AppDeps): express.Express {
   // --- routers: one line each, in order (security headers first, catch-alls last) ---
   if (deps.metrics) app.use(metricsRoute(deps.config, deps.metrics)); // GET /metrics: Prometheus text, loopback or bearer token only
   app.use('/api', healthRoutes(deps)); // GET /api/health (process up), GET /api/ready (database writable, migrations current, secret present)
+  app.use(openApiRoutes()); // GET /api/openapi.json: the OpenAPI 3.1 document of every /api operation
   app.use('/govuk', govukAssetsRouter()); // govuk-frontend CSS, JS, fonts, images
   app.use('/staff', staffLayer(deps)); // staff body parsing, session, CSRF (for every /staff router below)
   app.use('/staff', staffRouter(deps)); // sign-in, evaluator and supervisor consoles
@@ -69,6 +71,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(notFoundPage()); // HTML 404 for every other GET outside /api
   // --- end routers ---
 
+  app.use(apiMethodGuard()); // a documented /api path with a method it does not take: 405 with Allow
   app.use('/api', (_req, res) => sendProblem(res, 404, 'There is no such API endpoint.'));
   app.use(problemHandler(deps.log));
   return app;
