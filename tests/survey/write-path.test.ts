@@ -52,13 +52,14 @@ describe('survey API writes outside Express', () => {
     expect(p.status).toBe(204);
   });
 
-  it('leaves other methods on these paths to Express (404 problem) and stores nothing', async () => {
+  it('leaves other methods on these paths to Express (405 problem with Allow, as the API document says) and stores nothing', async () => {
     const before = completes();
     const r = await raw('GET', `/api/s/${fx.dsls[3].token}/submit`, {});
-    expect(r.status).toBe(404);
+    expect(r.status).toBe(405);
+    expect(r.headers.allow).toBe('POST');
     expect(r.headers['content-type']).toMatch(/^application\/problem\+json/);
     const put = await raw('PUT', `/api/s/${fx.dsls[3].token}/submit`, json, JSON.stringify(answers));
-    expect(put.status).toBe(404);
+    expect(put.status).toBe(405);
     expect(completes()).toBe(before);
   });
 
