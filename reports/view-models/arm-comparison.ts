@@ -1,5 +1,6 @@
 // View-model of the arm-comparison report (Bolton report Tables 1-4, Figure 2, Appendix tables 1-2): runs the ITT analyses and formats every number as text.
 import { consortCounts, ittAnalysis, type ConsortCounts, type ConsortRecord, type IttOptions, type IttResult } from '../analysis';
+import { AUTO_CR2_BELOW } from '../analysis/itt';
 import { dosageByUrn, dosageSummary } from '../analysis/ipe';
 import { icc as iccAnova, mdes, standardisedDifference } from '../stats';
 import {
@@ -80,10 +81,10 @@ interface Analysed { dataset: OutcomeDataset; result: IttResult | null; problem:
 
 const ARMS: ArmName[] = ['intervention', 'control'];
 
-/** 'auto' picks CR2 (Satterthwaite df) with fewer than 30 clusters or randomisation by local authority, else CR1 (Stata, df = G − 1). */
+/** 'auto' picks CR2 (Satterthwaite df) with fewer than 40 clusters or randomisation by local authority, else CR1 (Stata, df = G − 1): the rule of `dslkit analyse --se auto`. */
 export function chooseSeType(setting: 'auto' | 'cr1' | 'cr2', clusters: number, unit: string): 'cr1' | 'cr2' {
   if (setting !== 'auto') return setting;
-  return clusters < 30 || unit === 'local_authority' ? 'cr2' : 'cr1';
+  return clusters < AUTO_CR2_BELOW || unit === 'local_authority' ? 'cr2' : 'cr1';
 }
 
 function analyse(dataset: OutcomeDataset, data: ReportData, extra: Partial<IttOptions> = {}): Analysed {

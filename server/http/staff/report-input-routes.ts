@@ -160,7 +160,7 @@ function settingsPage(req: Request, res: Response, deps: AppDeps, t: Trial, form
     outcomes: [{ value: '', label: 'Default: contacts leading to NFA when imported, else the first outcome', selected: current['primary-outcome'] === '' },
       ...options.map((o) => ({ ...o, selected: o.value === current['primary-outcome'] }))],
     effectSizes: radios('effect-size', [['glass', 'Glass\'s delta (adjusted difference ÷ control-group SD), as the Bolton report'], ['hedges', 'Hedges\' g (pooled SD, small-sample correction)']]),
-    seTypes: radios('se-type', [['auto', 'Automatic: CR2 (Bell–McCaffrey) with fewer than 30 clusters or when local authorities are randomised, else CR1'], ['cr1', 'CR1 (Stata-style cluster-robust)'], ['cr2', 'CR2 (Bell–McCaffrey)']]),
+    seTypes: radios('se-type', [['auto', 'Automatic: CR2 (Bell–McCaffrey) with fewer than 40 clusters or when local authorities are randomised, else CR1'], ['cr1', 'CR1 (Stata-style cluster-robust)'], ['cr2', 'CR2 (Bell–McCaffrey)']]),
     missingMonths: radios('missing-months', [['complete', 'Leave out a school whose LA data miss any month of the outcome or baseline window (default; the report lists them)'], ['prorate', 'Pro-rate: scale up a window with at least half its months (window sum × months in window ÷ months with data); the report names this setting']]),
     mdes: [
       { name: 'icc', label: 'Intracluster correlation (school)', hint: 'Default 0.05' },
