@@ -229,7 +229,9 @@ function designRows(data: ReportData, allocated: ReportSchool[]): LabelValue[] {
     { label: 'Arms', value: `Intervention: supervision of the DSL by a social worker (${byArm('intervention')} schools). Control: usual practice (${byArm('control')} schools).` },
     { label: 'Unit of randomisation', value: t.unit === 'school' ? 'School (cluster randomised; DSLs analysed within their school)' : 'Local authority (cluster randomised)' },
     { label: 'Strata', value: strata.length ? strata.join(', ') : 'None (unstratified)' },
-    { label: 'Randomisation', value: r ? `${r.method} (algorithm ${r.algorithmVersion}, seed ${r.seed}), run ${fmtDate(r.createdAt)}; input SHA-256 ${r.inputSha256.slice(0, 12)}…` : 'Not yet randomised' },
+    { label: 'Randomisation', value: !r ? 'Not yet randomised'
+      : r.imported ? `Imported: allocation made outside dslkit (${r.method.replace(/^imported: /, '')}) with ${r.algorithmVersion}, seed ${r.seed}, on ${fmtDate(r.createdAt)}; allocation file SHA-256 ${r.inputSha256.slice(0, 12)}…`
+        : `${r.method} (algorithm ${r.algorithmVersion}, seed ${r.seed}), run ${fmtDate(r.createdAt)}; input SHA-256 ${r.inputSha256.slice(0, 12)}…${r.previews !== undefined ? `; ${r.previews} balance preview${r.previews === 1 ? '' : 's'} (audited with their seeds) before it was locked` : ''}` },
     { label: 'Intervention period', value: `${fmtDate(t.startsOn)} to ${fmtDate(t.endsOn)}` },
     { label: 'Sessions intended', value: t.sessionsIntended === null ? 'Not set (3 formal sessions after an introduction assumed)' : `An introduction plus ${t.sessionsIntended} formal sessions, every ${t.sessionIntervalWeeks[0]}–${t.sessionIntervalWeeks[1]} weeks` },
     { label: 'Survey waves', value: data.waves.length ? data.waves.map((w) => `${w.name} ${fmtDate(w.opensAt)} to ${fmtDate(w.closesAt)}`).join('; ') : 'None' },

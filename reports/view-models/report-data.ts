@@ -19,6 +19,10 @@ export interface ReportTrial {
 
 export interface ReportRandomisation {
   method: string; algorithmVersion: string; seed: number; inputSha256: string; strata: string[]; cluster: string | null; createdAt: string;
+  /** Made outside dslkit and imported: method is 'imported: <how>', algorithmVersion the software, createdAt the day it was made, inputSha256 the file's. */
+  imported?: boolean;
+  /** Balance previews (each audited with its seed) looked at before the allocation was locked. */
+  previews?: number;
 }
 
 export interface ReportSchool {

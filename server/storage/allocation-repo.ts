@@ -60,6 +60,7 @@ export function randomiseTrial(db: Db, trialId: string, opts: Omit<RandomiseOpti
     appendAudit(db, { at: who.at, actor: who.actor, action: 'randomise', trialId, detail: {
       method: result.method, algorithm: result.algorithmVersion, seed: result.seed, inputSha256: result.inputSha256, strata: result.strata,
       cluster: result.cluster ?? null, schools: result.schools.length, counts: result.unitCounts,
+      previews: (db.prepare("SELECT count(*) AS n FROM audit_log WHERE trial_id = ? AND action = 'randomise.preview'").get(trialId) as { n: number }).n,
     } });
   }).immediate();
   return { result, inputCsv };

@@ -1,6 +1,7 @@
 // SQL that gathers everything one trial's reports need (registry, allocation, waves, scores, sessions, admin outcomes, forms, costs, quotes) into plain ReportData; plus the writes for report inputs (costs, quotes, descriptions, settings).
 import type { Db } from './db';
 import { derivedContacts, outcomeCoverage } from './outcome-repo';
+import { isImported, previewsBefore } from './allocation-export-repo';
 import { NotFoundError, ValidationError } from '../domain/errors';
 import { TIDIER_FIELD_NAMES, type TidierFieldName } from '../domain/report-inputs/parse';
 import type {
@@ -122,7 +123,10 @@ export function loadReportData(db: Db, trialId: string): ReportData {
 
   return {
     trial,
-    randomisation: r ? { method: r.method, algorithmVersion: r.algorithm_version, seed: r.seed, inputSha256: r.input_sha256, strata: parseJson<string[]>(r.strata, []), cluster: r.cluster, createdAt: r.created_at } : null,
+    randomisation: r ? {
+      method: r.method, algorithmVersion: r.algorithm_version, seed: r.seed, inputSha256: r.input_sha256, strata: parseJson<string[]>(r.strata, []), cluster: r.cluster, createdAt: r.created_at,
+      imported: isImported(r), previews: previewsBefore(db, trialId, r.created_at).count,
+    } : null,
     schools, dsls, waves, invitations, waveResponses, scores, sessions, adminOutcomes, adminWindows, adminCoverage, derivedContacts: admin.derivedContacts, forms, costs, quotes, descriptions,
     settings: loadReportSettings(db, trialId),
   };

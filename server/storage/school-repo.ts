@@ -90,13 +90,13 @@ export function listSchoolsInTrial(db: Db, trialId: string): SchoolInTrial[] {
 }
 
 /**
- * The trial's enrolled schools as a table with GIAS column names, ordered by URN, so the CSV
+ * The trial's enrolled schools (or those `pick` chooses) as a table with GIAS column names, ordered by URN, so the CSV
  * randomisation code runs unchanged on them; `csv` is the canonical text whose SHA-256 is recorded.
  */
-export function enrolledSchoolsTable(db: Db, trialId: string): { table: CsvTable; columns: string[] } {
+export function enrolledSchoolsTable(db: Db, trialId: string, pick: (s: SchoolInTrial) => boolean = (s) => s.enrolment === 'enrolled'): { table: CsvTable; columns: string[] } {
   const c = GIAS_COLUMNS;
   const columns = [c.urn, c.name, c.laCode, c.laName, c.type, c.phase, c.pupils, c.fsmPercent, c.urbanRural, c.ofsted];
-  const schools = listSchoolsInTrial(db, trialId).filter((s) => s.enrolment === 'enrolled');
+  const schools = listSchoolsInTrial(db, trialId).filter(pick);
   const str = (v: string | number | null) => (v === null ? '' : String(v));
   const rows = schools.map((s, i) => ({
     line: i + 2,

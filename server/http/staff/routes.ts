@@ -13,6 +13,7 @@ import { programmeStaffRoutes } from '../programme/staff-routes';
 import { programmeSetupRoutes } from '../programme/setup-routes';
 import { reportInputRoutes } from './report-input-routes';
 import { schoolStatusRoutes } from './school-status-routes';
+import { allocationRoutes } from './allocation-routes';
 import { startPageRoutes } from './start-page-routes';
 
 export const staffRoutes: readonly StaffRoute[] = [
@@ -29,5 +30,6 @@ export const staffRoutes: readonly StaffRoute[] = [
   ...programmeSetupRoutes,
   ...reportInputRoutes,
   ...schoolStatusRoutes,
+  ...allocationRoutes,
   ...startPageRoutes,
 ];

@@ -10,6 +10,7 @@ import { createTrial, getTrial, listTrials, trialCounts, type Trial } from '../.
 import { importSchools, listSchoolsInTrial, enrolledSchoolsTable } from '../../storage/school-repo';
 import { importDsls, listDsls } from '../../storage/dsl-repo';
 import { getRandomisation, randomiseTrial } from '../../storage/allocation-repo';
+import { previewsBefore } from '../../storage/allocation-export-repo';
 import { randomiseTable, sha256Hex, isMethod, METHODS } from '../../domain/randomisation/randomise';
 import { createWave, listWaves, getWaveById, waveState, WAVE_NAMES } from '../../storage/wave-repo';
 import { invitedDslIds, issueInvitations } from '../../storage/invitation-repo';
@@ -99,13 +100,18 @@ function randomiseOptions(req: Request, source: 'query' | 'body'): { seed: numbe
 
 const strataChoices = ['LA (code)', 'PhaseOfEducation (name)', 'UrbanRural (name)'];
 
+function previewCount(deps: AppDeps, trialId: string, until: string): string {
+  const p = previewsBefore(deps.db, trialId, until);
+  return p.count === 1 ? `1 balance preview (seed ${p.seeds[0]})` : `${p.count} balance previews${p.count ? ` (seeds ${p.seeds.join(', ')})` : ''}`;
+}
+
 /** Once randomised: the locked allocation and its balance, and no form (a second randomisation is refused anyway). */
 function lockedPage(req: Request, res: Response, deps: AppDeps, t: Trial, rand: NonNullable<ReturnType<typeof getRandomisation>>): void {
   const schools = listSchoolsInTrial(deps.db, t.id).filter((s) => s.arm !== null);
   const arms = new Map(schools.map((s) => [s.urn, s.arm as 'control' | 'intervention']));
   sendPage(req, res, 'staff/randomise', {
     title: `Randomise ${t.title}`, phase: phaseOf(t), trial: t, errors: [], backLink: `/staff/trials/${t.id}`,
-    locked: `This trial was randomised on ${rand.createdAt.slice(0, 10)} (${rand.method}, seed ${rand.seed}). The allocation is locked: it can never be changed or redone.`,
+    locked: `This trial was randomised on ${rand.createdAt.slice(0, 10)} (${rand.method}, seed ${rand.seed}) after ${previewCount(deps, t.id, rand.createdAt)}. The allocation is locked: it can never be changed or redone.`,
     preview: tableModel('Balance of the locked allocation', ['Characteristic', 'Control', 'Intervention', 'Standardised difference'], balanceRows(schools, (urn) => arms.get(urn) ?? 'control')),
   });
 }
@@ -123,6 +129,8 @@ function randomisePage(req: Request, res: Response, deps: AppDeps, t: Trial, err
       const { table, columns } = enrolledSchoolsTable(deps.db, t.id);
       const csv = toCsv(columns, table.rows.map((r) => r.values));
       const result = randomiseTable(table, { seed: opts.seed, method: opts.method, strata: opts.strata, idColumn: 'URN', cluster: t.unit === 'local_authority' ? 'LA (code)' : undefined }, { sha256: sha256Hex(csv), source: `trial ${t.id}` });
+      // Every preview is audited with its seed, so the allocation can say how many were looked at before it was locked (no seed shopping unseen).
+      appendAudit(deps.db, { ...who(res, deps), action: 'randomise.preview', trialId: t.id, detail: { seed: opts.seed, method: opts.method, strata: opts.strata, inputSha256: result.inputSha256 } });
       const arms = new Map(result.schools.map((s) => [Number(s.id), s.arm]));
       const schools = listSchoolsInTrial(deps.db, t.id).filter((s) => s.enrolment === 'enrolled');
       preview = tableModel('Balance if this allocation is locked', ['Characteristic', 'Control', 'Intervention', 'Standardised difference'], balanceRows(schools, (urn) => arms.get(urn) ?? 'control'));
