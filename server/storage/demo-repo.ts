@@ -46,6 +46,13 @@ export function insertSupervisionSession(db: Db, s: NewSession): number {
   return id;
 }
 
+/** Sets a demo session's topics (codes from the trial's list) and free-text note. */
+export function setDemoSessionTopics(db: Db, sessionId: number, codes: string[], note: string | null): void {
+  const ins = db.prepare('INSERT INTO session_topics (session_id, code) VALUES (?, ?)');
+  for (const code of codes) ins.run(sessionId, code);
+  db.prepare('UPDATE supervision_sessions SET topics_note = ? WHERE id = ?').run(note, sessionId);
+}
+
 export function countTrials(db: Db): number {
   return (db.prepare('SELECT count(*) AS n FROM trials').get() as { n: number }).n;
 }

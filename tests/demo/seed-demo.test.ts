@@ -9,7 +9,8 @@ const clock = () => new Date('2026-11-20T12:00:00Z');
 const secret = Buffer.alloc(32, 7);
 const TABLES = ['local_authorities', 'schools', 'trials', 'trial_schools', 'randomisations', 'allocations', 'dsls', 'dsl_contacts', 'waves', 'invitations',
   'responses', 'response_snapshots', 'scores', 'supervision_sessions', 'supervision_attendees', 'admin_outcomes', 'audit_log',
-  'supervisor_assignments', 'programmes', 'programme_packages', 'package_settings', 'programme_costs', 'intervention_descriptions', 'report_quotes'];
+  'supervisor_assignments', 'programmes', 'programme_packages', 'package_settings', 'programme_costs', 'intervention_descriptions', 'report_quotes',
+  'session_forms', 'trial_topics', 'session_topics'];
 
 /** Every demo table in rowid order; users without password_hash, which is random on purpose (new passwords at every seeding). */
 function dump(db: Db): Record<string, unknown[]> {
@@ -55,7 +56,7 @@ describe('demo trial', () => {
     expect(one(db, "SELECT count(*) AS n FROM dsl_contacts WHERE email NOT LIKE '%dsl%@demo.invalid'")).toEqual({ n: 0 });
     // Baseline closed with ~85% complete responses and scores; endline open with unanswered invitations.
     const waves = db.prepare("SELECT id, name, closes_at FROM waves WHERE trial_id = 'demo' ORDER BY name").all() as Array<{ id: number; name: string; closes_at: string }>;
-    expect(waves.map((w) => w.name)).toEqual(['baseline', 'endline']);
+    expect(waves.map((w) => w.name)).toEqual(['baseline', 'endline', 'midpoint']);
     expect(waves[0].closes_at < clock().toISOString() && waves[1].closes_at > clock().toISOString()).toBe(true);
     const dsls = (one(db, "SELECT count(*) AS n FROM dsls WHERE trial_id = 'demo'").n as number);
     const answered = one(db, `SELECT count(*) AS n FROM responses WHERE wave_id = ${waves[0].id} AND status = 'complete'`).n as number;
@@ -74,6 +75,21 @@ describe('demo trial', () => {
     expect(one(db, `SELECT count(*) AS n FROM supervision_attendees sa JOIN allocations a ON a.urn = sa.urn WHERE a.arm = 'control'`).n).toBe(0);
     expect(one(db, "SELECT count(DISTINCT sa.urn) AS n FROM supervision_sessions s JOIN supervision_attendees sa ON sa.session_id = s.id WHERE s.trial_id = 'demo' AND s.format = 'group'").n).toBe(2);
     expect(one(db, "SELECT count(*) AS n FROM supervision_sessions WHERE kind = 'adhoc' AND mode IN ('phone', 'email')").n).toBeGreaterThan(0);
+    // The evaluation form (midpoint wave) went only to intervention DSLs with three formal sessions, as in Bolton.
+    const invitedEval = db.prepare(`SELECT i.dsl_id, a.arm, (SELECT count(*) FROM supervision_attendees sa JOIN supervision_sessions s ON s.id = sa.session_id WHERE sa.dsl_id = i.dsl_id AND s.kind = 'formal') AS formal
+      FROM invitations i JOIN dsls d ON d.id = i.dsl_id JOIN allocations a ON a.urn = d.urn WHERE i.wave_id = ${waves[2].id}`).all() as Array<{ arm: string; formal: number }>;
+    expect(invitedEval.length).toBeGreaterThan(10);
+    expect(invitedEval.every((r) => r.arm === 'intervention' && r.formal >= 3)).toBe(true);
+    const evalAnswers = one(db, `SELECT count(*) AS n FROM responses WHERE wave_id = ${waves[2].id} AND status = 'complete'`).n as number;
+    expect(evalAnswers).toBeGreaterThan(0);
+    expect(evalAnswers).toBeLessThan(invitedEval.length);
+    // Session forms: time logs and preparation sheets returned from each session's own links; topics from the trial's list.
+    const returned = db.prepare(`SELECT f.instrument, count(*) AS n, count(DISTINCT f.session_id) AS sessions FROM responses r JOIN session_forms f ON f.id = r.session_form_id
+      WHERE r.status = 'complete' GROUP BY f.instrument ORDER BY f.instrument`).all() as Array<{ instrument: string; n: number; sessions: number }>;
+    expect(returned.map((r) => r.instrument)).toEqual(['dsl-preparation@1', 'dsl-time-log@1']);
+    expect(returned.every((r) => r.sessions > 50)).toBe(true);
+    expect(one(db, "SELECT count(*) AS n FROM trial_topics WHERE trial_id = 'demo'").n).toBe(5);
+    expect(one(db, "SELECT count(DISTINCT session_id) AS n FROM session_topics").n).toBeGreaterThan(50);
     // Outcomes: every measure for every school over 24 months; contacts = contacts leading to NFA + referrals.
     expect(one(db, 'SELECT count(*) AS n, count(DISTINCT measure) AS m, count(DISTINCT period) AS p FROM admin_outcomes')).toEqual({ n: 94 * 24 * 9, m: 9, p: 24 });
     const pupils = one(db, "SELECT sum(pupils) AS n FROM schools WHERE name LIKE 'Demo Primary School %'").n as number;

@@ -49,7 +49,7 @@ beforeAll(async () => {
   db.prepare('UPDATE dsl_contacts SET name = ?').run(`DSL ${X}`);
   // A DSL evaluation form whose free-text answer is the payload, quoted in the IPE report by the evaluator.
   dslId = (db.prepare("SELECT id FROM dsls WHERE trial_id = 'demo' ORDER BY id LIMIT 1").get() as { id: string }).id;
-  waveId = createWave(db, { trialId: 'demo', name: 'midpoint', opensAt: '2026-01-01', closesAt: '2026-02-01', instruments: ['dsl-evaluation@1'] }).id;
+  waveId = (db.prepare("SELECT id FROM waves WHERE trial_id = 'demo' AND name = 'midpoint'").get() as { id: number }).id; // the demo's evaluation-form wave
   const responseId = insertCompleteResponse(db, { invitationId: null, dslId, waveId, instruments: ['dsl-evaluation@1'], answers: { dsl_evaluation_better: `Better: ${X}`, dsl_evaluation_experience: X }, at });
   selectQuote(db, 'demo', responseId, 'dsl_evaluation_better', 'cli:test', at);
   sessionId = (db.prepare("SELECT id FROM supervision_sessions WHERE trial_id = 'demo' ORDER BY id LIMIT 1").get() as { id: number }).id;

@@ -1,7 +1,11 @@
-// The demo trial's process-evaluation inputs: DSL evaluation forms and time logs, the supervisor's records of supervision, programme costs, a TIDieR description and two selected quotes.
+// The demo trial's process-evaluation inputs: the evaluation-form wave limited like Bolton's (intervention DSLs with three formal sessions) and its
+// answers, the supervisor's records of supervision, programme costs, a TIDieR description and two selected quotes.
 import type { Db } from '../../storage/db';
 import { listSessions, saveSupervisionRecord } from '../../storage/supervision-repo';
-import { insertDemoForm } from '../../storage/demo-repo';
+import { createWave } from '../../storage/wave-repo';
+import { issueInvitations } from '../../storage/invitation-repo';
+import { listInvitationRecipients } from '../../storage/survey-access-repo';
+import { insertCompleteResponse } from '../../storage/response-repo';
 import { addProgrammeCost, selectQuote, setInterventionDescription, type TidierField } from '../../storage/report-data-repo';
 import type { DemoRandom } from './demo-random';
 
@@ -41,12 +45,15 @@ const TIDIER: Partial<Record<TidierField, string>> = {
 /** A day within [from, to] (ISO dates), as an ISO timestamp at 16:00 UTC. */
 const afternoon = (dayIso: string) => `${dayIso}T16:00:00.000Z`;
 
+const addDays = (iso: string, days: number) => new Date(Date.parse(iso) + days * 86400000).toISOString();
+
 /**
- * Seeds the forms from the demo's sessions: each DSL who had a formal session writes an evaluation form with
- * probability 0.6, and logs every session they attended in the time log; the supervisor writes a record of
- * every formal session. Costs are the seed 004 price (£1,500 per setting per year).
+ * Seeds the forms from the demo's sessions: the supervisor writes a record of every formal session; the evaluation form is a
+ * midpoint wave sent, as in Bolton, only to intervention DSLs who have had three formal sessions, and each of them answers it
+ * with probability 0.6 (the first always, with the answer that shows escaping). Costs are the seed 004 price (£1,500 per setting per year).
+ * The DSLs' time logs and preparation sheets belong to sessions (demo-session-forms.ts).
  */
-export function seedDemoForms(db: Db, rng: DemoRandom, o: { trialId: string; supervisorUserId: number; formsAt: string; at: string }): void {
+export function seedDemoForms(db: Db, rng: DemoRandom, o: { trialId: string; supervisorUserId: number; formsAt: string; at: string; secret: Buffer }): void {
   const sessions = listSessions(db, { trialId: o.trialId }).sort((a, b) => a.id - b.id);
   for (const s of sessions.filter((x) => x.kind === 'formal')) {
     const who = s.attendees[0];
@@ -59,18 +66,21 @@ export function seedDemoForms(db: Db, rng: DemoRandom, o: { trialId: string; sup
       },
     });
   }
-  const attended = new Map<string, typeof sessions>();
-  for (const s of sessions) for (const a of s.attendees) attended.set(a.dslId, [...(attended.get(a.dslId) ?? []), s]);
-  const writers = [...attended.entries()].filter(([, list]) => list.some((s) => s.kind === 'formal')).sort(([a], [b]) => a.localeCompare(b));
+  const evaluation = createWave(db, {
+    trialId: o.trialId, name: 'midpoint', opensAt: addDays(o.formsAt, -21), closesAt: addDays(o.formsAt, 14), instruments: ['dsl-evaluation@1'],
+    arms: ['intervention'], minSessions: 3,
+  });
+  const invited = issueInvitations(db, o.secret, evaluation.id, listInvitationRecipients(db, o.trialId, evaluation.id).map((r) => r.dslId), addDays(o.formsAt, -21));
+  const minutesOf = new Map<string, number>();
+  for (const s of sessions) for (const a of s.attendees) minutesOf.set(a.dslId, (minutesOf.get(a.dslId) ?? 0) + s.durationMinutes);
   const quoted: number[] = [];
-  writers.forEach(([dslId, list], i) => {
-    const markup = i === 0; // the first writer always gives the answer with markup, so the escaping is on show
+  invited.forEach((inv, i) => {
+    const markup = i === 0; // the first invited DSL always gives the answer with markup, so the escaping is on show
     if (!markup && !rng.chance(0.6)) return;
-    const minutes = list.reduce((a, s) => a + s.durationMinutes, 0);
-    const id = insertDemoForm(db, {
-      trialId: o.trialId, dslId, instrument: 'dsl-evaluation@1', at: o.formsAt,
+    const id = insertCompleteResponse(db, {
+      invitationId: inv.invitationId, dslId: inv.dslId, waveId: evaluation.id, instruments: ['dsl-evaluation@1'], at: o.formsAt,
       answers: {
-        dsl_evaluation_hours: Math.round(minutes / 60 + rng.int(1, 4)),
+        dsl_evaluation_hours: Math.round((minutesOf.get(inv.dslId) ?? 0) / 60 + rng.int(1, 4)),
         dsl_evaluation_experience: markup ? EXPERIENCE[EXPERIENCE.length - 1] : rng.pick(EXPERIENCE.slice(0, -1)),
         dsl_evaluation_personal_value: rng.pick(PERSONAL),
         dsl_evaluation_organisation_value: rng.pick(ORGANISATION),
@@ -81,12 +91,6 @@ export function seedDemoForms(db: Db, rng: DemoRandom, o: { trialId: string; sup
       },
     });
     if (quoted.length < 2) quoted.push(id);
-    list.forEach((s, k) => {
-      insertDemoForm(db, {
-        trialId: o.trialId, dslId, instrument: 'dsl-time-log@1', at: afternoon(s.heldOn),
-        answers: { dsl_time_log_session: k + 1, dsl_time_log_date: s.heldOn, dsl_time_log_mode: s.mode, dsl_time_log_duration: s.durationMinutes, dsl_time_log_comments: `(Demo) ${s.kind} session.` },
-      });
-    });
   });
   for (const id of quoted) selectQuote(db, o.trialId, id, 'dsl_evaluation_experience', 'system:demo', o.at);
   addProgrammeCost(db, o.trialId, { item: 'Social-work supervision (10 two-hour sessions a year)', amountPence: 150000, basis: 'per_school', note: '(Demo) the Essex traded price, per setting per year' }, o.at);

@@ -19,6 +19,7 @@ import { assignSchools } from '../../storage/user-repo';
 import { DemoRandom } from './demo-random';
 import { seedDemoAccounts, type DemoAccount } from './demo-accounts';
 import { seedDemoForms } from './demo-forms';
+import { seedDemoSessionForms } from './demo-session-forms';
 import { DEMO_PROGRAMME_ID, seedDemoProgramme } from './demo-programme';
 import { demoAnswers, type DemoPerson } from './demo-answers';
 
@@ -150,8 +151,9 @@ export function seedDemo(db: Db, opts: DemoOptions): DemoSeedResult {
     seedStatuses(db, noSessions, tl, at);
     seedOutcomes(db, rng, schools, tl.startYear, at);
     // Later additions draw from their own streams, so the trial above stays as it was before they existed.
-    seedDemoForms(db, new DemoRandom(seed + 1), { trialId: DEMO_TRIAL_ID, supervisorUserId: accounts.supervisor.id, formsAt: iso(addDays(tl.endsOn, -40)), at });
+    seedDemoForms(db, new DemoRandom(seed + 1), { trialId: DEMO_TRIAL_ID, supervisorUserId: accounts.supervisor.id, formsAt: iso(addDays(tl.endsOn, -40)), at, secret: opts.secret });
     seedDemoProgramme(db, new DemoRandom(seed + 2), { la: DEMO_LA, startsOn: tl.startsOn, endsOn: tl.endsOn, startYear: tl.startYear, supervisorUserId: accounts.supervisor.id, secret: opts.secret, at });
+    seedDemoSessionForms(db, new DemoRandom(seed + 3), { trialId: DEMO_TRIAL_ID, secret: opts.secret, at });
     appendAudit(db, { at, actor: 'system:demo', action: 'demo.seed', trialId: DEMO_TRIAL_ID, detail: { seed, schools: schools.length, dsls: dsls.length, programme: DEMO_PROGRAMME_ID, accounts: accounts.printable.map((a) => a.email) } });
     return { accounts: accounts.printable };
   })();
