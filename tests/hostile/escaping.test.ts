@@ -5,7 +5,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../server/cli';
 import { openDatabase, type Db } from '../../server/storage/db';
 import { seedDemo } from '../../server/domain/demo/seed-demo';
-import { createWave } from '../../server/storage/wave-repo';
 import { insertCompleteResponse } from '../../server/storage/response-repo';
 import { selectQuote } from '../../server/storage/report-data-repo';
 import { createUser, assignSchools } from '../../server/storage/user-repo';
