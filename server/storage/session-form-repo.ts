@@ -40,6 +40,29 @@ export function issueSessionForms(db: Db, secret: Buffer, sessionIds: number[], 
   }))();
 }
 
+/**
+ * The session forms that exist for one session, read only (a GET changes nothing): each with its re-derived token and state, in
+ * attendee and form order, and how many of the forms the session should have do not exist yet (sessions logged before session forms).
+ */
+export function sessionFormsOf(db: Db, secret: Buffer, sessionId: number): { forms: IssuedSessionForm[]; missing: number } {
+  const s = db.prepare('SELECT id, kind FROM supervision_sessions WHERE id = ?').get(sessionId) as SessionFacts | undefined;
+  if (!s) return { forms: [], missing: 0 };
+  const attendees = (db.prepare(`SELECT sa.dsl_id FROM supervision_attendees sa JOIN dsls d ON d.id = sa.dsl_id
+    WHERE sa.session_id = ? AND d.status <> 'erased' ORDER BY sa.urn, sa.dsl_id`).all(sessionId) as Array<{ dsl_id: string }>).map((a) => a.dsl_id);
+  const find = db.prepare(`SELECT f.id, f.token_hash, r.status FROM session_forms f LEFT JOIN responses r ON r.session_form_id = f.id
+    WHERE f.session_id = ? AND f.dsl_id = ? AND f.instrument = ?`);
+  const forms: IssuedSessionForm[] = [];
+  let missing = 0;
+  for (const dslId of attendees) for (const instrument of sessionFormsFor(s.kind)) {
+    const row = find.get(sessionId, dslId, instrument) as { id: number; token_hash: string; status: 'partial' | 'complete' | null } | undefined;
+    if (!row) { missing++; continue; }
+    const token = deriveSessionFormToken(secret, sessionId, dslId, instrument);
+    if (row.token_hash !== hashToken(token)) throw new ConflictError('The session-form links of this database were made with another server secret: use the secret file the server uses (DSLKIT_SECRET_FILE).');
+    forms.push({ sessionFormId: row.id, sessionId, dslId, instrument, token, state: row.status ?? 'none' });
+  }
+  return { forms, missing };
+}
+
 export interface SessionFormAccess {
   sessionFormId: number; sessionId: number; dslId: string; dslStatus: string; instrument: string;
   /** When the session was logged (the link works from then). */

@@ -25,9 +25,17 @@ describe('the supervisor\'s session page', () => {
     const home = await (await request(f, sue, 'get', '/staff/supervision')).text();
     expect(home).toContain(`href="${sessionPath()}"`);
     expect(home).toContain('Forms and records (0 of 1 record written)');
+    // the fixture's session was logged without the staff form: its page only reads, and offers a POST to create the links
+    const before = await (await request(f, sue, 'get', sessionPath())).text();
+    expect(before).toContain('2 links do not exist yet');
+    expect(links(before)).toEqual([]);
+    expect(f.server.deps.db.prepare('SELECT count(*) AS n FROM session_forms').get()).toEqual({ n: 0 });
+    const created = await request(f, sue, 'post', `${sessionPath()}/forms`);
+    expect(created.status).toBe(303);
     const res = await request(f, sue, 'get', sessionPath());
     expect(res.status).toBe(200);
     const html = await res.text();
+    expect(html).not.toContain('do not exist yet');
     expect(html).toContain('Ann Able');
     expect(html).toMatch(/DSL time log \(not started\)/);
     expect(html).toMatch(/DSL preparation sheet \(not started\)/);
@@ -41,6 +49,7 @@ describe('the supervisor\'s session page', () => {
   });
   it('another supervisor cannot open it (404), and logging a session issues its DSLs\' links at once', async () => {
     expect((await request(f, sam, 'get', sessionPath())).status).toBe(404);
+    expect((await request(f, sam, 'post', `${sessionPath()}/forms`)).status).toBe(404);
     const res = await request(f, sue, 'post', '/staff/supervision/t1/sessions', { kind: 'adhoc', mode: 'phone', heldOn: '2026-03-01', durationMinutes: '10', dsls: ['dsl-bbbb'] });
     expect(res.status).toBe(303);
     const id = (f.server.deps.db.prepare("SELECT id FROM supervision_sessions WHERE held_on = '2026-03-01'").get() as { id: number }).id;

@@ -4,7 +4,7 @@ import type { Request } from 'express';
 import type { StaffRoute } from './route-table';
 import { NotFoundError } from '../../domain/errors';
 import { SESSION_FORM_LABEL } from '../../domain/session-forms/forms';
-import { issueSessionForms } from '../../storage/session-form-repo';
+import { issueSessionForms, sessionFormsOf } from '../../storage/session-form-repo';
 import { requireOwnSession, supervisedSchools, supervisorTrials, recordedDsls } from '../../storage/supervision-repo';
 import { authOf } from './auth';
 import { sendPage } from './page';
@@ -22,15 +22,26 @@ export const sessionFormRoutes: StaffRoute[] = [
       if (!t) throw new NotFoundError('There is no such trial among yours.');
       const s = requireOwnSession(deps.db, me.id, t.id, Number(param(req, 'sessionId')));
       const names = new Map(supervisedSchools(deps.db, me.id, t.id).flatMap((x) => x.dsls.map((d) => [d.id, d.name] as const)));
-      // Links are derived from the server secret; issuing is idempotent (sessions logged before session forms existed get theirs now).
-      const forms = issueSessionForms(deps.db, deps.secret, [s.id], deps.clock().toISOString());
+      // Links are re-derived from the server secret; this page only reads (a session logged before session forms gets them from the button).
+      const { forms, missing } = sessionFormsOf(deps.db, deps.secret, s.id);
       const recorded = recordedDsls(deps.db, s.id);
       const dsls = s.attendees.map((a) => ({
         id: a.dslId, name: names.get(a.dslId) ?? a.dslId,
         forms: forms.filter((f) => f.dslId === a.dslId).map((f) => ({ label: SESSION_FORM_LABEL[f.instrument], link: `${deps.config.publicUrl}/s/${f.token}`, state: STATE_LABEL[f.state] })),
         record: { href: `/staff/supervision/${t.id}/sessions/${s.id}/record?dsl=${encodeURIComponent(a.dslId)}`, text: recorded.has(a.dslId) ? 'Open the record (written)' : 'Write the record' },
       }));
-      sendPage(req, res, 'staff/session', { title: `Session on ${s.heldOn}`, phase: t.isDemo ? 'DEMO' : 'BETA', trial: t, session: s, kind: kindLabels[s.kind], mode: modeLabels[s.mode], topics: topicText(s), dsls, backLink: '/staff/supervision' });
+      sendPage(req, res, 'staff/session', { title: `Session on ${s.heldOn}`, phase: t.isDemo ? 'DEMO' : 'BETA', trial: t, session: s, missing, createHref: `/staff/supervision/${t.id}/sessions/${s.id}/forms`, kind: kindLabels[s.kind], mode: modeLabels[s.mode], topics: topicText(s), dsls, backLink: '/staff/supervision' });
+    },
+  },
+  {
+    method: 'post', path: '/supervision/:trialId/sessions/:sessionId/forms', roles: ['supervisor'], summary: 'create the DSLs\' form links of a session logged before session forms',
+    handler: (req, res, deps) => {
+      const me = authOf(res).user;
+      const t = supervisorTrials(deps.db, me.id).find((x) => x.id === param(req, 'trialId'));
+      if (!t) throw new NotFoundError('There is no such trial among yours.');
+      const s = requireOwnSession(deps.db, me.id, t.id, Number(param(req, 'sessionId')));
+      issueSessionForms(deps.db, deps.secret, [s.id], deps.clock().toISOString());
+      res.redirect(303, `/staff/supervision/${t.id}/sessions/${s.id}`);
     },
   },
 ];
