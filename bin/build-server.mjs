@@ -59,8 +59,10 @@ export async function buildServer() {
   return serverBundle;
 }
 
+/** The newest modification time of a file, or of anything under a folder (0 when missing). */
 function newestMtime(dir) {
   if (!fs.existsSync(dir)) return 0;
+  if (!fs.statSync(dir).isDirectory()) return fs.statSync(dir).mtimeMs;
   let newest = 0;
   for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
     const p = path.join(dir, entry.name);

@@ -86,6 +86,24 @@ describe('the built server with NODE_ENV=production', () => {
   });
 });
 
+describe('npm start in development', () => {
+  it('checks the client build, compiles the server and listens (bin/start.mjs)', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dslkit-npm-start-'));
+    try {
+      const child = spawn(process.execPath, [path.join(path.dirname(bundle), '..', 'bin', 'start.mjs')], { env: { PATH: process.env.PATH ?? '', PORT: '0', DSLKIT_DB: path.join(dir, 'dslkit.db'), DSLKIT_SEED_DEMO: '0', DSLKIT_LOG: 'quiet' }, stdio: ['ignore', 'pipe', 'pipe'] });
+      let output = '';
+      child.stderr.on('data', (c: Buffer) => { output += c; });
+      const listening = await new Promise<boolean>((resolve) => {
+        child.stdout.on('data', (c: Buffer) => { output += c; if (output.includes('dslkit listening on')) resolve(true); });
+        child.on('exit', () => resolve(false));
+      });
+      expect(listening, output).toBe(true);
+      child.kill('SIGTERM');
+      expect(await new Promise((resolve) => child.on('exit', resolve))).toBe(0);
+    } finally { fs.rmSync(dir, { recursive: true, force: true }); }
+  }, 60_000);
+});
+
 describe('the built server in development', () => {
   it('still creates the secret beside a new database (npm install && npm start)', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dslkit-dev-'));
