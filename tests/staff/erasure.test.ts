@@ -48,7 +48,8 @@ for (const via of ['cli', 'http'] as const) {
       expect(count(f, 'SELECT count(*) AS n FROM supervision_attendees WHERE dsl_id = ?', 'dsl-aaaa')).toBe(1);
       expect(count(f, 'SELECT count(*) AS n FROM invitations WHERE dsl_id = ?', 'dsl-aaaa')).toBe(2);
       expect((await fetch(`${f.server.url}/api/s/${f.tokens.baseline['dsl-aaaa']}`)).status).toBe(200);
-      expect(await exportFile(f, ev, 'long.csv')).toContain('dsl-aaaa');
+      expect(await exportFile(f, ev, 'dsls_wide.csv')).toContain('dsl-aaaa');
+      expect(await exportFile(f, ev, 'items_long.csv')).toContain('dsl-aaaa');
     });
 
     it('erase: everything personal about the DSL is gone, the pseudonymous id stays as "erased"', async () => {
@@ -114,14 +115,15 @@ for (const via of ['cli', 'http'] as const) {
       expect(audit.detail).not.toMatch(/Bob|bob@/);
     });
 
-    it('exports: long and wide no longer contain the erased DSL; the withdrawn DSL\'s answers stay', async () => {
-      const long = parseCsv(await exportFile(f, ev, 'long.csv'), 'long.csv');
-      const wide = parseCsv(await exportFile(f, ev, 'wide.csv'), 'wide.csv');
-      // baseline PSS-10 of bbbb and cccc (1 scale each) + midpoint ONS4 of cccc (4 scales)
-      expect(long.rows.length).toBe(6);
-      expect(new Set(long.rows.map((r) => r.values.dsl_id))).toEqual(new Set(['dsl-bbbb', 'dsl-cccc']));
-      expect(wide.rows.map((r) => `${r.values.dsl_id}/${r.values.wave}`)).toEqual(['dsl-bbbb/baseline', 'dsl-cccc/baseline', 'dsl-cccc/midpoint']);
-      for (const file of ['long.csv', 'wide.csv', 'codebook.csv', 'load.R', 'load.do']) expect(await exportFile(f, ev, file)).not.toContain('dsl-aaaa');
+    it('exports: the erased DSL is in no file of the bundle; the withdrawn DSL\'s answers stay', async () => {
+      const items = parseCsv(await exportFile(f, ev, 'items_long.csv'), 'items_long.csv');
+      const wide = parseCsv(await exportFile(f, ev, 'dsls_wide.csv'), 'dsls_wide.csv');
+      // baseline PSS-10 items of bbbb and cccc (10 each) + midpoint ONS4 items of cccc (4)
+      expect(items.rows.filter((r) => /^(pss10|ons4)@1$/.test(r.values.instrument)).length).toBe(24);
+      expect(new Set(items.rows.map((r) => r.values.dsl_id))).toEqual(new Set(['dsl-bbbb', 'dsl-cccc']));
+      expect(wide.rows.map((r) => `${r.values.dsl_id}/${r.values.status}`)).toEqual(['dsl-bbbb/withdrawn', 'dsl-cccc/active']);
+      expect(wide.rows[0].values.pss10_total_bl).not.toBe(''); // the withdrawn DSL's answers stay
+      for (const file of ['schools.csv', 'dsls_wide.csv', 'items_long.csv', 'sessions.csv', 'codebook.csv', 'codebook.md', 'load.R', 'load.do', 'analysis.R']) expect(await exportFile(f, ev, file)).not.toContain('dsl-aaaa');
     });
 
     it('fieldwork and reminders: the withdrawn and erased DSLs are not counted as invited nor listed for reminders', async () => {

@@ -40,7 +40,7 @@ const STATUS_VALUES = [
   { code: 'enrolled', label: 'Enrolled' }, { code: 'excluded', label: 'Excluded before randomisation' },
   { code: 'declined', label: 'Declined after allocation' }, { code: 'withdrawn', label: 'Withdrew' },
 ];
-const DSL_STATUS_VALUES = [{ code: 'active', label: 'Active' }, { code: 'withdrawn', label: 'Withdrew (answers kept)' }, { code: 'erased', label: 'Erased at their request (answers deleted)' }];
+const DSL_STATUS_VALUES = [{ code: 'active', label: 'Active' }, { code: 'withdrawn', label: 'Withdrew (answers kept)' }];
 const RESPONSE_VALUES = [
   { code: 'complete', label: 'Completed the survey' }, { code: 'partial', label: 'Started, not completed' },
   { code: 'not_started', label: 'Invited, not started' }, { code: 'not_invited', label: 'Not invited to this wave' },
@@ -194,7 +194,7 @@ export function dslsWideTable(src: ExportSource): ExportTable {
     { variable: 'la_code', label: 'Local authority code (DfE)', type: 'string', source: 'GIAS import' },
     { variable: 'arm', label: 'Randomised arm of the DSL\'s school', type: 'string', values: ARM_VALUES, source: 'randomisation' },
     { variable: 'stratum', label: 'Randomisation stratum of the school', type: 'string', source: 'randomisation' },
-    { variable: 'status', label: 'DSL status in the trial', type: 'string', values: DSL_STATUS_VALUES, source: 'DSL roster, withdrawal and erasure' },
+    { variable: 'status', label: 'DSL status in the trial (DSLs erased at their request are left out of the export)', type: 'string', values: DSL_STATUS_VALUES, source: 'DSL roster and withdrawals' },
   ];
   const cells: Array<{ variable: string; why: string; waveId: number; instrument: string; scale: string }> = [];
   for (const w of waves) {
@@ -218,7 +218,7 @@ export function dslsWideTable(src: ExportSource): ExportTable {
   const score = new Map(data.scores.map((s) => [`${s.waveId}|${s.dslId}|${s.instrument}|${s.scale}`, s.value]));
   const responded = new Map(data.waveResponses.map((r) => [`${r.waveId}|${r.dslId}`, r.status]));
   const invited = new Set(data.invitations.map((i) => `${i.waveId}|${i.dslId}`));
-  const rows = data.dsls.map((d) => {
+  const rows = data.dsls.filter((d) => d.status !== 'erased').map((d) => {
     const s = schools.get(d.urn);
     const row: Record<string, Cell> = { dsl_id: d.id, school_id: src.schoolId(d.urn), la_code: s?.laCode ?? null, arm: s?.arm ?? null, stratum: s?.stratum ?? null, status: d.status };
     for (const w of waves) {
@@ -232,7 +232,7 @@ export function dslsWideTable(src: ExportSource): ExportTable {
     }
     return row;
   });
-  return { name: 'dsls_wide', title: 'One row per DSL: each scale at each wave side by side', variables: vars, rows };
+  return { name: 'dsls_wide', title: 'One row per DSL (not erased): each scale at each wave side by side', variables: vars, rows };
 }
 
 export function itemsLongTable(src: ExportSource): ExportTable {

@@ -68,7 +68,7 @@ export function analysisR(trialId: string, estimates: { primary: ReportEstimate 
 #     CR1: estimatr::lm_robust(se_type = "stata") on the pupil-level expansion (frequency weights, N = pupils).
 #     CR2: clubSandwich::coef_test(lm(weights = pupils), vcov = "CR2", test = "Satterthwaite", inverse_var = TRUE)
 #          (weights are constant within each school, so this is the frequency-weight CR2).
-#   Survey outcomes (dsls_wide.csv): the endline score, one row per DSL not erased, baseline score as covariate.
+#   Survey outcomes (dsls_wide.csv, which leaves out erased DSLs): the endline score per DSL, baseline score as covariate.
 #   Effect size: Glass's delta (the control group's SD; for a proportion the pupil-level 0/1 SD sqrt(p(1-p)N/(N-1)))
 #     or Hedges' g (pooled SD times J = 1 - 3/(4m - 1)), the estimate and its CI divided by it.
 # Needs R with estimatr, clubSandwich and jsonlite (Debian: r-cran-estimatr r-cran-clubsandwich r-cran-jsonlite).
@@ -79,7 +79,6 @@ invisible(capture.output(source(file.path(dslkit_dir, "load.R"))))
 
 fit_outcome <- function(key, kind, d, y, baseline, strata, se, es) {
   d <- d[!is.na(d$arm), , drop = FALSE]
-  if ("status" %in% names(d) && kind == "score") d <- d[as.character(d$status) != levels(d$status)[3] | is.na(d$status), , drop = FALSE]
   d$y <- d[[y]]
   d$arm01 <- as.integer(as.integer(d$arm) == 2L)
   keep <- !is.na(d$y) & !is.na(d$school_id)
