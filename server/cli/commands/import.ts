@@ -1,4 +1,4 @@
-// `dslkit import schools|dsls|outcomes <file.csv>`: all-or-nothing CSV imports with one message per bad line.
+// `dslkit import schools|dsls|outcomes|attendance <file.csv>`: all-or-nothing CSV imports with one message per bad line.
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -6,8 +6,9 @@ import { UsageError, stringOption, requiredString, type CliCommand, type CliCont
 import { importSchools } from '../../storage/school-repo';
 import { importDsls } from '../../storage/dsl-repo';
 import { importOutcomesInChunks } from '../../storage/chunked-outcome-import';
+import { importAttendance } from '../../storage/attendance-import-repo';
 
-const KINDS = ['schools', 'dsls', 'outcomes'] as const;
+const KINDS = ['schools', 'dsls', 'outcomes', 'attendance'] as const;
 
 function counts(r: { added: number; changed: number; unchanged: number }): string {
   return `${r.added} added, ${r.changed} changed, ${r.unchanged} unchanged`;
@@ -15,8 +16,8 @@ function counts(r: { added: number; changed: number; unchanged: number }): strin
 
 export const command: CliCommand = {
   name: 'import',
-  summary: 'import schools (GIAS CSV), a DSL roster or LA administrative outcomes',
-  usage: 'import schools <schools.csv> [--trial <id>]\n       dslkit import dsls <roster.csv> --trial <id>\n       dslkit import outcomes <outcomes.csv>',
+  summary: 'import schools (GIAS CSV), a DSL roster, LA administrative outcomes or supervisors\' attendance records',
+  usage: 'import schools <schools.csv> [--trial <id>]\n       dslkit import dsls <roster.csv> --trial <id>\n       dslkit import outcomes <outcomes.csv>\n       dslkit import attendance --trial <id> <attendance.csv>',
   description: `
 Every line is checked first; if any is wrong, each bad line is reported (file: line N: column, problem),
 nothing is written and the exit code is 1. A valid file of schools or DSLs is written in one transaction;
@@ -36,9 +37,15 @@ dsls      Columns URN, Name, Email, Role (headteacher, deputy headteacher, assis
           Each DSL gets a pseudonymous id (dsl-xxxxxxxxxx); names and emails are kept apart from it.
 outcomes  LA administrative counts per school and month, long (URN,Period,Measure,Count) or wide
           (URN,Period,contacts,contacts_nfa,...). Period is YYYY-MM. Measures: contacts, contacts_nfa,
-          referrals, referrals_nfa, early_help, cin, s47, looked_after, csa_contacts.`,
+          referrals, referrals_nfa, early_help, cin, s47, looked_after, csa_contacts.
+attendance
+          Supervisors' attendance records, one row per session at one school. Columns URN, Date (YYYY-MM-DD,
+          not after today), Type (introduction, formal, adhoc), Mode (face_to_face, online, phone, email),
+          Minutes (1 to 1440), DSLs present (DSL ids separated by ';', e.g. dsl-abc;dsl-def, or a count such
+          as 2 when the sheet has no names). A session already logged for the same school, date and type is
+          counted as already present, not added again. Schools must be in the trial's intervention arm.`,
   options: [
-    { name: 'trial', type: 'string', valueName: '<id>', description: 'trial to enrol schools in (schools) or add DSLs to (dsls; required)' },
+    { name: 'trial', type: 'string', valueName: '<id>', description: 'trial to enrol schools in (schools), add DSLs to (dsls; required) or add sessions to (attendance; required)' },
   ],
   usesDb: true,
   async run(ctx: CliContext) {
@@ -57,6 +64,9 @@ outcomes  LA administrative counts per school and month, long (URN,Period,Measur
     } else if (kind === 'dsls') {
       const r = importDsls(db, text, { trialId: requiredString(ctx, 'trial'), source, actor: ctx.actor, at, randomBytes: crypto.randomBytes });
       ctx.io.stdout(`${source}: ${r.rows} DSLs: ${counts(r)}\n`);
+    } else if (kind === 'attendance') {
+      const r = importAttendance(db, text, { trialId: requiredString(ctx, 'trial'), source, actor: ctx.actor, at });
+      ctx.io.stdout(`${source}: ${r.rows} sessions: ${r.added} added, ${r.alreadyPresent} already present\n`);
     } else {
       if (stringOption(ctx, 'trial')) throw new UsageError('outcomes belong to schools, not a trial: drop --trial');
       const r = await importOutcomesInChunks(db, text, source, ctx.actor, at);
