@@ -45,12 +45,19 @@ export function reportTemplates(): Record<ReportKind, Template> {
   return compiled;
 }
 
+/** The report's figures in the order the template shows them (keep in step with templates/arm-comparison.hbs). */
 function figuresOf(view: ArmComparisonView | IpeView): FigureView[] {
   if (view.kind === 'ipe') return [view.dosage.figure];
   return [
-    view.consort.figure, view.baseline.figure, view.forest, view.responseRates.figure, view.compliance.figure,
-    ...view.distributions.primary, ...view.distributions.secondary,
+    view.consort.figure, view.baseline.figure, view.forest, ...view.distributions.primary, view.responseRates.figure, view.compliance.figure,
+    ...view.distributions.secondary,
   ].filter((f): f is FigureView => f !== null);
+}
+
+/** Numbers the body figures 1, 2, 3 ... in order of appearance; appendix figures keep their own series (E.1, E.2 ...). */
+export function numberFigures(figures: FigureView[]): void {
+  let n = 0;
+  for (const f of figures) if (!/^[A-Z]\./.test(f.number)) f.number = String(++n);
 }
 
 /** Builds the view-model for a report kind from report data (analysis and formatting; no SVG yet). */
@@ -64,6 +71,7 @@ export async function renderReportHtml(data: ReportData, kind: ReportKind, optio
   progress(0.1, 'analysing');
   const view = buildReportView(data, kind, options.clock());
   const figures = figuresOf(view);
+  numberFigures(figures);
   for (let i = 0; i < figures.length; i++) {
     progress(0.2 + (0.7 * i) / Math.max(1, figures.length), `drawing ${figures[i].title}`);
     figures[i].svg = await renderChart(figures[i].chart);

@@ -48,7 +48,9 @@ export function outcomeHistogramPanel(input: HistogramPanelInput): Chart<Histogr
         encoding: {
           x: { field: 'binStart', type: 'quantitative', title: input.kind === 'proportion' ? '% of pupils' : 'Score', axis: input.kind === 'proportion' ? { format: '.1%' } : {} },
           x2: { field: 'binEnd' },
-          y: { field: 'count', type: 'quantitative', stack: null, title: `Number of ${unit}` },
+          y: { field: 'count', type: 'quantitative', stack: null, title: `Number of ${unit}`, scale: { zero: true } },
+          // Bars start at zero: with x/x2 ranged and no y2, vega-lite draws a thin horizontal tick at the count.
+          y2: { datum: 0 },
           color: { field: 'arm', type: 'nominal', title: 'Arm', scale: { domain: Object.keys(ARM_COLOURS), range: Object.values(ARM_COLOURS) } },
         },
       },
