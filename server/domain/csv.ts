@@ -62,7 +62,7 @@ export function csvCell(value: unknown): string {
   let s = typeof value === 'number' ? (Number.isFinite(value) ? String(value) : '') : String(value);
   if (formulaStart.test(s) && !plainNumber.test(s)) s = `'${s}`;
   s = s.replace(formulaAfterBreak, "$1'");
-  return /[",;\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
 /** Writes rows as CSV text with a header row (columns in the given order), ending with a newline. */

@@ -32,7 +32,7 @@ describe('CSV formula guard', () => {
   it('plain numbers, negative numbers and ordinary text are written as they are', () => {
     expect(csvCell(-1.5)).toBe('-1.5');
     expect(csvCell('-3')).toBe('-3');
-    expect(csvCell('Bolton; Bury')).toBe('"Bolton; Bury"');
+    expect(csvCell('Bolton; Bury')).toBe('Bolton; Bury');
     expect(csvCell('St Mary\'s')).toBe('St Mary\'s');
   });
 });
