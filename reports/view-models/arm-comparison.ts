@@ -1,6 +1,7 @@
 // View-model of the arm-comparison report (Bolton report Tables 1-4, Figure 2, Appendix tables 1-2): runs the ITT analyses and formats every number as text.
 import { consortCounts, ittAnalysis, type ConsortCounts, type ConsortRecord, type IttOptions, type IttResult } from '../analysis';
 import { AUTO_CR2_BELOW } from '../analysis/itt';
+import { mixedModelItt } from '../analysis/mixed-model-itt';
 import { dosageByUrn, dosageSummary } from '../analysis/ipe';
 import { icc as iccAnova, mdes, standardisedDifference } from '../stats';
 import {
@@ -45,6 +46,8 @@ export interface OutcomeTableView {
 
 export interface ArmComparisonView {
   kind: 'arm-comparison';
+  /** Multilevel-model effect sizes of the survey outcomes, when the report settings ask for them. */
+  mlm: { rows: Array<{ label: string; lead: string; other: string; icc: string; p: string }>; leadName: string; otherName: string; note: string; problems: string[] } | null;
   title: string; subtitle: string; trialId: string; generatedOn: string; demoNotice: string | null;
   design: LabelValue[];
   /** A plain sentence when there are no outcome data to analyse yet. */
@@ -77,7 +80,7 @@ export interface ArmComparisonView {
   appendix: { primary: AppendixRowView[]; secondary: AppendixRowView[]; note: string; analysisNotes: string[] };
 }
 
-interface Analysed { dataset: OutcomeDataset; result: IttResult | null; problem: string | null; /** No outcome data at all yet (e.g. endline still open). */ pending: boolean }
+export interface Analysed { dataset: OutcomeDataset; result: IttResult | null; problem: string | null; /** No outcome data at all yet (e.g. endline still open). */ pending: boolean }
 
 const ARMS: ArmName[] = ['intervention', 'control'];
 
@@ -493,6 +496,34 @@ function responseRatesSection(data: ReportData) {
   };
 }
 
+/** EEF effect sizes from the random-intercept model (DSLs in schools) for each survey outcome with data, when the settings ask. */
+export function mlmSection(analysed: Analysed[], data: ReportData): ArmComparisonView['mlm'] {
+  const choice = data.settings.mlmEffectSize ?? 'off';
+  if (choice === 'off') return null;
+  const rows: NonNullable<ArmComparisonView['mlm']>['rows'] = [];
+  const problems: string[] = [];
+  for (const a of analysed) {
+    if (!a.result || a.dataset.kind !== 'score') continue;
+    try {
+      const m = mixedModelItt(a.dataset.rows, {
+        outcome: 'y', arm: 'arm', cluster: 'urn', levels: ['urn'], baseline: a.dataset.hasBaseline ? 'baseline' : undefined,
+        strata: new Set(a.dataset.rows.map((r) => r.stratum)).size > 1 ? ['stratum'] : undefined,
+      });
+      const total = m.effect_size.hedges_g_total, within = m.effect_size.hedges_g_within;
+      const [lead, other] = choice === 'total' ? [total, within] : [within, total];
+      rows.push({ label: a.dataset.label, lead: `${fmtNumber(lead.value, 3)} ${fmtCi(lead.ci, 3)}`, other: `${fmtNumber(other.value, 3)} ${fmtCi(other.ci, 3)}`,
+        icc: fmtNumber(m.icc.urn.unconditional, 3), p: fmtP(m.p) });
+    } catch (err) {
+      problems.push(`${a.dataset.label}: ${(err as Error).message}`);
+    }
+  }
+  const [leadName, otherName] = choice === 'total' ? ['Hedges\' g, total variance (95% CI)', 'Hedges\' g, within-school variance (95% CI)'] : ['Hedges\' g, within-school variance (95% CI)', 'Hedges\' g, total variance (95% CI)'];
+  return {
+    rows, leadName, otherName, problems,
+    note: `Method: linear mixed model of each survey outcome on arm, baseline and strata with random intercepts for schools, fitted by REML (as R lme4::lmer), p from Satterthwaite degrees of freedom (as lmerTest). Hedges' g = J × adjusted difference ÷ SD, J = 1 − 3/(4N − 9), the SD from the model without covariates: total = school and within-school variance together, within = the within-school variance; CIs scale the difference's CI. ICC = the school share of the total variance. The report leads with the ${choice === 'total' ? 'total' : 'within-school'}-variance effect size (report setting).`,
+  };
+}
+
 function complianceSection(data: ReportData, primary: Analysed | null) {
   const dose = dosageSummary(data.schools, data.sessions, data.trial.sessionsIntended);
   const chart = dosageChart({ id: 'dosage', rows: dose.categories.map((c) => ({ category: c.label, schools: c.schools })) });
@@ -661,6 +692,7 @@ export function buildArmComparison(data: ReportData, generatedAt: Date): ArmComp
     },
     responseRates: responseRatesSection(data),
     compliance: complianceSection(data, primary),
+    mlm: mlmSection(analysed, data),
     mdes: mdesSection(data, allocated, primary),
     appendix: {
       primary: primary ? [appendixRow(primary)] : [],

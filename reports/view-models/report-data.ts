@@ -85,6 +85,8 @@ export interface ReportSettings {
    * outcome and baseline windows; 'prorate' scales up windows with at least half their months (named in the report).
    */
   adminMissingMonths?: 'complete' | 'prorate';
+  /** Survey outcomes also by the multilevel model, leading with Hedges' g on the total or the within-school variance; 'off' (default) omits it. */
+  mlmEffectSize?: 'off' | 'total' | 'within';
   protocolMdes: Partial<ProtocolMdes>;
 }
 

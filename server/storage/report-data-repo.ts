@@ -199,23 +199,23 @@ export function loadForms(db: Db, trialId: string): ReportFormResponse[] {
   });
 }
 
-const defaultSettings: ReportSettings = { primaryOutcome: null, effectSize: 'glass', seType: 'auto', adminMissingMonths: 'complete', protocolMdes: {} };
+const defaultSettings: ReportSettings = { primaryOutcome: null, effectSize: 'glass', seType: 'auto', adminMissingMonths: 'complete', mlmEffectSize: 'off', protocolMdes: {} };
 
 export function loadReportSettings(db: Db, trialId: string): ReportSettings {
-  const s = db.prepare('SELECT primary_outcome, effect_size, se_type, admin_missing_months, protocol_mdes FROM report_settings WHERE trial_id = ?').get(trialId) as
-    { primary_outcome: string | null; effect_size: 'glass' | 'hedges'; se_type: 'auto' | 'cr1' | 'cr2'; admin_missing_months: 'complete' | 'prorate'; protocol_mdes: string } | undefined;
+  const s = db.prepare('SELECT primary_outcome, effect_size, se_type, admin_missing_months, mlm_effect_size, protocol_mdes FROM report_settings WHERE trial_id = ?').get(trialId) as
+    { primary_outcome: string | null; effect_size: 'glass' | 'hedges'; se_type: 'auto' | 'cr1' | 'cr2'; admin_missing_months: 'complete' | 'prorate'; mlm_effect_size: 'off' | 'total' | 'within'; protocol_mdes: string } | undefined;
   if (!s) return { ...defaultSettings, protocolMdes: {} };
-  return { primaryOutcome: s.primary_outcome, effectSize: s.effect_size, seType: s.se_type, adminMissingMonths: s.admin_missing_months, protocolMdes: parseJson(s.protocol_mdes, {}) };
+  return { primaryOutcome: s.primary_outcome, effectSize: s.effect_size, seType: s.se_type, adminMissingMonths: s.admin_missing_months, mlmEffectSize: s.mlm_effect_size, protocolMdes: parseJson(s.protocol_mdes, {}) };
 }
 
 /** Creates or replaces a trial's report settings. */
 export function saveReportSettings(db: Db, trialId: string, settings: Partial<ReportSettings>, at: string): void {
   loadTrial(db, trialId);
   const merged = { ...loadReportSettings(db, trialId), ...settings };
-  db.prepare(`INSERT INTO report_settings (trial_id, primary_outcome, effect_size, se_type, admin_missing_months, protocol_mdes, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+  db.prepare(`INSERT INTO report_settings (trial_id, primary_outcome, effect_size, se_type, admin_missing_months, mlm_effect_size, protocol_mdes, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
     ON CONFLICT (trial_id) DO UPDATE SET primary_outcome = excluded.primary_outcome, effect_size = excluded.effect_size, se_type = excluded.se_type,
-    admin_missing_months = excluded.admin_missing_months, protocol_mdes = excluded.protocol_mdes, updated_at = excluded.updated_at`)
-    .run(trialId, merged.primaryOutcome, merged.effectSize, merged.seType, merged.adminMissingMonths ?? 'complete', JSON.stringify(merged.protocolMdes), at);
+    admin_missing_months = excluded.admin_missing_months, mlm_effect_size = excluded.mlm_effect_size, protocol_mdes = excluded.protocol_mdes, updated_at = excluded.updated_at`)
+    .run(trialId, merged.primaryOutcome, merged.effectSize, merged.seType, merged.adminMissingMonths ?? 'complete', merged.mlmEffectSize ?? 'off', JSON.stringify(merged.protocolMdes), at);
 }
 
 /** The quotes an evaluator selected for the IPE report. */

@@ -56,13 +56,13 @@ export function parseCost(fields: CostFields): ReportCost {
 
 /** Settings fields: undefined keeps the stored value, '' goes back to the default. */
 export interface SettingsFields {
-  primaryOutcome?: string; effectSize?: string; seType?: string; missingMonths?: string;
+  primaryOutcome?: string; effectSize?: string; seType?: string; missingMonths?: string; mlmEffectSize?: string;
   icc?: string; r2Cluster?: string; r2Individual?: string; clusterSize?: string; alpha?: string; power?: string;
 }
 
 /** Form/option names of the settings fields (the pointers of their problems). */
 export const SETTINGS_FIELD_NAMES: Record<keyof SettingsFields, string> = {
-  primaryOutcome: 'primary-outcome', effectSize: 'effect-size', seType: 'se-type', missingMonths: 'missing-months', icc: 'icc', r2Cluster: 'r2-cluster',
+  primaryOutcome: 'primary-outcome', effectSize: 'effect-size', seType: 'se-type', missingMonths: 'missing-months', mlmEffectSize: 'mlm-effect-size', icc: 'icc', r2Cluster: 'r2-cluster',
   r2Individual: 'r2-individual', clusterSize: 'cluster-size', alpha: 'alpha', power: 'power',
 };
 
@@ -75,6 +75,7 @@ const settingsSchema = z.object({
   'effect-size': z.enum(['glass', 'hedges'], { error: 'Choose the effect size: Glass\'s delta or Hedges\' g' }),
   'se-type': z.enum(['auto', 'cr1', 'cr2'], { error: 'Choose the standard errors: automatic, CR1 or CR2' }),
   'missing-months': z.enum(['complete', 'prorate'], { error: 'Choose how months missing from LA outcome data are treated: complete (leave the school out) or prorate' }),
+  'mlm-effect-size': z.enum(['off', 'total', 'within'], { error: 'Choose whether the report adds the multilevel effect sizes: no, leading with the total variance, or leading with the within-school variance' }),
   icc: decimal('The intracluster correlation', 0, 1, true),
   'r2-cluster': decimal('The school-level R²', 0, 1, true),
   'r2-individual': decimal('The individual-level R²', 0, 1, true),
@@ -95,6 +96,7 @@ export function parseSettings(fields: SettingsFields, current: ReportSettings): 
     'primary-outcome': pick('primaryOutcome', current.primaryOutcome ?? ''), 'effect-size': pick('effectSize', current.effectSize), 'se-type': pick('seType', current.seType),
     // a form without the radio (or an empty value) keeps the stored choice
     'missing-months': fields.missingMonths ? fields.missingMonths : current.adminMissingMonths ?? 'complete',
+    'mlm-effect-size': fields.mlmEffectSize ? fields.mlmEffectSize : current.mlmEffectSize ?? 'off',
     ...Object.fromEntries(MDES_KEYS.map(([f, m]) => [SETTINGS_FIELD_NAMES[f], pick(f, str(current.protocolMdes[m] as number | undefined))])),
   };
   const r = settingsSchema.safeParse(raw);
@@ -104,7 +106,7 @@ export function parseSettings(fields: SettingsFields, current: ReportSettings): 
     const v = r.data[SETTINGS_FIELD_NAMES[f] as keyof typeof r.data];
     if (v !== '') (protocolMdes as Record<string, number>)[m] = Number(v);
   }
-  return { primaryOutcome: r.data['primary-outcome'] || null, effectSize: r.data['effect-size'], seType: r.data['se-type'], adminMissingMonths: r.data['missing-months'], protocolMdes };
+  return { primaryOutcome: r.data['primary-outcome'] || null, effectSize: r.data['effect-size'], seType: r.data['se-type'], adminMissingMonths: r.data['missing-months'], mlmEffectSize: r.data['mlm-effect-size'], protocolMdes };
 }
 
 /** Validates TIDieR fields: known names, at most MAX_DESCRIPTION_CHARS each; '' clears a field (the report's default text returns). */

@@ -147,7 +147,7 @@ const SETTINGS_FIELDS = Object.values(SETTINGS_FIELD_NAMES);
 function settingsPage(req: Request, res: Response, deps: AppDeps, t: Trial, form: Record<string, string> | null = null, problems: FieldProblem[] = [], status = 200): void {
   const s = loadReportSettings(deps.db, t.id);
   const current: Record<string, string> = form ?? {
-    'primary-outcome': s.primaryOutcome ?? '', 'effect-size': s.effectSize, 'se-type': s.seType, 'missing-months': s.adminMissingMonths ?? 'complete',
+    'primary-outcome': s.primaryOutcome ?? '', 'effect-size': s.effectSize, 'se-type': s.seType, 'missing-months': s.adminMissingMonths ?? 'complete', 'mlm-effect-size': s.mlmEffectSize ?? 'off',
     icc: str(s.protocolMdes.icc), 'r2-cluster': str(s.protocolMdes.r2Cluster), 'r2-individual': str(s.protocolMdes.r2Individual),
     'cluster-size': str(s.protocolMdes.clusterSize), alpha: str(s.protocolMdes.alpha), power: str(s.protocolMdes.power),
   };
@@ -162,6 +162,7 @@ function settingsPage(req: Request, res: Response, deps: AppDeps, t: Trial, form
     effectSizes: radios('effect-size', [['glass', 'Glass\'s delta (adjusted difference ÷ control-group SD), as the Bolton report'], ['hedges', 'Hedges\' g (pooled SD, small-sample correction)']]),
     seTypes: radios('se-type', [['auto', 'Automatic: CR2 (Bell–McCaffrey) with fewer than 40 clusters or when local authorities are randomised, else CR1'], ['cr1', 'CR1 (Stata-style cluster-robust)'], ['cr2', 'CR2 (Bell–McCaffrey)']]),
     missingMonths: radios('missing-months', [['complete', 'Leave out a school whose LA data miss any month of the outcome or baseline window (default; the report lists them)'], ['prorate', 'Pro-rate: scale up a window with at least half its months (window sum × months in window ÷ months with data); the report names this setting']]),
+    mlmEffectSizes: radios('mlm-effect-size', [['off', 'No: least-squares effect sizes only (default)'], ['total', 'Yes, leading with Hedges\' g on the total variance (school + within), as EEF reports'], ['within', 'Yes, leading with Hedges\' g on the within-school variance']]),
     mdes: [
       { name: 'icc', label: 'Intracluster correlation (school)', hint: 'Default 0.05' },
       { name: 'r2-cluster', label: 'Baseline/endline R² at school level', hint: 'Default 0.5' },
