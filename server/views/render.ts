@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Handlebars from 'handlebars';
+import { dateText, dateTimeText, instrumentName } from './format';
 
 export const viewsDir = path.dirname(fileURLToPath(import.meta.url));
 
@@ -38,6 +39,9 @@ export interface LayoutModel {
 
 const hb = Handlebars.create();
 hb.registerHelper('eq', (a: unknown, b: unknown) => a === b);
+hb.registerHelper('date', (iso: unknown) => dateText(typeof iso === 'string' ? iso : null));
+hb.registerHelper('dateTime', (iso: unknown) => dateTimeText(typeof iso === 'string' ? iso : null));
+hb.registerHelper('instrument', (key: unknown) => instrumentName(String(key)));
 hb.registerHelper('includes', (list: unknown, item: unknown) => Array.isArray(list) && list.includes(item));
 
 const compileOptions = { strict: true, noEscape: false } as const;

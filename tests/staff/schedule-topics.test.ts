@@ -47,13 +47,13 @@ describe('trial settings on the supervisor\'s pages', () => {
   });
   it('the schedule says the plan and follows it: 4 weeks after 2026-02-01 is overdue on 2026-03-02; nothing is due after the end date', async () => {
     const html = await (await request(f, sue, 'get', '/staff/supervision')).text();
-    expect(html).toContain('Schedule (a session every 4 weeks, the introduction and 2 formal sessions, until 2026-04-15)');
-    expect(scheduleRow(html, 100001)).toBe('2026-02-01 1 2026-03-01 2026-03-01 OVERDUE');
+    expect(html).toContain('Schedule (a session every 4 weeks, the introduction and 2 formal sessions, until 15 April 2026)');
+    expect(scheduleRow(html, 100001)).toBe('1 February 2026 1 1 March 2026 1 March 2026 OVERDUE');
     // the intervention ended yesterday
     expect((await cli('trial', 'set', 't1', '--ends-on', '2026-03-01')).code).toBe(0);
     try {
       const later = await (await request(f, sue, 'get', '/staff/supervision')).text();
-      expect(scheduleRow(later, 100001)).toBe('2026-02-01 1 intervention ended');
+      expect(scheduleRow(later, 100001)).toBe('1 February 2026 1 intervention ended');
       expect(scheduleRow(later, 100002)).toBe('none 0 intervention ended');
       expect(later).not.toContain('need a session now');
     } finally { await cli('trial', 'set', 't1', '--ends-on', '2026-04-15'); }

@@ -71,7 +71,7 @@ describe('the record of supervision', () => {
     expect(first.status).toBe(303);
     expect(first.headers.get('location')).toBe(sessionPath());
     const reopened = await (await request(f, sue, 'get', `${recordPath()}?dsl=dsl-aaaa`)).text();
-    expect(reopened).toContain('This record was saved on 2026-03-02');
+    expect(reopened).toContain('This record was saved on 2 March 2026');
     expect(reopened).toMatch(/id="supervision_record_action_01" name="supervision_record_action_01" type="text" value="Call Early Help"/);
     expect(reopened).toContain('&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;quotes&quot;</textarea>');
     expect(reopened).not.toContain('<script>alert(1)');

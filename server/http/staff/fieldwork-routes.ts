@@ -1,5 +1,6 @@
 // Evaluator fieldwork pages: response rates (by wave, arm, LA and school, sortable, CSV), message states, the send steps (count first, then queue), reminders list, fieldwork settings and message wording with a preview and a test send.
 import type { Request, Response } from 'express';
+import { dateText, dateTimeText, instrumentNames } from '../../views/format';
 import type { AppDeps } from '../../app';
 import type { StaffRoute } from './route-table';
 import { evaluatorRoles, actorOf } from '../../domain/auth/roles';
@@ -173,7 +174,7 @@ function sendStepPage(req: Request, res: Response, deps: AppDeps, t: Trial, w: W
     const p = previewInvitations(deps.db, t.id, w);
     count = p.due.length;
     notes = [`${plural(p.alreadyQueued, 'DSL has', 'DSLs have')} already been sent an invitation (or one is queued).`, `${plural(p.noEmail, 'DSL has', 'DSLs have')} no email address.`];
-    if (now.toISOString() < w.opensAt) notes.unshift(`The wave opens on ${new Date(w.opensAt).toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'Europe/London' })}: the invitations wait until then.`);
+    if (now.toISOString() < w.opensAt) notes.unshift(`The wave opens on ${dateText(w.opensAt)}: the invitations wait until then.`);
   } else {
     const p = previewReminders(deps.db, t.id, w, now, 'manual');
     count = p.due.length;

@@ -1,5 +1,6 @@
 // The evaluator's reading of a trial's records of supervision: each record with the form's wording, DSLs by pseudonymous id only, audited.
 import type { StaffRoute } from './route-table';
+import { dateText, dateTimeText, instrumentNames } from '../../views/format';
 import { evaluatorRoles, actorOf } from '../../domain/auth/roles';
 import { RECORD_INSTRUMENT } from '../../domain/session-forms/forms';
 import { getRegistry } from '../../../instruments/registry';
@@ -19,7 +20,7 @@ export const recordRoutes: StaffRoute[] = [
       const titles = questionTitles(def.survey);
       const records = listSupervisionRecords(deps.db, t.id).map((r) => ({
         heading: `${r.heldOn}, ${kindLabels[r.kind] ?? r.kind}: DSL ${r.dslId} (school ${r.urn})`,
-        updated: r.updatedAt.slice(0, 10),
+        updated: dateText(r.updatedAt),
         answers: def.items.filter((i) => i.id !== 'supervision_record_dsl' && r.answers[i.id] !== undefined && r.answers[i.id] !== '')
           .map((i) => ({ question: titles.get(i.id) ?? i.id, answer: String(r.answers[i.id]) })),
       }));

@@ -1,5 +1,6 @@
 // Evaluator console: the trial-specific text of the start page DSLs see before the first question (who runs the study, why, who to contact, privacy notice), checked, audited.
 import type { Request, Response } from 'express';
+import { dateText, dateTimeText, instrumentNames } from '../../views/format';
 import type { StaffRoute } from './route-table';
 import type { AppDeps } from '../../app';
 import { evaluatorRoles, actorOf } from '../../domain/auth/roles';
@@ -22,7 +23,7 @@ function startPageForm(req: Request, res: Response, deps: AppDeps, t: Trial, for
     title: `Start page for ${t.title}`, phase: t.isDemo ? 'DEMO' : 'BETA', trial: t, backLink: `/staff/trials/${t.id}`,
     errors: errorItems(problems, '#runBy'),
     notice: req.query.saved === '1' ? 'Saved. DSLs opening their link now see this text.' : '',
-    lastSet: stored ? `Last set ${stored.updatedAt.slice(0, 16).replace('T', ' ')} by ${stored.updatedBy}.` : 'Not set yet: the start page names the trial and asks DSLs to reply to their invitation email.',
+    lastSet: stored ? `Last set ${dateTimeText(stored.updatedAt)} by ${stored.updatedBy}.` : 'Not set yet: the start page names the trial and asks DSLs to reply to their invitation email.',
     form, labels, fieldErrors: Object.fromEntries(keys.map((k) => [k, fieldError(k)])),
   }, status);
 }

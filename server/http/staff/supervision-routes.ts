@@ -1,5 +1,9 @@
 // Supervisor console: their schools and DSLs, schedule and overdue schools, logging a session (individual or group), the record-of-supervision form.
 import type { Request, Response } from 'express';
+import { dateText, dateTimeText, instrumentNames } from '../../views/format';
+
+/** A schedule cell: ISO dates in words, other words ('none', 'now') as they are. */
+const shownDate = (v: string) => (/^\d{4}-\d{2}-\d{2}/.test(v) ? dateText(v) : v);
 import type { AppDeps } from '../../app';
 import type { StaffRoute } from './route-table';
 import { actorOf } from '../../domain/auth/roles';
@@ -96,8 +100,8 @@ function recordPage(req: Request, res: Response, deps: AppDeps, errors: ReturnTy
   if (!values.supervision_record_date) values.supervision_record_date = s.heldOn;
   const names = new Map(supervisedSchools(deps.db, authOf(res).user.id, t.id).flatMap((x) => x.dsls.map((d) => [d.id, d.name] as const)));
   sendPage(req, res, 'staff/session-record', {
-    title: `Record of supervision, ${s.heldOn}`, phase: t.isDemo ? 'DEMO' : 'BETA', trial: t, session: s, errors, backLink: `/staff/supervision/${t.id}/sessions/${s.id}`,
-    savedOn: saved ? saved.updatedAt.slice(0, 10) : null,
+    title: `Record of supervision, ${dateText(s.heldOn)}`, phase: t.isDemo ? 'DEMO' : 'BETA', trial: t, session: s, errors, backLink: `/staff/supervision/${t.id}/sessions/${s.id}`,
+    savedOn: saved ? dateText(saved.updatedAt) : null,
     items: recordItems(def, values), attendees: s.attendees.map((a, i) => ({ id: a.dslId, inputId: i ? `dsl-${i}` : 'dsl', name: names.get(a.dslId) ?? a.dslId, checked: dslId === a.dslId })),
   }, status);
 }
@@ -114,13 +118,13 @@ export const supervisionRoutes: StaffRoute[] = [
         const names = new Map(schools.flatMap((s) => s.dsls.map((d) => [d.id, d.name] as const)));
         const records = recordCounts(deps.db, sessions.map((s) => s.id));
         const schedule = scheduleRows(schools, sessions, t, today);
-        const plan = [`a session ${intervalText(t.intervalWeeks)}`, t.sessionsIntended === null ? null : `the introduction and ${t.sessionsIntended} formal session${t.sessionsIntended === 1 ? '' : 's'}`, t.endsOn ? `until ${t.endsOn}` : null].filter(Boolean).join(', ');
+        const plan = [`a session ${intervalText(t.intervalWeeks)}`, t.sessionsIntended === null ? null : `the introduction and ${t.sessionsIntended} formal session${t.sessionsIntended === 1 ? '' : 's'}`, t.endsOn ? `until ${dateText(t.endsOn)}` : null].filter(Boolean).join(', ');
         return {
           ...t, newHref: `/staff/supervision/${t.id}/sessions/new`, overdue: schedule.filter((r) => r.state === 'overdue' || r.state === 'no session yet').length,
-          schedule: tableModel(`Schedule (${plan})`, ['School', 'Last session', { text: 'Sessions held', numeric: true }, 'Next due from', 'Due by', 'State'], schedule.map((r) => [{ text: r.school, header: true }, r.last, r.held, r.dueFrom, r.dueBy, r.state === 'overdue' ? 'OVERDUE' : r.state])),
+          schedule: tableModel(`Schedule (${plan})`, ['School', 'Last session', { text: 'Sessions held', numeric: true }, 'Next due from', 'Due by', 'State'], schedule.map((r) => [{ text: r.school, header: true }, shownDate(r.last), r.held, shownDate(r.dueFrom), shownDate(r.dueBy), r.state === 'overdue' ? 'OVERDUE' : r.state])),
           schools: tableModel('Your schools and DSLs', ['School', 'DSLs'], schools.map((s) => [{ text: `${s.name} (${s.urn})`, header: true }, s.dsls.map((d) => d.status === 'active' ? d.name : `${d.name} (withdrawn)`).join(', ') || 'none yet'])),
           sessions: tableModel('Sessions you have logged', ['Date', 'Kind', 'Mode', 'Format', { text: 'Minutes', numeric: true }, 'DSLs', 'Topics', 'Forms and records'], sessions.map((s) => [
-            s.heldOn, kindLabels[s.kind], modeLabels[s.mode], s.format, s.durationMinutes, s.attendees.map((a) => names.get(a.dslId) ?? a.dslId).join(', '), topicText(s),
+            dateText(s.heldOn), kindLabels[s.kind], modeLabels[s.mode], s.format, s.durationMinutes, s.attendees.map((a) => names.get(a.dslId) ?? a.dslId).join(', '), topicText(s),
             { text: `Forms and records (${records.get(s.id) ?? 0} of ${s.attendees.length} record${s.attendees.length === 1 ? '' : 's'} written)`, href: `/staff/supervision/${t.id}/sessions/${s.id}` },
           ]), 'No sessions logged yet.'),
         };

@@ -1,5 +1,6 @@
 // Evaluator console: trials, school and DSL imports, randomisation (preview then lock), waves, invitations, fieldwork monitor, outcomes, reports.
 import path from 'node:path';
+import { dateText, dateTimeText, instrumentNames } from '../../views/format';
 import type { Request, Response } from 'express';
 import type { AppDeps } from '../../app';
 import type { StaffRoute } from './route-table';
@@ -52,7 +53,7 @@ const param = (req: Request, name: string) => String((req.params as Record<strin
 export function retentionNotice(t: Trial, now: Date): { text: string; passed: boolean } {
   if (!t.retentionUntil) return { text: 'No retention date is set: set one so personal data is erased on time.', passed: false };
   const passed = now.toISOString().slice(0, 10) > t.retentionUntil;
-  return { text: passed ? `The retention date ${t.retentionUntil} has passed: erase the personal data (dslkit erase) now.` : `Personal data is kept until ${t.retentionUntil}.`, passed };
+  return { text: passed ? `The retention date ${dateText(t.retentionUntil)} has passed: erase the personal data (dslkit erase) now.` : `Personal data is kept until ${dateText(t.retentionUntil)}.`, passed };
 }
 
 function trialPage(req: Request, res: Response, deps: AppDeps, t: Trial, extra: { errors?: ReturnType<typeof errorItems>; notice?: string } = {}, status = 200): void {
@@ -63,10 +64,10 @@ function trialPage(req: Request, res: Response, deps: AppDeps, t: Trial, extra: 
   sendPage(req, res, 'staff/trial', {
     title: t.title, phase: phaseOf(t), trial: t, counts, errors: extra.errors ?? [], notice: extra.notice ?? '',
     retention: retentionNotice(t, now),
-    randomisation: rand ? `Randomised on ${rand.createdAt.slice(0, 10)} (${rand.method}, seed ${rand.seed}).` : '',
+    randomisation: rand ? `Randomised on ${dateText(rand.createdAt)} (${rand.method}, seed ${rand.seed}).` : '',
     canRandomise: !rand && t.kind === 'trial' && t.status === 'setup',
     waves: tableModel('Waves', ['Wave', 'Opens', 'Closes', 'State', 'Instruments', 'Invitations'], waves.map((w) => [
-      w.name, w.opensAt.slice(0, 10), w.closesAt.slice(0, 10), waveState(w, now).replace('_', ' '), w.instruments.join(', '),
+      w.name, dateText(w.opensAt), dateText(w.closesAt), waveState(w, now).replace('_', ' '), instrumentNames(w.instruments),
       { text: 'Invitation links', href: `/staff/trials/${t.id}/waves/${w.id}/invitations` },
     ]), 'No waves yet.'),
   }, status);
@@ -111,7 +112,7 @@ function lockedPage(req: Request, res: Response, deps: AppDeps, t: Trial, rand: 
   const arms = new Map(schools.map((s) => [s.urn, s.arm as 'control' | 'intervention']));
   sendPage(req, res, 'staff/randomise', {
     title: `Randomise ${t.title}`, phase: phaseOf(t), trial: t, errors: [], backLink: `/staff/trials/${t.id}`,
-    locked: `This trial was randomised on ${rand.createdAt.slice(0, 10)} (${rand.method}, seed ${rand.seed}) after ${previewCount(deps, t.id, rand.createdAt)}. The allocation is locked: it can never be changed or redone.`,
+    locked: `This trial was randomised on ${dateText(rand.createdAt)} (${rand.method}, seed ${rand.seed}) after ${previewCount(deps, t.id, rand.createdAt)}. The allocation is locked: it can never be changed or redone.`,
     preview: tableModel('Balance of the locked allocation', ['Characteristic', 'Control', 'Intervention', 'Standardised difference'], balanceRows(schools, (urn) => arms.get(urn) ?? 'control')),
   });
 }
@@ -153,7 +154,7 @@ function wavesPage(req: Request, res: Response, deps: AppDeps, t: Trial, errors:
   const now = deps.clock();
   sendPage(req, res, 'staff/waves', {
     title: `Waves of ${t.title}`, phase: phaseOf(t), trial: t, errors, backLink: `/staff/trials/${t.id}`,
-    waves: tableModel('Waves', ['Wave', 'Opens', 'Closes', 'State', 'Instruments', 'Sent to'], listWaves(deps.db, t.id).map((w) => [w.name, w.opensAt, w.closesAt, waveState(w, now).replace('_', ' '), w.instruments.join(', '), audienceText(w)]), 'No waves yet.'),
+    waves: tableModel('Waves', ['Wave', 'Opens', 'Closes', 'State', 'Instruments', 'Sent to'], listWaves(deps.db, t.id).map((w) => [w.name, dateText(w.opensAt), dateText(w.closesAt), waveState(w, now).replace('_', ' '), instrumentNames(w.instruments), audienceText(w)]), 'No waves yet.'),
     arms: [{ value: '', text: 'Both arms', selected: !field(req, 'arm') }, ...(['intervention', 'control'] as const).map((a) => ({ value: a, text: `The ${a} arm only`, selected: field(req, 'arm') === a }))],
     minSessions: field(req, 'minSessions'),
     names: WAVE_NAMES.map((n) => ({ value: n, selected: field(req, 'name') === n })),

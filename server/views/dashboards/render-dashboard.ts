@@ -27,9 +27,8 @@ export async function withChartSvgs(model: DashboardModel): Promise<DashboardMod
 
 export const PUBLIC_SERVICE_NAME = 'DSL supervision dashboards';
 
-export function dateText(iso: string): string {
-  return new Date(iso).toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
-}
+import { dateText } from '../format';
+export { dateText };
 
 export interface DashboardPageOptions {
   /** Layout settings: assetBase, user/nav/csrf for the staff preview. */
