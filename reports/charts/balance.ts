@@ -1,5 +1,5 @@
 // Baseline balance: standardised difference (intervention minus control, in pooled SDs) for each baseline characteristic.
-import { plain, specHeader, type Chart } from './chart';
+import { plain, specHeader, wrappedLabelExpr, type Chart } from './chart';
 
 export interface BalanceRow { characteristic: string; standardisedDifference: number }
 
@@ -12,7 +12,7 @@ export function balanceChart(input: BalanceInput): Chart<BalanceRow> {
     + (over.length === 0 ? `none exceeds ${plain(threshold, 2)} in absolute value.`
       : `${over.length} exceed${over.length === 1 ? 's' : ''} ${plain(threshold, 2)} in absolute value (${over.map((r) => `${r.characteristic} ${plain(r.standardisedDifference, 2)}`).join(', ')}).`);
   const title = 'Baseline balance (standardised differences)';
-  const y = { field: 'characteristic', type: 'nominal' as const, sort: input.rows.map((r) => r.characteristic), title: null, axis: { labelLimit: 0 } };
+  const y = { field: 'characteristic', type: 'nominal' as const, sort: input.rows.map((r) => r.characteristic), title: null, axis: { labelLimit: 0, labelExpr: wrappedLabelExpr(input.rows.map((r) => r.characteristic), 30) } };
   return {
     id: input.id,
     title,
@@ -20,8 +20,8 @@ export function balanceChart(input: BalanceInput): Chart<BalanceRow> {
     rows: input.rows.map((r) => ({ ...r })),
     spec: {
       ...specHeader(title, summary),
-      width: 360,
-      height: { step: 22 },
+      width: 320,
+      height: { step: 30 },
       layer: [
         { mark: { type: 'rule', color: '#888' }, encoding: { x: { datum: 0, type: 'quantitative' } } },
         { mark: { type: 'rule', color: '#bbb', strokeDash: [4, 3] }, encoding: { x: { datum: -threshold, type: 'quantitative' } } },

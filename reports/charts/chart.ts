@@ -50,3 +50,27 @@ export function specHeader(title: string, summary: string): Pick<TopLevelSpec, '
 export function plain(n: number, digits = 2): string {
   return Number.isFinite(n) ? n.toFixed(digits) : 'n/a';
 }
+
+/** The widest a chart may be: A4 less the report's 14 mm side margins is 182 mm (688 CSS px), so a chart this wide prints at its set text size (11 px = 8.25 pt). */
+export const PRINT_WIDTH = 680;
+
+/** Splits a label into lines of at most `max` characters, breaking at spaces (a word longer than `max` stays whole). */
+export function wrapText(text: string, max: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    if (line && line.length + 1 + word.length > max) { lines.push(line); line = word; } else line = line ? `${line} ${word}` : word;
+  }
+  if (line) lines.push(line);
+  return lines.length ? lines : [text];
+}
+
+/**
+ * An axis labelExpr that shows each of `labels` wrapped onto lines of at most `max` characters (vega draws an array
+ * as lines). The lookup is a literal object in the expression, so the data and their sort order keep the full label.
+ */
+export function wrappedLabelExpr(labels: string[], max: number): string {
+  const table: Record<string, string[]> = {};
+  for (const l of labels) table[l] = wrapText(l, max);
+  return `${JSON.stringify(table)}[datum.value] || datum.label`;
+}

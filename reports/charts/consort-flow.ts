@@ -1,5 +1,5 @@
 // Cluster CONSORT flow: boxes for schools and DSLs at each stage (assessed, excluded, randomised, allocated, received, did not receive, withdrew, followed up, analysed) by arm.
-import { specHeader, type Chart } from './chart';
+import { specHeader, wrappedLabelExpr, type Chart } from './chart';
 
 export const CONSORT_STAGES = ['Assessed for eligibility', 'Excluded', 'Randomised', 'Allocated', 'Received allocated intervention', 'Did not receive allocated intervention', 'Withdrew', 'Followed up', 'Analysed'] as const;
 export type ConsortStage = (typeof CONSORT_STAGES)[number];
@@ -26,7 +26,7 @@ export function consortFlow(input: ConsortInput): Chart<ConsortRow> {
   const summary = `Flow of schools and DSLs through the trial: ${rand ? rand.label : 'none'} randomised; analysed ${ai ? ai.label : 'none'} in the intervention arm and ${ac ? ac.label : 'none'} in the control arm.`;
   const title = 'Flow of schools and DSLs (CONSORT for cluster trials)';
   const x = { field: 'arm', type: 'nominal' as const, sort: ['All', 'Intervention', 'Control'], title: null, axis: { orient: 'top' as const, labelFontWeight: 'bold' as const, domain: false, ticks: false } };
-  const y = { field: 'stage', type: 'nominal' as const, sort: [...CONSORT_STAGES], title: null, axis: { labelLimit: 0, domain: false, ticks: false } };
+  const y = { field: 'stage', type: 'nominal' as const, sort: [...CONSORT_STAGES], title: null, axis: { labelLimit: 0, labelExpr: wrappedLabelExpr([...CONSORT_STAGES], 16), domain: false, ticks: false } };
   return {
     id: input.id,
     title,
@@ -34,7 +34,7 @@ export function consortFlow(input: ConsortInput): Chart<ConsortRow> {
     rows,
     spec: {
       ...specHeader(title, summary),
-      width: { step: 190 },
+      width: { step: 160 },
       height: { step: 46 },
       config: { ...specHeader(title, summary).config, axis: { grid: false, labelFontSize: 11 } },
       layer: [

@@ -1,5 +1,5 @@
 // Dosage: number of intervention schools in each attendance category (Bolton report Table 5).
-import { specHeader, type Chart } from './chart';
+import { specHeader, wrappedLabelExpr, type Chart } from './chart';
 
 export interface DosageRow { category: string; schools: number }
 
@@ -18,10 +18,10 @@ export function dosageChart(input: DosageInput): Chart<DosageRow> {
     rows: input.rows.map((r) => ({ ...r })),
     spec: {
       ...specHeader(title, summary),
-      width: 380,
-      height: { step: 24 },
+      width: 320,
+      height: { step: 32 },
       layer: [
-        { mark: { type: 'bar', color: '#1b6ca8' }, encoding: { y: { field: 'category', type: 'nominal', sort: input.rows.map((r) => r.category), title: null, axis: { labelLimit: 0 } }, x: { field: 'schools', type: 'quantitative', title: 'Number of schools', axis: { tickMinStep: 1 } } } },
+        { mark: { type: 'bar', color: '#1b6ca8' }, encoding: { y: { field: 'category', type: 'nominal', sort: input.rows.map((r) => r.category), title: null, axis: { labelLimit: 0, labelExpr: wrappedLabelExpr(input.rows.map((r) => r.category), 30) } }, x: { field: 'schools', type: 'quantitative', title: 'Number of schools', axis: { tickMinStep: 1 } } } },
         { mark: { type: 'text', align: 'left', dx: 4, fontSize: 11 }, encoding: { y: { field: 'category', type: 'nominal', sort: input.rows.map((r) => r.category) }, x: { field: 'schools', type: 'quantitative' }, text: { field: 'schools', type: 'quantitative' } } },
       ],
     },

@@ -1,5 +1,5 @@
 // Forest plot: the effect size and its 95% CI for each outcome, primary first, with a line at zero (no effect).
-import { plain, specHeader, type Chart } from './chart';
+import { plain, specHeader, wrappedLabelExpr, type Chart } from './chart';
 
 export interface ForestRow {
   outcome: string;
@@ -24,7 +24,7 @@ export function forestPlot(input: ForestInput): Chart<ForestRow> {
     + `; ${excl} interval${excl === 1 ? '' : 's'} exclude${excl === 1 ? 's' : ''} zero.`;
   const title = 'Effect sizes with 95% confidence intervals';
   const order = input.rows.map((r) => r.outcome);
-  const y = { field: 'outcome', type: 'nominal' as const, sort: order, title: null, axis: { labelLimit: 0 } };
+  const y = { field: 'outcome', type: 'nominal' as const, sort: order, title: null, axis: { labelLimit: 0, labelExpr: wrappedLabelExpr(order, 30) } };
   return {
     id: input.id,
     title,
@@ -32,8 +32,8 @@ export function forestPlot(input: ForestInput): Chart<ForestRow> {
     rows: input.rows.map((r) => ({ ...r })),
     spec: {
       ...specHeader(title, summary),
-      width: 420,
-      height: { step: 26 },
+      width: 300,
+      height: { step: 34 },
       layer: [
         { mark: { type: 'rule', color: '#888', strokeDash: [4, 3] }, encoding: { x: { datum: 0, type: 'quantitative' } } },
         {
@@ -42,7 +42,7 @@ export function forestPlot(input: ForestInput): Chart<ForestRow> {
             y,
             x: { field: 'lower', type: 'quantitative', title: input.effectSizeLabel },
             x2: { field: 'upper' },
-            color: { field: 'role', type: 'nominal', title: 'Outcome', scale: { domain: ['Primary', 'Secondary'], range: ['#1b6ca8', '#555555'] } },
+            color: { field: 'role', type: 'nominal', title: 'Outcome', scale: { domain: ['Primary', 'Secondary'], range: ['#1b6ca8', '#555555'] }, legend: { orient: 'bottom' } },
           },
         },
         {
@@ -50,8 +50,8 @@ export function forestPlot(input: ForestInput): Chart<ForestRow> {
           encoding: {
             y,
             x: { field: 'estimate', type: 'quantitative' },
-            shape: { field: 'role', type: 'nominal', title: 'Outcome', scale: { domain: ['Primary', 'Secondary'], range: ['diamond', 'circle'] } },
-            color: { field: 'role', type: 'nominal', title: 'Outcome', scale: { domain: ['Primary', 'Secondary'], range: ['#1b6ca8', '#555555'] } },
+            shape: { field: 'role', type: 'nominal', title: 'Outcome', scale: { domain: ['Primary', 'Secondary'], range: ['diamond', 'circle'] }, legend: { orient: 'bottom' } },
+            color: { field: 'role', type: 'nominal', title: 'Outcome', scale: { domain: ['Primary', 'Secondary'], range: ['#1b6ca8', '#555555'] }, legend: { orient: 'bottom' } },
           },
         },
       ],

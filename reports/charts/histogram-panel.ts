@@ -1,5 +1,5 @@
 // Small multiples of outcome histograms (Bolton report Appendix E): one panel per outcome, both arms overlaid, bins computed here so one chart serves many outcomes.
-import { ARM_COLOURS, specHeader, type ArmLabel, type Chart } from './chart';
+import { ARM_COLOURS, specHeader, wrapText, type ArmLabel, type Chart } from './chart';
 
 export interface HistogramPanelRow { outcome: string; arm: ArmLabel; binStart: number; binEnd: number; count: number }
 
@@ -39,22 +39,25 @@ export function outcomeHistogramPanel(input: HistogramPanelInput): Chart<Histogr
     rows,
     spec: {
       ...specHeader(input.title, summary),
-      facet: { field: 'outcome', type: 'nominal', title: null, sort: input.outcomes.map((o) => o.label), header: { labelFontSize: 11, labelLimit: 0 } },
+      // One panel per outcome, two to a row; each panel's title is the outcome wrapped onto lines, so the figure
+      // fits the printed page (a facet's header labels cannot wrap).
       columns: 2,
-      spec: {
-        width: 300,
+      concat: input.outcomes.map((o) => ({
+        title: { text: wrapText(o.label, 36), fontSize: 11, fontWeight: 'normal' as const, anchor: 'middle' as const },
+        transform: [{ filter: { field: 'outcome', equal: o.label } }],
+        width: 220,
         height: 110,
-        mark: { type: 'bar', opacity: 0.6, binSpacing: 0 },
+        mark: { type: 'bar' as const, opacity: 0.6, binSpacing: 0 },
         encoding: {
-          x: { field: 'binStart', type: 'quantitative', title: input.kind === 'proportion' ? '% of pupils' : 'Score', axis: input.kind === 'proportion' ? { format: '.1%' } : {} },
+          x: { field: 'binStart', type: 'quantitative' as const, title: input.kind === 'proportion' ? '% of pupils' : 'Score', axis: input.kind === 'proportion' ? { format: '.1%' } : {} },
           x2: { field: 'binEnd' },
-          y: { field: 'count', type: 'quantitative', stack: null, title: `Number of ${unit}`, scale: { zero: true } },
+          y: { field: 'count', type: 'quantitative' as const, stack: null, title: `Number of ${unit}`, scale: { zero: true } },
           // Bars start at zero: with x/x2 ranged and no y2, vega-lite draws a thin horizontal tick at the count.
           y2: { datum: 0 },
-          color: { field: 'arm', type: 'nominal', title: 'Arm', scale: { domain: Object.keys(ARM_COLOURS), range: Object.values(ARM_COLOURS) } },
+          color: { field: 'arm', type: 'nominal' as const, title: 'Arm', legend: { orient: 'top' as const }, scale: { domain: Object.keys(ARM_COLOURS), range: Object.values(ARM_COLOURS) } },
         },
-      },
-      resolve: { scale: { x: 'independent', y: 'independent' } },
+      })),
+      resolve: { scale: { x: 'independent', y: 'independent', color: 'shared' }, legend: { color: 'shared' } },
     },
   };
 }

@@ -30,7 +30,7 @@ export function outcomeHistogram(input: HistogramInput): Chart<HistogramRow> {
       ...specHeader(title, summary),
       facet: { row: { field: 'arm', type: 'nominal', title: null, sort: 'descending', header: { labelAngle: 0, labelAlign: 'left', labelFontSize: 12 } } },
       spec: {
-        width: 520,
+        width: 440,
         height: 120,
         mark: { type: 'bar', stroke: 'white', strokeWidth: 0.5 },
         encoding: {

@@ -132,3 +132,15 @@ describe('figure numbers', () => {
     expect(numbers.indexOf(appendix[0] ?? 'none')).toBeGreaterThan(numbers.indexOf(main[main.length - 1]));
   });
 });
+
+describe('figures fit the printed page', () => {
+  // A4 less the 14 mm side margins of the report's @page is 182 mm = 688 CSS px; a wider SVG is scaled down to fit.
+  it('every figure is at most 680 px wide, so no text is scaled below its set size, and no text is set below 8 pt (10.67 px)', () => {
+    for (const f of figures) {
+      const width = Number(/<svg[^>]*? width="([\d.]+)"/.exec(f.svg)![1]);
+      expect(width, f.id).toBeLessThanOrEqual(680);
+      const sizes = [...f.svg.matchAll(/font-size="([\d.]+)px"/g)].map((m) => Number(m[1]));
+      expect(Math.min(...sizes), f.id).toBeGreaterThanOrEqual(10.67);
+    }
+  });
+});
