@@ -24,7 +24,7 @@ describe('dslkit score', () => {
       'id,school,instrument,total,total_reason',
       'A,100001,pss10@1,26,',
       'B,100002,pss10@1,25.56,',
-      'C,100003,pss10@1,,"8 of 10 items answered; at least 9 needed"', // quoted: a cell with ';' is (the CSV formula guard, Excel in semicolon locales)
+      'C,100003,pss10@1,,8 of 10 items answered; at least 9 needed',
     ].join('\n') + '\n');
   });
 
