@@ -297,6 +297,24 @@ export function valueProblem(item: ItemDef, v: unknown): string | undefined {
   }
 }
 
+/** Converts one non-blank CSV cell to the item's answer type, or says why it cannot. */
+export function cellValue(item: ItemDef, cell: string): { value?: unknown; problem?: string } {
+  const quoted = JSON.stringify(cell);
+  let value: unknown = cell;
+  if (item.kind === 'number' || (item.kind === 'choice' && item.values?.every((v) => typeof v === 'number'))) {
+    const n = Number(cell);
+    if (!Number.isFinite(n)) {
+      return { problem: item.kind === 'choice' ? `${quoted} is not one of ${item.values?.join(', ')}` : `${quoted} is not a number` };
+    }
+    value = n;
+  } else if (item.kind === 'boolean') {
+    if (!['true', 'false'].includes(cell.toLowerCase())) return { problem: `${quoted} is not true or false` };
+    value = cell.toLowerCase() === 'true';
+  }
+  const problem = valueProblem(item, value);
+  return problem ? { problem: item.kind === 'choice' || item.kind === 'number' ? problem.replace(/^\S+/, quoted) : problem } : { value };
+}
+
 /**
  * Checks answers against the instruments: unknown item ids, wrong types, out-of-range values, over-long text;
  * in 'complete' mode also required items left unanswered. null means "no answer".

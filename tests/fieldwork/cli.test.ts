@@ -89,7 +89,7 @@ describe('dslkit fieldwork', () => {
       .run(fx.dsls[0].invitationId, fx.dsls[0].dslId, fx.waveId, '2025-02-28T00:00:00.000Z', '2025-02-28T00:00:00.000Z');
     const json = JSON.parse((await run(file, 'fieldwork', '--trial', 'fixture', '--wave', 'baseline', '--by', 'school', '--json')).out) as { rows: Array<Record<string, unknown>> };
     // Only the one DSL with an invitation counts as invited.
-    expect(json.rows).toEqual([{ arm: 'intervention', laCode: '350', laName: 'Bolton', urn: fx.dsls[0].urn, school: 'Fixture Primary School 1', invited: 1, partial: 1, complete: 0, optedOut: 0, notStarted: 0, rate: 0 }]);
+    expect(json.rows).toEqual([{ arm: 'intervention', laCode: '350', laName: 'Bolton', urn: fx.dsls[0].urn, school: 'Fixture Primary School 1', invited: 1, partial: 1, complete: 0, paper: 0, optedOut: 0, notStarted: 0, rate: 0 }]);
     const text = (await run(file, 'fieldwork', '--trial', 'fixture', '--wave', 'baseline')).out;
     expect(text).toBe('fixture baseline (closes 2025-04-01), by arm: invited, not started, partial, complete, response rate\nintervention\t1\t0\t1\t0\t0%\n');
     expect((await run(file, 'fieldwork', '--trial', 'fixture', '--wave', 'baseline', '--by', 'pupil')).err).toMatch(/--by "pupil" must be one of wave, arm, la, school/);

@@ -21,7 +21,7 @@ function run(ctx: CliContext): number {
 
   const schools = fieldworkBySchool(db, trial.id, wave.id);
   const rows = by === 'school'
-    ? schools.map((r) => withRate({ arm: r.arm, laCode: r.laCode, laName: r.laName, urn: r.urn, school: r.schoolName, invited: r.invited, partial: r.partial, complete: r.complete, optedOut: r.optedOut }))
+    ? schools.map((r) => withRate({ arm: r.arm, laCode: r.laCode, laName: r.laName, urn: r.urn, school: r.schoolName, invited: r.invited, partial: r.partial, complete: r.complete, paper: r.paper, optedOut: r.optedOut }))
     : by === 'la' ? rollUp(schools, (r) => `${r.arm}|${r.laCode}`, (r) => ({ arm: r.arm, laCode: r.laCode, laName: r.laName }))
       : by === 'arm' ? rollUp(schools, (r) => r.arm, (r) => ({ arm: r.arm })) : rollUp(schools, () => 'all', () => ({}));
   const messages = messageTotals(db, trial.id).filter((m) => m.waveId === wave.id).map(({ kind, status, count }) => ({ kind, status, count }));
@@ -33,6 +33,8 @@ function run(ctx: CliContext): number {
   const label = (r: Record<string, unknown>) => [r.arm, r.laCode ? `${r.laName} (${r.laCode})` : '', r.urn ? `${r.school} (${r.urn})` : ''].filter(Boolean).join('  ') || 'all';
   ctx.io.stdout(`${trial.id} ${wave.name} (closes ${wave.closesAt.slice(0, 10)}), by ${by}: invited, not started, partial, complete, response rate\n`);
   for (const r of rows) ctx.io.stdout(`${label(r as unknown as Record<string, unknown>)}\t${r.invited}\t${r.notStarted}\t${r.partial}\t${r.complete}\t${percent(r.rate)}\n`);
+  const paper = schools.reduce((n, r) => n + r.paper, 0);
+  if (paper) ctx.io.stdout(`of the complete, ${paper} ${paper === 1 ? 'is a paper return' : 'are paper returns'} (dslkit import responses)\n`);
   if (messages.length) ctx.io.stdout(`messages: ${messages.map((m) => `${m.kind} ${m.status} ${m.count}`).join(', ')}\n`);
   return 0;
 }
@@ -45,7 +47,8 @@ export const command: CliCommand = {
 Counts the active DSLs invited to the wave, how many have not started, saved part of the survey, or completed it,
 and the response rate (complete / invited), grouped as asked (default by arm). --by school lists every school with its
 arm and LA, and how many of its DSLs opted out of reminders. The messages line counts the wave's messages by kind and
-state (queued, sent, delivered, bounced, failed, not sent, uncertain). --json prints the same as JSON.`,
+state (queued, sent, delivered, bounced, failed, not sent, uncertain). Paper returns typed in with dslkit import responses
+count as complete; "paper" (in --json, and a line of its own) says how many of the complete they are. --json prints the same as JSON.`,
   options: [
     { name: 'trial', type: 'string', valueName: '<id>', description: 'trial id' },
     { name: 'wave', type: 'string', valueName: '<name>', description: 'baseline, midpoint or endline' },

@@ -1,4 +1,4 @@
-// `dslkit import schools|dsls|outcomes|attendance <file.csv>`: all-or-nothing CSV imports with one message per bad line.
+// `dslkit import schools|dsls|outcomes|attendance|responses <file.csv>`: all-or-nothing CSV imports with one message per bad line.
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -7,8 +7,9 @@ import { importSchools } from '../../storage/school-repo';
 import { importDsls } from '../../storage/dsl-repo';
 import { importOutcomesInChunks } from '../../storage/chunked-outcome-import';
 import { importAttendance } from '../../storage/attendance-import-repo';
+import { importSurveyReturns } from '../../storage/paper-response-import-repo';
 
-const KINDS = ['schools', 'dsls', 'outcomes', 'attendance'] as const;
+const KINDS = ['schools', 'dsls', 'outcomes', 'attendance', 'responses'] as const;
 
 function counts(r: { added: number; changed: number; unchanged: number }): string {
   return `${r.added} added, ${r.changed} changed, ${r.unchanged} unchanged`;
@@ -16,8 +17,8 @@ function counts(r: { added: number; changed: number; unchanged: number }): strin
 
 export const command: CliCommand = {
   name: 'import',
-  summary: 'import schools (GIAS CSV), a DSL roster, LA administrative outcomes or supervisors\' attendance records',
-  usage: 'import schools <schools.csv> [--trial <id>]\n       dslkit import dsls <roster.csv> --trial <id>\n       dslkit import outcomes <outcomes.csv>\n       dslkit import attendance --trial <id> <attendance.csv>',
+  summary: 'import schools (GIAS CSV), a DSL roster, LA administrative outcomes, supervisors\' attendance records or paper survey returns',
+  usage: 'import schools <schools.csv> [--trial <id>]\n       dslkit import dsls <roster.csv> --trial <id>\n       dslkit import outcomes <outcomes.csv>\n       dslkit import attendance --trial <id> <attendance.csv>\n       dslkit import responses --trial <id> --wave <name> <returns.csv> [--entered-by <who>] [--date YYYY-MM-DD]',
   description: `
 Every line is checked first; if any is wrong, each bad line is reported (file: line N: column, problem),
 nothing is written and the exit code is 1. A valid file of schools or DSLs is written in one transaction;
@@ -43,9 +44,20 @@ attendance
           not after today), Type (introduction, formal, adhoc), Mode (face_to_face, online, phone, email),
           Minutes (1 to 1440), DSLs present (DSL ids separated by ';', e.g. dsl-abc;dsl-def, or a count such
           as 2 when the sheet has no names). A session already logged for the same school, date and type is
-          counted as already present, not added again. Schools must be in the trial's intervention arm.`,
+          counted as already present, not added again. Schools must be in the trial's intervention arm.
+responses Paper or legacy survey returns for one wave, one row per DSL: dsl_id, date (YYYY-MM-DD, the day
+          the DSL completed it; or --date for every row) and one column per item id of the wave's
+          instruments (e.g. pss10_01 … pss10_10; blank = unanswered; other columns are ignored). Each row
+          is checked and scored as a web submission is (the same missing-item rules: a blank a scale
+          cannot spare is an error at that column) and stored as a complete response marked paper, with
+          who entered it (--entered-by, default the CLI user) and the date. The DSL must have been
+          invited to the wave and have no response to it yet; a row the same as a paper return already
+          imported counts as unchanged. Response rates count paper returns as complete and say how many.`,
   options: [
-    { name: 'trial', type: 'string', valueName: '<id>', description: 'trial to enrol schools in (schools), add DSLs to (dsls; required) or add sessions to (attendance; required)' },
+    { name: 'wave', type: 'string', valueName: '<name>', description: 'wave the returns answer (responses: baseline, midpoint or endline)' },
+    { name: 'entered-by', type: 'string', valueName: '<who>', description: 'who typed the returns in (responses; default the CLI user)' },
+    { name: 'date', type: 'string', valueName: '<YYYY-MM-DD>', description: 'the date the returns were completed, for rows without a date (responses)' },
+    { name: 'trial', type: 'string', valueName: '<id>', description: 'trial to enrol schools in (schools), add DSLs to (dsls; required) or add sessions to (attendance; required) or import returns into (responses; required)' },
   ],
   usesDb: true,
   async run(ctx: CliContext) {
@@ -67,6 +79,11 @@ attendance
     } else if (kind === 'attendance') {
       const r = importAttendance(db, text, { trialId: requiredString(ctx, 'trial'), source, actor: ctx.actor, at });
       ctx.io.stdout(`${source}: ${r.rows} sessions: ${r.added} added, ${r.alreadyPresent} already present\n`);
+    } else if (kind === 'responses') {
+      const enteredBy = stringOption(ctx, 'entered-by') ?? ctx.actor;
+      if (!enteredBy.trim() || enteredBy.length > 200) throw new UsageError('--entered-by must be 1 to 200 characters');
+      const r = importSurveyReturns(db, text, { trialId: requiredString(ctx, 'trial'), wave: requiredString(ctx, 'wave'), source, enteredBy: enteredBy.trim(), date: stringOption(ctx, 'date'), actor: ctx.actor, at });
+      ctx.io.stdout(`${source}: ${r.rows} returns: ${r.added} added as paper responses, ${r.unchanged} unchanged\n`);
     } else {
       if (stringOption(ctx, 'trial')) throw new UsageError('outcomes belong to schools, not a trial: drop --trial');
       const r = await importOutcomesInChunks(db, text, source, ctx.actor, at);

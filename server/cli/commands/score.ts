@@ -4,7 +4,7 @@ import path from 'node:path';
 import { UsageError, flag, stringOption, type CliCommand } from '../command';
 import { ValidationError, type FieldProblem } from '../../domain/errors';
 import { parseCsv, lineProblemsError, toCsv } from '../../domain/csv';
-import { getRegistry, itemPrefix, valueProblem, type InstrumentDef, type ItemDef } from '../../../instruments/registry';
+import { cellValue, getRegistry, itemPrefix, type InstrumentDef, type ItemDef } from '../../../instruments/registry';
 import { scoreInstrument } from '../../../instruments/score';
 import { keyProblemLines, parseAnswerKey } from '../../../instruments/answer-key';
 import type { AnswerKey, ScoringSpec } from '../../../instruments/scoring-rules';
@@ -104,24 +104,6 @@ export function readAnswers(def: InstrumentDef, text: string, source: string): A
   });
   if (problems.length) throw lineProblemsError(source, problems);
   return rows;
-}
-
-/** Converts one non-blank CSV cell to the item's answer type, or says why it cannot. */
-function cellValue(item: ItemDef, cell: string): { value?: unknown; problem?: string } {
-  const quoted = JSON.stringify(cell);
-  let value: unknown = cell;
-  if (item.kind === 'number' || (item.kind === 'choice' && item.values?.every((v) => typeof v === 'number'))) {
-    const n = Number(cell);
-    if (!Number.isFinite(n)) {
-      return { problem: item.kind === 'choice' ? `${quoted} is not one of ${item.values?.join(', ')}` : `${quoted} is not a number` };
-    }
-    value = n;
-  } else if (item.kind === 'boolean') {
-    if (!['true', 'false'].includes(cell.toLowerCase())) return { problem: `${quoted} is not true or false` };
-    value = cell.toLowerCase() === 'true';
-  }
-  const problem = valueProblem(item, value);
-  return problem ? { problem: item.kind === 'choice' || item.kind === 'number' ? problem.replace(/^\S+/, quoted) : problem } : { value };
 }
 
 function readKeyOption(def: InstrumentDef, file: string | undefined): AnswerKey | undefined {

@@ -1,6 +1,10 @@
 // Response rates for the fieldwork view and `dslkit fieldwork`: rows rolled up by wave, arm, LA or school, with the rate, sorted as asked.
 
-export interface CountRow { invited: number; partial: number; complete: number }
+export interface CountRow {
+  invited: number; partial: number; complete: number;
+  /** Of the complete, how many were paper returns (absent where the source is not known). */
+  paper?: number;
+}
 export type RateRow<K> = K & CountRow & { notStarted: number; rate: number | null };
 
 /** Adds the counts of rows sharing a key; `keyOf` gives the grouping key and `labelOf` the fields kept. */
@@ -8,8 +12,9 @@ export function rollUp<R extends CountRow, K extends object>(rows: R[], keyOf: (
   const groups = new Map<string, K & CountRow>();
   for (const r of rows) {
     const key = keyOf(r);
-    const g = groups.get(key) ?? { ...labelOf(r), invited: 0, partial: 0, complete: 0 };
+    const g = groups.get(key) ?? { ...labelOf(r), invited: 0, partial: 0, complete: 0, ...(r.paper !== undefined ? { paper: 0 } : {}) };
     g.invited += r.invited; g.partial += r.partial; g.complete += r.complete;
+    if (r.paper !== undefined) g.paper = (g.paper ?? 0) + r.paper;
     groups.set(key, g);
   }
   return [...groups.values()].map(withRate);
