@@ -23,9 +23,9 @@ export function balanceChart(input: BalanceInput): Chart<BalanceRow> {
       width: 320,
       height: { step: 30 },
       layer: [
-        { mark: { type: 'rule', color: '#888' }, encoding: { x: { datum: 0, type: 'quantitative' } } },
-        { mark: { type: 'rule', color: '#bbb', strokeDash: [4, 3] }, encoding: { x: { datum: -threshold, type: 'quantitative' } } },
-        { mark: { type: 'rule', color: '#bbb', strokeDash: [4, 3] }, encoding: { x: { datum: threshold, type: 'quantitative' } } },
+        { mark: { type: 'rule', color: '#888' }, encoding: { x: { datum: 0, type: 'quantitative' }, description: { value: 'Reference line at zero: no difference between arms' } } },
+        { mark: { type: 'rule', color: '#bbb', strokeDash: [4, 3] }, encoding: { x: { datum: -threshold, type: 'quantitative' }, description: { value: `Reference line at -${plain(threshold, 2)}` } } },
+        { mark: { type: 'rule', color: '#bbb', strokeDash: [4, 3] }, encoding: { x: { datum: threshold, type: 'quantitative' }, description: { value: `Reference line at ${plain(threshold, 2)}` } } },
         { mark: { type: 'point', filled: true, size: 50, color: '#1b6ca8' }, encoding: { y, x: { field: 'standardisedDifference', type: 'quantitative', title: 'Standardised difference (intervention − control)' } } },
       ],
     },

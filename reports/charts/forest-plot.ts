@@ -35,7 +35,7 @@ export function forestPlot(input: ForestInput): Chart<ForestRow> {
       width: 300,
       height: { step: 34 },
       layer: [
-        { mark: { type: 'rule', color: '#888', strokeDash: [4, 3] }, encoding: { x: { datum: 0, type: 'quantitative' } } },
+        { mark: { type: 'rule', color: '#888', strokeDash: [4, 3] }, encoding: { x: { datum: 0, type: 'quantitative' }, description: { value: 'Reference line at zero: no effect' } } },
         {
           mark: { type: 'rule', strokeWidth: 1.5 },
           encoding: {

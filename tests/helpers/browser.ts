@@ -20,13 +20,17 @@ export async function launchBrowser(): Promise<Browser> {
 
 export interface AxeViolation { id: string; impact: string | null; help: string; nodes: { target: unknown[]; failureSummary?: string }[] }
 
-/** Injects axe-core (through DevTools, so a strict CSP does not block it) and runs it on the whole page; returns the serious and critical violations. */
-export async function seriousAxeViolations(page: Page): Promise<AxeViolation[]> {
+/** Injects axe-core (through DevTools, so a strict CSP does not block it) and runs it on the whole page; returns every violation, of any impact. */
+export async function axeViolations(page: Page): Promise<AxeViolation[]> {
   await page.evaluate(fs.readFileSync(axeFile, 'utf8'));
-  const violations = await page.evaluate(async () => {
+  return page.evaluate(async () => {
     const axe = (window as unknown as { axe: { run: (ctx: Document) => Promise<{ violations: AxeViolation[] }> } }).axe;
     const result = await axe.run(document);
     return result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => ({ target: n.target, failureSummary: n.failureSummary })) }));
   });
-  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+}
+
+/** The serious and critical violations axe-core finds on the page. */
+export async function seriousAxeViolations(page: Page): Promise<AxeViolation[]> {
+  return (await axeViolations(page)).filter((v) => v.impact === 'serious' || v.impact === 'critical');
 }

@@ -7,6 +7,7 @@ import { tempDb } from '../helpers/temp';
 import { renderReport } from '../../reports/render';
 import { CHROMIUM_ARGS, CHROMIUM_PATH, printPdf } from '../../server/cli/commands/report';
 import { fixtureClock, seedReportFixture } from './fixture';
+import { axeViolations } from '../helpers/browser';
 
 const hasChromium = fs.existsSync(CHROMIUM_PATH);
 let t: ReturnType<typeof tempDb>;
@@ -24,7 +25,7 @@ beforeAll(async () => {
 });
 afterAll(async () => { await browser?.close(); t.cleanup(); });
 
-describe.skipIf(!hasChromium)('reports in Chromium', () => {
+describe.skipIf(!hasChromium && !process.env.CI)('reports in Chromium', () => {
   for (const kind of ['arm-comparison', 'ipe'] as const) {
     it(`${kind} renders with visible tables and charts`, async () => {
       const page = await browser.newPage({ viewport: { width: 1100, height: 1400 } });
@@ -51,6 +52,16 @@ describe.skipIf(!hasChromium)('reports in Chromium', () => {
       fs.mkdirSync('tmp', { recursive: true });
       fs.writeFileSync(path.join('tmp', `report-${kind}.png`), png);
       await page.close();
+    });
+  }
+
+  for (const kind of ['arm-comparison', 'ipe'] as const) {
+    it(`axe-core finds no violation of any impact in the ${kind} report`, async () => {
+      const page = await browser.newPage({ viewport: { width: 1100, height: 1400 } });
+      await page.goto(`file://${files[kind]}`);
+      const found = (await axeViolations(page)).map((v) => `${v.id} (${v.impact}): ${v.help}: ${v.nodes.slice(0, 3).map((n) => JSON.stringify(n.target)).join(' ')}`);
+      await page.close();
+      expect(found).toEqual([]);
     });
   }
 
