@@ -12,6 +12,7 @@ import { fieldworkCounts } from '../../server/storage/fieldwork-repo';
 import { readAudit } from '../../server/storage/audit-repo';
 import { ValidationError } from '../../server/domain/errors';
 import { runCli } from '../../server/cli';
+import { loadReportData } from '../../server/storage/report-data-repo';
 
 const at = '2025-03-01T09:00:00.000Z';
 const items = Array.from({ length: 10 }, (_, i) => `pss10_${String(i + 1).padStart(2, '0')}`);
@@ -111,6 +112,8 @@ describe('import responses', () => {
     expect(JSON.parse(j.out()).rows).toEqual([expect.objectContaining({ arm: 'intervention', invited: 3, complete: 3, paper: 2, rate: 1 })]);
     const again = openDatabase(t.file);
     expect(fieldworkCounts(again, 'fixture')).toEqual([expect.objectContaining({ invited: 3, complete: 3, paper: 2 })]);
+    // the arm-comparison report's response-rate table counts complete responses of the wave: the two paper ones and the web one
+    expect(loadReportData(again, 'fixture').waveResponses.filter((r) => r.status === 'complete').map((r) => r.dslId)).toEqual(['dsl-fixture-1', 'dsl-fixture-2', 'dsl-fixture-3']);
     expect(again.prepare("SELECT entered_by FROM response_sources").all()).toEqual([{ entered_by: 'R. Clerk' }, { entered_by: 'R. Clerk' }]);
     again.close();
     fs.writeFileSync(csv, `${HEADER}\ndsl-fixture-4,2025-02-10,${ROW1}\n`);
