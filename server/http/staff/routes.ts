@@ -15,10 +15,12 @@ import { reportInputRoutes } from './report-input-routes';
 import { schoolStatusRoutes } from './school-status-routes';
 import { allocationRoutes } from './allocation-routes';
 import { startPageRoutes } from './start-page-routes';
+import { auditRoutes } from './audit-routes';
 
 export const staffRoutes: readonly StaffRoute[] = [
   ...accountRoutes,
   ...trialRoutes,
+  ...auditRoutes,
   ...fieldworkRoutes,
   ...dataRoutes,
   ...supervisionRoutes,

@@ -17,7 +17,7 @@ import { createWave, listWaves, getWaveById, waveState, WAVE_NAMES } from '../..
 import { invitedDslIds, issueInvitations } from '../../storage/invitation-repo';
 import { deriveInvitationToken } from '../../domain/invitation-tokens';
 import { importOutcomes } from '../../storage/outcome-repo';
-import { appendAudit, readAudit } from '../../storage/audit-repo';
+import { appendAudit } from '../../storage/audit-repo';
 import { activeDslContacts } from '../../storage/fieldwork-repo';
 import { getRegistry } from '../../../instruments/registry';
 import { tableModel } from '../../views/render';
@@ -328,18 +328,6 @@ export const trialRoutes: StaffRoute[] = [
         table: tableModel(null, ['DSL id', 'School URN', 'Role', 'Status', 'Action'], listDsls(deps.db, t.id).map((d) => [
           d.id, d.urn, d.role, d.status, d.status === 'erased' ? 'erased' : { text: 'Withdraw or erase', href: `/staff/trials/${t.id}/dsls/${d.id}/erase` },
         ]), 'No DSLs imported yet.'),
-      });
-    },
-  },
-  {
-    method: 'get', path: '/audit', roles: evaluatorRoles, summary: 'audit log viewer',
-    handler: (req, res, deps) => {
-      const trialId = typeof req.query.trial === 'string' && req.query.trial ? req.query.trial : undefined;
-      const entries = readAudit(deps.db, { trialId, limit: 500 });
-      sendPage(req, res, 'staff/audit', {
-        title: 'Audit log', trialFilter: trialId ?? '',
-        table: tableModel(`Newest first${trialId ? ` (trial ${trialId})` : ''}; at most 500 entries`, ['When (UTC)', 'Who', 'Action', 'Trial', 'Detail'],
-          entries.map((e) => [e.at.replace('T', ' ').slice(0, 19), e.actor, e.action, e.trial_id, JSON.stringify(e.detail)]), 'Nothing recorded yet.'),
       });
     },
   },
