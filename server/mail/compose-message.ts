@@ -4,7 +4,9 @@ import type { OutgoingRow } from '../storage/outbox-repo';
 import { getTemplate, getFieldworkSettings, rememberOptOutLink } from '../storage/outbox-repo';
 import { deriveInvitationToken, hashToken } from '../domain/invitation-tokens';
 import { deriveOptOutToken } from '../domain/outbox/opt-out-token';
-import { closingText, renderMessage, type TemplateValues } from '../domain/outbox/templates';
+import { closingText, longDate, renderMessage, type TemplateValues } from '../domain/outbox/templates';
+import { sessionFormsOf } from '../storage/session-form-repo';
+import { SESSION_FORM_LABEL } from '../domain/session-forms/forms';
 import { TEMPLATE_KINDS, type TemplateKind } from '../domain/outbox/kinds';
 import type { ReadyMessage } from './sender';
 
@@ -20,7 +22,14 @@ export function sampleValues(publicUrl: string, trialTitle: string, contact: str
     name: 'Alex Example', school: 'Example Primary School', study: trialTitle, wave: waveName,
     closes: closesAt ? closingText(closesAt) : 'the end of the wave', contact,
     link: `${publicUrl}/s/sample-link-for-a-test-message`, opt_out_link: `${publicUrl}/o/sample-link-for-a-test-message`,
+    session_date: longDate(new Date()), form_links: `DSL time log: ${publicUrl}/s/sample-time-log-link\nDSL preparation sheet: ${publicUrl}/s/sample-preparation-link`,
   };
+}
+
+/** The DSL's own links to their forms for a session, one line each ("DSL time log: https://…/s/<token>"). */
+function sessionFormLines(db: Db, secret: Buffer, publicUrl: string, sessionId: number, dslId: string): string {
+  return sessionFormsOf(db, secret, sessionId).forms.filter((f) => f.dslId === dslId)
+    .map((f) => `${SESSION_FORM_LABEL[f.instrument]}: ${publicUrl}/s/${f.token}`).join('\n');
 }
 
 export function composeMessage(db: Db, row: OutgoingRow, secret: Buffer, publicUrl: string): ReadyMessage {
@@ -32,13 +41,20 @@ export function composeMessage(db: Db, row: OutgoingRow, secret: Buffer, publicU
     return { id: row.id, reference: row.dedupeKey, to: row.testAddress!, templateKind, values, ...rendered, subject: `[Test] ${rendered.subject}` };
   }
   const templateKind = row.kind as TemplateKind;
+  if (templateKind === 'session_forms') {
+    const values: TemplateValues = {
+      name: row.name ?? '', school: row.schoolName ?? '', study: row.trialTitle, wave: '', closes: '', contact: settings.contact, link: '', opt_out_link: '',
+      session_date: row.sessionHeldOn ? longDate(`${row.sessionHeldOn}T12:00:00Z`) : '', form_links: sessionFormLines(db, secret, publicUrl, row.sessionId!, row.dslId!),
+    };
+    return { id: row.id, reference: row.dedupeKey, to: row.email!, templateKind, values, ...renderMessage(getTemplate(db, row.trialId, templateKind), values) };
+  }
   const optOutToken = deriveOptOutToken(secret, row.dslId!);
   rememberOptOutLink(db, row.dslId!, hashToken(optOutToken));
   const optOutUrl = `${publicUrl}/o/${optOutToken}`;
   const values: TemplateValues = {
     name: row.name ?? '', school: row.schoolName ?? '', study: row.trialTitle, wave: row.waveName ?? '',
     closes: row.closesAt ? closingText(row.closesAt) : '', contact: settings.contact,
-    link: `${publicUrl}/s/${deriveInvitationToken(secret, row.waveId!, row.dslId!)}`, opt_out_link: optOutUrl,
+    link: `${publicUrl}/s/${deriveInvitationToken(secret, row.waveId!, row.dslId!)}`, opt_out_link: optOutUrl, session_date: '', form_links: '',
   };
   const rendered = renderMessage(getTemplate(db, row.trialId, templateKind), values);
   return { id: row.id, reference: row.dedupeKey, to: row.email!, templateKind, values, ...rendered, ...(templateKind === 'thank_you' ? {} : { optOutUrl }) };

@@ -2,7 +2,7 @@
 import type { Db } from './db';
 import { ValidationError } from '../domain/errors';
 import { planInvitations, planReminders, type InvitationPlan, type ReminderPlan } from '../domain/outbox/plan';
-import { dedupeKey } from '../domain/outbox/kinds';
+import { dedupeKey, sessionFormsKey } from '../domain/outbox/kinds';
 import { listInvitationRecipients } from './survey-access-repo';
 import { issueInvitations } from './invitation-repo';
 import { getWaveById, listWaves, waveState, type Wave } from './wave-repo';
@@ -82,5 +82,19 @@ export function runAutomaticFieldwork(db: Db, secret: Buffer, now: Date): number
     }
     queued += queueThankYous(db, s.trialId, by);
   }
+  return queued;
+}
+
+/**
+ * After a logged session: each attending DSL with an email address is sent the links to their forms for it, when the trial's
+ * fieldwork sends itself (fieldwork settings). Call in the transaction that logs the session and issues its forms.
+ */
+export function queueSessionFormMessages(db: Db, trialId: string, sessionId: number, by: Actor): number {
+  if (!getFieldworkSettings(db, trialId).autoSend) return 0;
+  const dsls = db.prepare(`SELECT DISTINCT f.dsl_id AS dslId FROM session_forms f JOIN dsls d ON d.id = f.dsl_id JOIN dsl_contacts c ON c.dsl_id = d.id
+    WHERE f.session_id = ? AND d.status = 'active' AND c.email LIKE '%@%' ORDER BY f.dsl_id`).all(sessionId) as Array<{ dslId: string }>;
+  if (!dsls.length) return 0;
+  const queued = enqueueMessages(db, dsls.map((d) => ({ dedupeKey: sessionFormsKey(sessionId, d.dslId), trialId, kind: 'session_forms' as const, waveId: null, dslId: d.dslId, sessionId })), by);
+  appendAudit(db, { ...by, action: 'messages.queue', trialId, detail: { kind: 'session_forms', session: sessionId, queued, how: 'automatic' } });
   return queued;
 }

@@ -49,14 +49,14 @@ export function resetTemplate(db: Db, trialId: string, kind: TemplateKind): void
   db.prepare('DELETE FROM message_templates WHERE trial_id = ? AND kind = ?').run(trialId, kind);
 }
 
-export interface NewMessage { dedupeKey: string; trialId: string; kind: MessageKind; waveId: number | null; dslId: string | null; sequence?: number; testAddress?: string | null }
+export interface NewMessage { dedupeKey: string; trialId: string; kind: MessageKind; waveId: number | null; dslId: string | null; sequence?: number; testAddress?: string | null; sessionId?: number | null }
 
 /** Queues messages; one whose dedupe key exists already is left as it is. Returns how many were added. Call inside the deciding transaction. */
 export function enqueueMessages(db: Db, messages: NewMessage[], by: { actor: string; at: string }): number {
-  const insert = db.prepare(`INSERT INTO outbox_messages (dedupe_key, trial_id, kind, wave_id, dsl_id, sequence, test_address, status, next_attempt_at, queued_at, queued_by, updated_at)
-    VALUES (?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?, ?) ON CONFLICT (dedupe_key) DO NOTHING`);
+  const insert = db.prepare(`INSERT INTO outbox_messages (dedupe_key, trial_id, kind, wave_id, dsl_id, session_id, sequence, test_address, status, next_attempt_at, queued_at, queued_by, updated_at)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?, ?) ON CONFLICT (dedupe_key) DO NOTHING`);
   let added = 0;
-  for (const m of messages) added += insert.run(m.dedupeKey, m.trialId, m.kind, m.waveId, m.dslId, m.sequence ?? 0, m.testAddress ?? null, by.at, by.at, by.actor, by.at).changes;
+  for (const m of messages) added += insert.run(m.dedupeKey, m.trialId, m.kind, m.waveId, m.dslId, m.sessionId ?? null, m.sequence ?? 0, m.testAddress ?? null, by.at, by.at, by.actor, by.at).changes;
   return added;
 }
 
@@ -117,6 +117,8 @@ export interface OutgoingRow {
   id: number; dedupeKey: string; kind: MessageKind; trialId: string; trialTitle: string; waveId: number | null; waveName: string | null;
   opensAt: string | null; closesAt: string | null; dslId: string | null; dslStatus: string | null; name: string | null; email: string | null;
   schoolName: string | null; sequence: number; testAddress: string | null; attempts: number; optedOut: boolean; complete: boolean;
+  /** kind 'session_forms': the session and the day it was held. */
+  sessionId: number | null; sessionHeldOn: string | null;
 }
 
 /**
@@ -135,11 +137,12 @@ export function claimNextMessage(db: Db, now: string): OutgoingRow | undefined {
 function readOutgoing(db: Db, id: number): OutgoingRow | undefined {
   const r = db.prepare(`SELECT m.id, m.dedupe_key AS dedupeKey, m.kind, m.trial_id AS trialId, t.title AS trialTitle, m.wave_id AS waveId,
       w.name AS waveName, w.opens_at AS opensAt, w.closes_at AS closesAt, m.dsl_id AS dslId, d.status AS dslStatus, c.name, c.email,
-      s.name AS schoolName, m.sequence, m.test_address AS testAddress, m.attempts,
+      s.name AS schoolName, m.sequence, m.test_address AS testAddress, m.attempts, m.session_id AS sessionId, ss.held_on AS sessionHeldOn,
       EXISTS (SELECT 1 FROM dsl_opt_outs o WHERE o.dsl_id = m.dsl_id) AS optedOut,
       EXISTS (SELECT 1 FROM invitations i JOIN responses r ON r.invitation_id = i.id WHERE i.wave_id = m.wave_id AND i.dsl_id = m.dsl_id AND r.status = 'complete') AS complete
     FROM outbox_messages m JOIN trials t ON t.id = m.trial_id LEFT JOIN waves w ON w.id = m.wave_id
     LEFT JOIN dsls d ON d.id = m.dsl_id LEFT JOIN dsl_contacts c ON c.dsl_id = m.dsl_id LEFT JOIN schools s ON s.urn = d.urn
+    LEFT JOIN supervision_sessions ss ON ss.id = m.session_id
     WHERE m.id = ?`).get(id) as (Omit<OutgoingRow, 'optedOut' | 'complete'> & { optedOut: number; complete: number }) | undefined;
   return r ? { ...r, optedOut: r.optedOut === 1, complete: r.complete === 1 } : undefined;
 }

@@ -13,6 +13,8 @@ export const TEMPLATE_FIELDS = {
   link: "the DSL's own survey link",
   contact: 'who to contact (fieldwork settings)',
   opt_out_link: 'the link that stops reminders',
+  session_date: 'session forms: the date of the supervision session, e.g. 8 August 2026',
+  form_links: 'session forms: one line per form, its name and the DSL\'s own link',
 } as const;
 export type TemplateField = keyof typeof TEMPLATE_FIELDS;
 export type TemplateValues = Record<TemplateField, string>;
@@ -51,6 +53,18 @@ The survey closes at {{closes}}.
 ${contactLine}${optOutLine}
 `,
   },
+  session_forms: {
+    subject: '{{study}}: your forms for the supervision session on {{session_date}}',
+    body: `Dear {{name}},
+
+Thank you for taking part in the supervision session on {{session_date}}. Please fill in your forms for it: they take a few minutes, and your answers help the study understand how supervision works.
+
+{{form_links}}
+
+These links are yours alone: please do not forward them.
+
+${contactLine}`,
+  },
   thank_you: {
     subject: 'Thank you: {{study}} {{wave}} survey',
     body: `Dear {{name}},
@@ -81,6 +95,10 @@ export function checkTemplate(t: MessageTemplate): void {
 /** A template for `kind` that must carry the survey link (invitations and reminders). */
 export function checkTemplateFor(kind: TemplateKind, t: MessageTemplate): void {
   checkTemplate(t);
+  if (kind === 'session_forms') {
+    if (!/\{\{\s*form_links\s*\}\}/.test(t.body)) throw new ValidationError('The message text must include {{form_links}}, the DSL\'s links to their session forms', [{ pointer: '/body', detail: 'The message text must include {{form_links}}, the DSL\'s links to their session forms' }]);
+    return;
+  }
   if (kind !== 'thank_you' && !/\{\{\s*link\s*\}\}/.test(t.body)) {
     throw new ValidationError('The message text must include {{link}}, the DSL\'s survey link', [{ pointer: '/body', detail: 'The message text must include {{link}}, the DSL\'s survey link' }]);
   }
@@ -144,10 +162,12 @@ export interface RenderedMessage { subject: string; text: string; html: string }
 
 /** Renders a checked template: values cleaned of control characters; the HTML part escapes everything and links only the two links. */
 export function renderMessage(t: MessageTemplate, values: TemplateValues): RenderedMessage {
-  const clean = Object.fromEntries(Object.entries(values).map(([k, v]) => [k, cleanValue(v)])) as TemplateValues;
+  // Every field is one line, but form_links: one line per form, each line cleaned.
+  const clean = Object.fromEntries(Object.entries(values).map(([k, v]) => [k, k === 'form_links' ? v.split('\n').map(cleanValue).join('\n') : cleanValue(v)])) as TemplateValues;
   const subject = cleanValue(compile(t.subject)(clean)).slice(0, 250);
   const text = compile(t.body)(clean).replace(/\n{3,}/g, '\n\n').trim() + '\n';
-  return { subject, text, html: textToHtml(text, [clean.link, clean.opt_out_link].filter(Boolean)) };
+  const links = [clean.link, clean.opt_out_link, ...[...clean.form_links.matchAll(/https?:\/\/\S+/g)].map((m) => m[0])].filter(Boolean);
+  return { subject, text, html: textToHtml(text, links) };
 }
 
 export function escapeHtml(s: string): string {

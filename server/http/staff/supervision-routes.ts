@@ -19,6 +19,7 @@ import { intervalText } from '../../domain/supervision/trial-settings';
 import { trialTopics } from '../../storage/trial-settings-repo';
 import { programmePackages } from '../../storage/session-package-repo';
 import { issueSessionForms } from '../../storage/session-form-repo';
+import { queueSessionFormMessages } from '../../storage/outbox-decisions';
 import { RECORD_INSTRUMENT } from '../../domain/session-forms/forms';
 
 const supervisorOnly = ['supervisor'] as const;
@@ -146,7 +147,12 @@ export const supervisionRoutes: StaffRoute[] = [
           durationMinutes: /^\d+$/.test(duration) ? Number(duration) : NaN, dslIds: fieldList(req, 'dsls'), at, actor: actorOf(me),
           topics: fieldList(req, 'topics'), topicsNote: field(req, 'topicsNote'), packageId: /^\d+$/.test(field(req, 'packageId')) ? Number(field(req, 'packageId')) : null,
         });
-        issueSessionForms(deps.db, deps.secret, [id], at); // each DSL's time-log and preparation-sheet links, shown on the session's page
+        deps.db.transaction(() => {
+          issueSessionForms(deps.db, deps.secret, [id], at); // each DSL's time-log and preparation-sheet links, shown on the session's page
+          // and, when the trial's fieldwork sends itself and mail is set up, emailed to each DSL who attended
+          if (deps.outbox) queueSessionFormMessages(deps.db, t.id, id, { actor: actorOf(me), at });
+        })();
+        deps.outbox?.wake();
         res.redirect(303, '/staff/supervision');
       } catch (err) {
         if (!(err instanceof DslkitError) || err.status >= 500) throw err;
