@@ -122,6 +122,22 @@ describe('quote picker', () => {
     expect(await tampered.text()).not.toContain('"><script>');
     expect((f.server.deps.db.prepare('SELECT count(*) AS n FROM report_quotes').get() as { n: number }).n).toBe(0);
   });
+
+  it('one form and one save keep every question\'s ticks (not one form per question that drops the others)', async () => {
+    const html = await (await request(f, ev, 'get', `${base()}/quotes`)).text();
+    const forms = [...html.matchAll(/<form method="post" action="[^"]*\/report-inputs\/quotes"[\s\S]*?<\/form>/g)].map((m) => m[0]);
+    expect(forms).toHaveLength(1);
+    expect(forms[0]).toContain(`value="${hostileResponse}:dsl_evaluation_experience"`);
+    expect(forms[0]).toContain(`value="${hostileResponse}:dsl_evaluation_better"`);
+    expect(forms[0].match(/type="submit"/g)).toHaveLength(1);
+    // what the browser sends from that one form: every shown answer and the ticks of both questions
+    const shown = /name="shown" value="([^"]*)"/.exec(forms[0])![1];
+    const both = [`${hostileResponse}:dsl_evaluation_experience`, `${hostileResponse}:dsl_evaluation_better`];
+    expect((await request(f, ev, 'post', `${base()}/quotes`, { shown, quote: both })).status).toBe(303);
+    const picker = await (await request(f, ev, 'get', `${base()}/quotes`)).text();
+    for (const v of both) expect(picker).toContain(`value="${v}" checked`);
+    expect((await request(f, ev, 'post', `${base()}/quotes`, { shown })).status).toBe(303); // clear again for the next test
+  });
 });
 
 describe('TIDieR description and settings', () => {

@@ -93,9 +93,9 @@ function quotesPage(req: Request, res: Response, deps: AppDeps, t: Trial, proble
     questions: groups.map((g, i) => ({
       index: i, title: g.title, count: g.answers.length, selected: g.answers.filter((a) => a.selected).length,
       countText: `${g.answers.length} answer${g.answers.length === 1 ? '' : 's'}, ${g.answers.filter((a) => a.selected).length} selected`,
-      shown: g.answers.map((a) => a.value).join(' '),
       answers: g.answers.map((a) => ({ ...a, id: `quote-${a.responseId}-${a.item}` })),
     })).filter((q) => q.count > 0),
+    shown: groups.flatMap((g) => g.answers.map((a) => a.value)).join(' '),
     empty: groups.every((g) => g.answers.length === 0),
   }, status);
 }
@@ -231,7 +231,7 @@ export const reportInputRoutes: StaffRoute[] = [
     handler: (req, res, deps) => quotesPage(req, res, deps, trialOr404(deps, param(req, 'trialId'))),
   },
   {
-    method: 'post', path: '/trials/:trialId/report-inputs/quotes', roles: evaluatorRoles, summary: 'save the quotes selected for one question',
+    method: 'post', path: '/trials/:trialId/report-inputs/quotes', roles: evaluatorRoles, summary: 'save the quotes selected (every question at once)',
     handler: (req, res, deps) => {
       const t = trialOr404(deps, param(req, 'trialId'));
       let changed = 0;
