@@ -2,6 +2,7 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import fs from 'node:fs';
 import path from 'node:path';
+import { execFileSync } from 'node:child_process';
 import { chromium, type Browser } from 'playwright-core';
 import { tempDb } from '../helpers/temp';
 import { renderReport } from '../../reports/render';
@@ -70,6 +71,26 @@ describe.skipIf(!hasChromium && !process.env.CI)('reports in Chromium', () => {
     await printPdf(files.ipe, pdf);
     const head = fs.readFileSync(pdf).subarray(0, 5).toString('latin1');
     expect(head).toBe('%PDF-');
+  });
+
+  // poppler-utils (pdftotext, pdfinfo) read the PDF as a reader would; CI installs them.
+  const hasPoppler = fs.existsSync('/usr/bin/pdftotext') && fs.existsSync('/usr/bin/pdfinfo');
+  it.skipIf(!hasPoppler && !process.env.CI)('the arm-comparison PDF has page numbers, a printed contents list, bookmarks and tags', async () => {
+    const pdf = path.join(t.dir, 'arm-comparison.pdf');
+    await printPdf(files['arm-comparison'], pdf);
+    const info = execFileSync('pdfinfo', [pdf], { encoding: 'utf8' });
+    const pages = Number(/^Pages:\s+(\d+)/m.exec(info)![1]);
+    expect(pages).toBeGreaterThan(3);
+    expect(info).toMatch(/^Tagged:\s+yes/m);
+    const text = execFileSync('pdftotext', ['-layout', pdf, '-'], { encoding: 'utf8' });
+    const pageTexts = text.split('\f');
+    expect(pageTexts[0]).toContain(`Page 1 of ${pages}`);
+    expect(pageTexts[pages - 1]).toContain(`Page ${pages} of ${pages}`);
+    expect(pageTexts[0]).toMatch(/Contents[\s\S]*Trial design[\s\S]*Minimum detectable effect size/);
+    // The document outline: the catalogue points at /Outlines, with one entry per section heading.
+    const raw = fs.readFileSync(pdf).toString('latin1');
+    expect(raw).toMatch(/\/Outlines \d+ 0 R/);
+    expect(execFileSync('pdfinfo', ['-struct', pdf], { encoding: 'utf8' }).length).toBeGreaterThan(100);
   });
 });
 

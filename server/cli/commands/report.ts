@@ -6,6 +6,7 @@ import { renderReport, REPORT_KINDS, type ReportKind } from '../../../reports/re
 import { writePrivateFile } from '../../storage/private-files';
 import { loadConfig } from '../../config';
 import { requireTrial } from '../../storage/trial-repo';
+import { escapeXml } from '../../../reports/charts/render-svg';
 
 /** Debian's Chromium: the default of DSLKIT_CHROMIUM (config.ts). */
 export const CHROMIUM_PATH = '/usr/bin/chromium';
@@ -32,7 +33,17 @@ export async function printPdf(htmlFile: string, pdfFile: string, executablePath
   try {
     const page = await browser.newPage();
     await page.goto(`file://${path.resolve(htmlFile)}`, { waitUntil: 'load' });
-    writePrivateFile(pdfFile, await page.pdf({ format: 'A4', printBackground: true, preferCSSPageSize: true }));
+    const title = await page.title();
+    writePrivateFile(pdfFile, await page.pdf({
+      format: 'A4', printBackground: true, preferCSSPageSize: true,
+      // Bookmarks from the headings, and a tagged (structured, screen-reader readable) PDF.
+      outline: true, tagged: true,
+      // "Page 3 of 10" in the bottom margin of every page (Chromium fills pageNumber and totalPages).
+      displayHeaderFooter: true,
+      headerTemplate: '<div></div>',
+      footerTemplate: `<div style="font-family: Helvetica, Arial, sans-serif; font-size: 8pt; color: #505a5f; width: 100%; margin: 0 14mm; display: flex; justify-content: space-between;">`
+        + `<span>${escapeXml(title)}</span><span>Page <span class="pageNumber"></span> of <span class="totalPages"></span></span></div>`,
+    }));
   } finally {
     await browser.close();
   }
