@@ -2,6 +2,7 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import { protectCountTable, protectSummary, protectRate, type ProtectedCountTable } from '../../server/domain/disclosure';
+import { rank } from './matrix-rank';
 
 /** Augmented grid (cells + totals) of published entries: number, or null when hidden. */
 function publishedGrid(t: ProtectedCountTable): (number | null)[][] {
@@ -15,25 +16,6 @@ function secondaryOnly(t: ProtectedCountTable): (r: number, c: number) => boolea
   return (r, c) => { const p = g[r][c]; return !p.hidden || (p.reason !== 'small' && p.reason !== 'forced'); };
 }
 
-/** Rank of a real matrix by Gaussian elimination with partial pivoting (entries are 0/±1, so floats are exact enough). */
-function rank(m: number[][]): number {
-  const a = m.map((row) => [...row]);
-  let rk = 0;
-  const cols = a.length ? a[0].length : 0;
-  for (let c = 0; c < cols && rk < a.length; c++) {
-    let piv = rk;
-    for (let r = rk + 1; r < a.length; r++) if (Math.abs(a[r][c]) > Math.abs(a[piv][c])) piv = r;
-    if (Math.abs(a[piv][c]) < 1e-9) continue;
-    [a[rk], a[piv]] = [a[piv], a[rk]];
-    for (let r = 0; r < a.length; r++) {
-      if (r === rk) continue;
-      const f = a[r][c] / a[rk][c];
-      for (let k = c; k < cols; k++) a[r][k] -= f * a[rk][k];
-    }
-    rk++;
-  }
-  return rk;
-}
 
 /**
  * Independent check (not the bridge test the module uses): each line says "sum of its cells = its total".

@@ -1,6 +1,7 @@
 // Test helper, an attacker independent of the code under test: reads a published dashboard's tables into unknowns
 // and the sums any reader knows hold between them, and lists every hidden ("c") count those sums pin down exactly.
 import { parseTables, type ParsedTable } from './html-tables';
+import { rank } from './matrix-rank';
 
 const num = (text: string): number | null => (text === 'c' ? null : Number(text.replace(/,/g, '')));
 
@@ -57,25 +58,6 @@ export function pageEquations(html: string): PageEquations {
   return { values, sums: sums.filter((s) => values.has(s.total) && s.parts.every((p) => values.has(p))) };
 }
 
-/** Rank of a real matrix (entries 0/±1, so floating point is exact enough). */
-function rank(m: number[][]): number {
-  const a = m.map((row) => [...row]);
-  let rk = 0;
-  const cols = a.length ? a[0].length : 0;
-  for (let c = 0; c < cols && rk < a.length; c++) {
-    let piv = rk;
-    for (let r = rk + 1; r < a.length; r++) if (Math.abs(a[r][c]) > Math.abs(a[piv][c])) piv = r;
-    if (Math.abs(a[piv][c]) < 1e-9) continue;
-    [a[rk], a[piv]] = [a[piv], a[rk]];
-    for (let r = 0; r < a.length; r++) {
-      if (r === rk) continue;
-      const f = a[r][c] / a[rk][c];
-      for (let k = c; k < cols; k++) a[r][k] -= f * a[rk][k];
-    }
-    rk++;
-  }
-  return rk;
-}
 
 /** The hidden counts whose value follows exactly from the shown ones by the page's sums: [name, value]. */
 export function recoverableFromPage(eq: PageEquations, truth?: Map<string, number>): string[] {

@@ -4,26 +4,8 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import { ProtectedTableSet, type EntryId } from '../../server/domain/disclosure';
+import { rank } from './matrix-rank';
 
-/** Rank of a real matrix (0/±1 entries). */
-function rank(m: number[][]): number {
-  const a = m.map((r) => [...r]);
-  let rk = 0;
-  const cols = a.length ? a[0].length : 0;
-  for (let c = 0; c < cols && rk < a.length; c++) {
-    let piv = rk;
-    for (let r = rk + 1; r < a.length; r++) if (Math.abs(a[r][c]) > Math.abs(a[piv][c])) piv = r;
-    if (Math.abs(a[piv][c]) < 1e-9) continue;
-    [a[rk], a[piv]] = [a[piv], a[rk]];
-    for (let r = 0; r < a.length; r++) {
-      if (r === rk) continue;
-      const f = a[r][c] / a[rk][c];
-      for (let k = c; k < cols; k++) a[r][k] -= f * a[rk][k];
-    }
-    rk++;
-  }
-  return rk;
-}
 
 /** Hidden entries (ids) whose value follows linearly from the shown ones. */
 function recoverable(hidden: Set<EntryId>, sums: Array<[EntryId, EntryId[]]>): EntryId[] {
