@@ -5,6 +5,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { openDatabase } from '../server/storage/db';
 import { createSurveyFixture } from './helpers/fixture';
+import { ensureClientBuilt } from '../tests/helpers/build-client';
 import { processCpuMs, repoRoot, sampleMemory, startServerProcess } from './helpers/server-process';
 import { runCrashScenario, runProgressCrashScenario } from './helpers/crash';
 import { markdownTable, normaliseFigures, textTable, type FigureRow } from './helpers/figures';
@@ -228,6 +229,8 @@ function updateReadme(md: string): boolean {
 }
 
 async function main(): Promise<void> {
+  // The server runs with NODE_ENV=production (as deployed), which serves only a built client: build it first in a fresh checkout.
+  ensureClientBuilt();
   const m = machine();
   say(`dslkit bench on ${m.cpu} (${m.cores} cores, ${m.ram}), node ${m.node}, load ${m['load average at start (1/5/15 min)']}${quick ? ', quick mode' : ''}`);
   await loadPhase();
