@@ -47,7 +47,7 @@ describe('officer routes × roles', () => {
     expect((await request(f, as.evaluator, 'post', '/staff/la/991/publish')).status).toBe(403);
     const pub = await request(f, as.admin, 'post', '/staff/la/991/publish');
     expect(pub.status).toBe(303);
-    expect(pub.headers.get('location')).toBe('/dashboards/991');
+    expect(pub.headers.get('location')).toBe('/staff/la/991/published');
   });
 
   it('publishing needs the CSRF token', async () => {

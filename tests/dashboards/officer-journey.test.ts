@@ -37,6 +37,14 @@ describe.skipIf(!haveChromium)('LA officer publishes a dashboard (Chromium)', ()
     expect(JSON.stringify(await seriousAxeViolations(page), null, 1)).toBe('[]');
 
     await page.getByRole('button', { name: 'Publish this dashboard' }).click();
+    await page.waitForURL(/\/staff\/la\/990\/publish$/);
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toContain('Are you sure you want to publish');
+    expect(JSON.stringify(await seriousAxeViolations(page), null, 1)).toBe('[]');
+    await page.getByRole('button', { name: 'Publish dashboard' }).click();
+    await page.waitForURL(/\/staff\/la\/990\/published$/);
+    expect(await page.locator('.govuk-panel__title').textContent()).toContain('Dashboard published');
+    expect(JSON.stringify(await seriousAxeViolations(page), null, 1)).toBe('[]');
+    await page.getByRole('link', { name: '/dashboards/990' }).click();
     await page.waitForURL(/\/dashboards\/990$/);
     expect(await page.locator('main').textContent()).toContain('Published on 20 July 2025');
     expect(await page.getByText('This is a preview').count()).toBe(0);

@@ -7,8 +7,8 @@ import { chromeFor, sendPage } from '../staff/page';
 import { NotFoundError } from '../../domain/errors';
 import type { StaffUser } from '../../domain/auth/roles';
 import { actorOf } from '../../domain/auth/roles';
-import { latestPublishedDashboard, listLocalAuthoritiesTakingPart } from '../../storage/dashboard-repo';
-import { dashboardPage } from '../../views/dashboards/render-dashboard';
+import { findLocalAuthority, latestPublishedDashboard, listLocalAuthoritiesTakingPart } from '../../storage/dashboard-repo';
+import { dashboardPage, dateText } from '../../views/dashboards/render-dashboard';
 import { checkLaCode, makeDashboard, publishDashboard } from './dashboard-service';
 
 /** An LA officer may see only their own LA: anything else is "not found", so other LAs' existence is not revealed. */
@@ -29,7 +29,7 @@ async function preview(req: Request, res: Response, deps: AppDeps): Promise<void
   const last = latestPublishedDashboard(deps.db, laCode);
   const html = dashboardPage(model, {
     layout: { ...chromeFor(req, res), serviceName: 'dslkit', homeHref: '/staff', scripts: true, title: `Preview: ${model.laName} dashboard` },
-    preview: { publicPath: `/dashboards/${laCode}`, publishAction: `/staff/la/${laCode}/publish`, lastPublishedAt: last?.publishedAt ?? null },
+    preview: { publicPath: `/dashboards/${laCode}`, publishAction: `/staff/la/${laCode}/publish`, lastPublishedAt: last?.publishedAt ?? null, canPublish: user.role === 'la_officer' || user.role === 'admin' },
   });
   res.status(200).set('Cache-Control', 'no-store').type('html').send(html);
 }
@@ -46,6 +46,38 @@ export const dashboardStaffRoutes: readonly StaffRoute[] = [
   },
   { method: 'get', path: '/la/:laCode', roles: ['admin', 'evaluator', 'la_officer'], summary: 'preview an LA dashboard from live data (officers: own LA only)', handler: preview },
   {
+    method: 'get', path: '/la/:laCode/publish', roles: ['admin', 'la_officer'], summary: 'confirm before publishing the LA dashboard (officers: own LA only)',
+    handler: (req, res, deps) => {
+      const { user } = authOf(res);
+      const laCode = laParam(req);
+      requireOwnLa(user, laCode);
+      checkLaCode(deps.db, laCode);
+      const laName = findLocalAuthority(deps.db, laCode)?.name ?? laCode;
+      const last = latestPublishedDashboard(deps.db, laCode);
+      sendPage(req, res, 'dashboards/publish-confirm', {
+        title: 'Publish the dashboard', backLink: `/staff/la/${laCode}`, laName,
+        publicPath: `/dashboards/${laCode}`, previewPath: `/staff/la/${laCode}`, publishAction: `/staff/la/${laCode}/publish`,
+        lastPublishedText: last ? dateText(last.publishedAt) : null,
+      });
+    },
+  },
+  {
+    method: 'get', path: '/la/:laCode/published', roles: ['admin', 'la_officer'], summary: 'after publishing: says the dashboard was published, with its public link',
+    handler: (req, res, deps) => {
+      const { user } = authOf(res);
+      const laCode = laParam(req);
+      requireOwnLa(user, laCode);
+      checkLaCode(deps.db, laCode);
+      const laName = findLocalAuthority(deps.db, laCode)?.name ?? laCode;
+      const last = latestPublishedDashboard(deps.db, laCode);
+      if (!last) throw new NotFoundError('This dashboard has not been published.');
+      sendPage(req, res, 'dashboards/published', {
+        title: 'Dashboard published', laName, publishedText: `published on ${dateText(last.publishedAt)}`,
+        publicPath: `/dashboards/${laCode}`, previewPath: `/staff/la/${laCode}`,
+      });
+    },
+  },
+  {
     method: 'post', path: '/la/:laCode/publish', roles: ['admin', 'la_officer'], summary: 'publish a snapshot of the LA dashboard to its public URL (officers: own LA only)',
     handler: async (req, res, deps) => {
       const { user } = authOf(res);
@@ -53,7 +85,7 @@ export const dashboardStaffRoutes: readonly StaffRoute[] = [
       requireOwnLa(user, laCode);
       checkLaCode(deps.db, laCode);
       await publishDashboard(deps.db, laCode, actorOf(user), deps.clock());
-      res.redirect(303, `/dashboards/${laCode}`);
+      res.redirect(303, `/staff/la/${laCode}/published`);
     },
   },
 ];

@@ -34,7 +34,7 @@ export interface DashboardPageOptions {
   /** Layout settings: assetBase, user/nav/csrf for the staff preview. */
   layout?: Partial<LayoutModel>;
   publishedAt?: string | null;
-  preview?: { publicPath: string; publishAction: string; lastPublishedAt: string | null } | null;
+  preview?: { publicPath: string; publishAction: string; lastPublishedAt: string | null; canPublish?: boolean } | null;
 }
 
 /** The full HTML page of a dashboard. Public and static pages carry no JavaScript. */
