@@ -215,6 +215,14 @@ function outcomeTable(analysed: Analysed[], data: ReportData): OutcomeTableView 
   };
 }
 
+/** Each analysis note once, naming the outcomes it applies to ("All outcomes" when it is every analysed one), in first-seen order. */
+export function notesOnce(analysed: Analysed[]): string[] {
+  const withResult = analysed.filter((a) => a.result);
+  const byNote = new Map<string, string[]>();
+  for (const a of withResult) for (const n of a.result!.notes) byNote.set(n, [...(byNote.get(n) ?? []), a.dataset.label]);
+  return [...byNote].map(([note, labels]) => `${labels.length === withResult.length && labels.length > 1 ? 'All outcomes' : labels.join('; ')}: ${note}`);
+}
+
 function histogram(a: Analysed, n: string): FigureView {
   const values: HistogramRow[] = a.dataset.rows.filter((r) => typeof r.y === 'number').map((r) => ({ arm: ARM_LABEL[r.arm as ArmName], value: r.y as number }));
   return figure(n, outcomeHistogram({ id: `hist-${a.dataset.key.replace(/[^a-z0-9]+/gi, '-')}`, outcomeLabel: a.dataset.label, kind: a.dataset.kind, values }));
@@ -697,7 +705,7 @@ export function buildArmComparison(data: ReportData, generatedAt: Date): ArmComp
     appendix: {
       primary: primary ? [appendixRow(primary)] : [],
       secondary: secondary.filter((a) => a.result).map(appendixRow),
-      analysisNotes: analysed.flatMap((a) => (a.result?.notes ?? []).map((n) => `${a.dataset.label}: ${n}`)),
+      analysisNotes: notesOnce(analysed),
       note: `Unadjusted and adjusted differences in means (intervention minus control), n (missing) and outcome variances by arm; ${esName} = adjusted difference ÷ ${data.settings.effectSize === 'glass' ? 'the control group SD (square root of the control variance)' : 'the pooled SD, with the small-sample correction'}. Proportions are shown as proportions (not percentage points); variances of proportions are pupil-level.`,
     },
   };
