@@ -230,6 +230,15 @@ function histogram(a: Analysed, n: string): FigureView {
 
 // ---- design, CONSORT, attrition ---------------------------------------------------------------
 
+/** The strata or blocks of the allocation, as the models adjust for them (one dummy per stratum), and where the allocation came from. */
+function strataText(strata: string[], allocated: ReportSchool[], r: ReportData['randomisation']): string {
+  const levels = new Set(allocated.map((s) => s.stratum).filter((s): s is string => !!s && s !== 'all')).size;
+  const source = !r ? '' : r.imported ? ' in the imported allocation' : ' in the dslkit allocation';
+  if (levels <= 1) return strata.length ? strata.join(', ') : 'None (unstratified)';
+  const by = strata.length ? `by ${strata.join(', ')}` : 'blocks recorded with each school';
+  return `${levels} strata (${by})${source}; the outcome models include a dummy for each stratum`;
+}
+
 function designRows(data: ReportData, allocated: ReportSchool[]): LabelValue[] {
   const t = data.trial;
   const r = data.randomisation;
@@ -239,7 +248,7 @@ function designRows(data: ReportData, allocated: ReportSchool[]): LabelValue[] {
     { label: 'Trial', value: `${t.title} (${t.id})` },
     { label: 'Arms', value: `Intervention: supervision of the DSL by a social worker (${byArm('intervention')} schools). Control: usual practice (${byArm('control')} schools).` },
     { label: 'Unit of randomisation', value: t.unit === 'school' ? 'School (cluster randomised; DSLs analysed within their school)' : 'Local authority (cluster randomised)' },
-    { label: 'Strata', value: strata.length ? strata.join(', ') : 'None (unstratified)' },
+    { label: 'Strata', value: strataText(strata, allocated, r) },
     { label: 'Randomisation', value: !r ? 'Not yet randomised'
       : r.imported ? `Imported: allocation made outside dslkit (${r.method.replace(/^imported: /, '')}) with ${r.algorithmVersion}, seed ${r.seed}, on ${fmtDate(r.createdAt)}; allocation file SHA-256 ${r.inputSha256.slice(0, 12)}…`
         : `${r.method} (algorithm ${r.algorithmVersion}, seed ${r.seed}), run ${fmtDate(r.createdAt)}; input SHA-256 ${r.inputSha256.slice(0, 12)}…${r.previews !== undefined ? `; ${r.previews} balance preview${r.previews === 1 ? '' : 's'} (audited with their seeds) before it was locked` : ''}` },
