@@ -26,6 +26,7 @@ import { field, fieldList } from './body';
 import { uploadedFiles } from './upload-body';
 import { errorItems, sendPage } from './page';
 import { balanceRows } from './balance-view';
+import { readDateInput, type DateInputResult } from './date-input';
 import { audienceFilter } from '../../storage/wave-audience-repo';
 import { audienceText, parseArms } from '../../domain/waves/audience';
 import { waveInstrumentRefusal } from '../../domain/session-forms/forms';
@@ -149,7 +150,12 @@ function randomisePage(req: Request, res: Response, deps: AppDeps, t: Trial, err
   }, status);
 }
 
-function wavesPage(req: Request, res: Response, deps: AppDeps, t: Trial, errors: ReturnType<typeof errorItems> = [], status = 200): void {
+/** The view-model of one GOV.UK date input on the waves form, keeping what was typed and the error about it. */
+function dateInputModel(req: Request, name: string, legend: string, read: DateInputResult | null | undefined) {
+  return { name, legend, hint: 'For example, 8 9 2026', value: read?.value ?? { day: field(req, `${name}-day`), month: field(req, `${name}-month`), year: field(req, `${name}-year`) }, error: read?.error ?? null, wrong: read?.wrong ?? [] };
+}
+
+function wavesPage(req: Request, res: Response, deps: AppDeps, t: Trial, errors: ReturnType<typeof errorItems> = [], status = 200, dates?: { opens: DateInputResult | null; closes: DateInputResult | null }): void {
   const instruments = getRegistry().list().filter((d) => d.respondent === 'dsl' && waveInstrumentRefusal(d.key) === null);
   const now = deps.clock();
   sendPage(req, res, 'staff/waves', {
@@ -159,7 +165,7 @@ function wavesPage(req: Request, res: Response, deps: AppDeps, t: Trial, errors:
     minSessions: field(req, 'minSessions'),
     names: WAVE_NAMES.map((n) => ({ value: n, selected: field(req, 'name') === n })),
     instruments: instruments.map((d, i) => ({ id: `instrument-${i}`, value: d.key, title: d.title, checked: fieldList(req, 'instruments').includes(d.key) })),
-    opensAt: field(req, 'opensAt'), closesAt: field(req, 'closesAt'),
+    opensAt: dateInputModel(req, 'opensAt', 'Opens', dates?.opens), closesAt: dateInputModel(req, 'closesAt', 'Closes', dates?.closes),
   }, status);
 }
 
@@ -224,11 +230,21 @@ export const trialRoutes: StaffRoute[] = [
     method: 'post', path: '/trials/:trialId/waves', roles: evaluatorRoles, summary: 'create a wave',
     handler: (req, res, deps) => {
       const t = trialOr404(deps, param(req, 'trialId'));
+      // the GOV.UK date inputs (an ISO opensAt/closesAt field is still read, for scripts posting the old form)
+      const opens = field(req, 'opensAt') ? null : readDateInput(req, 'opensAt', 'date the wave opens');
+      const closes = field(req, 'closesAt') ? null : readDateInput(req, 'closesAt', 'date the wave closes');
+      const dateErrors = [opens?.error ? { text: opens.error, href: `#opensAt-${opens.wrong[0]}` } : null, closes?.error ? { text: closes.error, href: `#closesAt-${closes.wrong[0]}` } : null].filter((e) => e !== null);
+      if (!dateErrors.length && opens?.iso && closes?.iso && closes.iso <= opens.iso) {
+        closes.error = 'The date the wave closes must be after the date it opens';
+        closes.wrong = ['day', 'month', 'year'];
+        dateErrors.push({ text: closes.error, href: '#closesAt-day' });
+      }
+      if (dateErrors.length) { wavesPage(req, res, deps, t, dateErrors, 400, { opens, closes }); return; }
       try {
         const { arms, problem } = parseArms(field(req, 'arm'));
         const min = field(req, 'minSessions').trim();
         if (problem || (min !== '' && !/^\d+$/.test(min))) throw new ValidationError(problem ?? 'Enter the least number of formal sessions as a whole number, or leave it empty.');
-        const w = createWave(deps.db, { trialId: t.id, name: field(req, 'name'), opensAt: field(req, 'opensAt'), closesAt: field(req, 'closesAt'), instruments: fieldList(req, 'instruments'), arms, minSessions: min === '' ? null : Number(min) });
+        const w = createWave(deps.db, { trialId: t.id, name: field(req, 'name'), opensAt: opens?.iso ?? field(req, 'opensAt'), closesAt: closes?.iso ?? field(req, 'closesAt'), instruments: fieldList(req, 'instruments'), arms, minSessions: min === '' ? null : Number(min) });
         appendAudit(deps.db, { ...who(res, deps), action: 'wave.create', trialId: t.id, detail: { wave: w.name, instruments: w.instruments } });
         res.redirect(303, `/staff/trials/${t.id}/waves`);
       } catch (err) {
