@@ -44,12 +44,23 @@ const withTimeout = <T>(p: Promise<T>, ms: number, what: string): Promise<T> =>
     p.then((v) => { clearTimeout(timer); resolve(v); }, (e) => { clearTimeout(timer); reject(e); });
   });
 
+/**
+ * How many messages may be on their way at once: one up to 5 a second; above that one more per 5 a second, at most 8.
+ * A mail client or relay answers each message in some tens of milliseconds, and nodemailer's pool waits 100 ms between
+ * messages when nothing else is queued, so one at a time cannot reach a high rate. The pace (1 / rate between starts) holds
+ * whatever the concurrency. It is also how many messages a crash can leave 'uncertain'.
+ */
+export function sendConcurrency(ratePerSecond: number): number {
+  return Math.max(1, Math.min(8, Math.ceil(ratePerSecond / 5)));
+}
+
 export function startOutboxWorker(o: OutboxWorkerOptions): OutboxWorker {
   const idlePollMs = o.idlePollMs ?? 1000;
   const gapMs = 1000 / o.ratePerSecond;
+  const concurrency = sendConcurrency(o.ratePerSecond);
   let running = true;
   let wakeUp: (() => void) | null = null;
-  let lastStart = 0;
+  let nextSlot = 0;
   let drainedWaiters: Array<() => void> = [];
   const timers: NodeJS.Timeout[] = [];
 
@@ -74,20 +85,21 @@ export function startOutboxWorker(o: OutboxWorkerOptions): OutboxWorker {
     }
   }
 
-  async function sendOne(): Promise<boolean> {
-    // Keep the pace before taking a message, so nothing waits in 'sending' for its turn.
-    const wait = lastStart + gapMs - performance.now();
-    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-    const now = o.clock();
-    const row = claimNextMessage(o.db, now.toISOString());
-    if (!row) return false;
+  /** Waits for this send's turn: start slots are handed out 1 / rate apart, whichever send takes them. */
+  async function pace(): Promise<void> {
+    const now = performance.now();
+    const slot = Math.max(now, nextSlot);
+    nextSlot = slot + gapMs;
+    if (slot > now) await new Promise((r) => setTimeout(r, slot - now));
+  }
+
+  /** Sends one claimed message and records what happened. */
+  async function deliver(row: NonNullable<ReturnType<typeof claimNextMessage>>): Promise<void> {
     const at = () => o.clock().toISOString();
-    const skip = reasonNotToSend(row, now);
-    if (skip) { markCancelled(o.db, row.id, skip, at()); return true; }
     let outcome;
     try {
       const message = composeMessage(o.db, row, o.secret, o.publicUrl);
-      lastStart = performance.now(); // the pace counts from each send's start, so no two start closer than 1 / rate
+      await pace(); // the pace counts from each send's start, so no two start closer than 1 / rate
       outcome = await withTimeout(o.sender.send(message), o.sendTimeoutMs ?? 60_000, 'sending');
     } catch (err) {
       outcome = { ok: false as const, permanent: false, reason: (err as Error).message };
@@ -95,21 +107,35 @@ export function startOutboxWorker(o: OutboxWorkerOptions): OutboxWorker {
     if (outcome.ok) markSent(o.db, row.id, o.sender.name, outcome.providerId, at());
     else if (outcome.permanent || row.attempts >= MAX_ATTEMPTS) markFailed(o.db, row.id, outcome.reason, at());
     else markRetry(o.db, row.id, outcome.reason, new Date(o.clock().getTime() + retryDelayMs(row.attempts)).toISOString(), at());
-    return true;
   }
+
+  const inFlight = new Set<Promise<void>>();
+  const oneFinished = () => new Promise<void>((resolve) => { Promise.race(inFlight).then(() => resolve(), () => resolve()); });
 
   async function loop(): Promise<void> {
     await safely('recovering interrupted sends', recoverInterrupted)();
     while (running) {
-      let sent = false;
-      try { sent = await sendOne(); } catch (err) { o.log(`outbox: sending failed: ${(err as Error).message}`); }
-      if (!sent) {
-        const waiters = drainedWaiters;
-        drainedWaiters = [];
-        for (const w of waiters) w();
+      try {
+        if (inFlight.size >= concurrency) { await oneFinished(); continue; }
+        // A claimed message waits at most for its turn (1 / rate) in 'sending': a crash then can leave at most
+        // `concurrency` of them uncertain.
+        const now = o.clock();
+        const row = claimNextMessage(o.db, now.toISOString());
+        if (!row) {
+          if (inFlight.size === 0) { const waiters = drainedWaiters; drainedWaiters = []; for (const w of waiters) w(); }
+          if (running) await sleep(idlePollMs);
+          continue;
+        }
+        const skip = reasonNotToSend(row, now);
+        if (skip) { markCancelled(o.db, row.id, skip, o.clock().toISOString()); continue; }
+        const p: Promise<void> = deliver(row).catch((err) => { o.log(`outbox: sending failed: ${(err as Error).message}`); }).finally(() => { inFlight.delete(p); });
+        inFlight.add(p);
+      } catch (err) {
+        o.log(`outbox: sending failed: ${(err as Error).message}`);
         if (running) await sleep(idlePollMs);
       }
     }
+    await Promise.all(inFlight);
   }
 
   const automatic = safely('automatic fieldwork', () => {
