@@ -34,6 +34,15 @@ async function preview(req: Request, res: Response, deps: AppDeps): Promise<void
   res.status(200).set('Cache-Control', 'no-store').type('html').send(html);
 }
 
+/** The LA of a publish page, refused for another LA's officer (404 for an unknown code), with its name and last publication. */
+function ownLaForPublishing(req: Request, res: Response, deps: AppDeps) {
+  const { user } = authOf(res);
+  const laCode = laParam(req);
+  requireOwnLa(user, laCode);
+  checkLaCode(deps.db, laCode);
+  return { laCode, laName: findLocalAuthority(deps.db, laCode)?.name ?? laCode, last: latestPublishedDashboard(deps.db, laCode) };
+}
+
 export const dashboardStaffRoutes: readonly StaffRoute[] = [
   {
     method: 'get', path: '/la', roles: ['admin', 'evaluator', 'la_officer'], summary: 'LA dashboards: an officer goes to their own LA; evaluators choose one',
@@ -48,12 +57,7 @@ export const dashboardStaffRoutes: readonly StaffRoute[] = [
   {
     method: 'get', path: '/la/:laCode/publish', roles: ['admin', 'la_officer'], summary: 'confirm before publishing the LA dashboard (officers: own LA only)',
     handler: (req, res, deps) => {
-      const { user } = authOf(res);
-      const laCode = laParam(req);
-      requireOwnLa(user, laCode);
-      checkLaCode(deps.db, laCode);
-      const laName = findLocalAuthority(deps.db, laCode)?.name ?? laCode;
-      const last = latestPublishedDashboard(deps.db, laCode);
+      const { laCode, laName, last } = ownLaForPublishing(req, res, deps);
       sendPage(req, res, 'dashboards/publish-confirm', {
         title: 'Publish the dashboard', backLink: `/staff/la/${laCode}`, laName,
         publicPath: `/dashboards/${laCode}`, previewPath: `/staff/la/${laCode}`, publishAction: `/staff/la/${laCode}/publish`,
@@ -64,12 +68,7 @@ export const dashboardStaffRoutes: readonly StaffRoute[] = [
   {
     method: 'get', path: '/la/:laCode/published', roles: ['admin', 'la_officer'], summary: 'after publishing: says the dashboard was published, with its public link',
     handler: (req, res, deps) => {
-      const { user } = authOf(res);
-      const laCode = laParam(req);
-      requireOwnLa(user, laCode);
-      checkLaCode(deps.db, laCode);
-      const laName = findLocalAuthority(deps.db, laCode)?.name ?? laCode;
-      const last = latestPublishedDashboard(deps.db, laCode);
+      const { laCode, laName, last } = ownLaForPublishing(req, res, deps);
       if (!last) throw new NotFoundError('This dashboard has not been published.');
       sendPage(req, res, 'dashboards/published', {
         title: 'Dashboard published', laName, publishedText: `published on ${dateText(last.publishedAt)}`,
