@@ -61,6 +61,7 @@ export function startOutboxWorker(o: OutboxWorkerOptions): OutboxWorker {
   let running = true;
   let wakeUp: (() => void) | null = null;
   let nextSlot = 0;
+  let lastStart = -Infinity;
   let drainedWaiters: Array<() => void> = [];
   const timers: NodeJS.Timeout[] = [];
 
@@ -90,7 +91,11 @@ export function startOutboxWorker(o: OutboxWorkerOptions): OutboxWorker {
     const now = performance.now();
     const slot = Math.max(now, nextSlot);
     nextSlot = slot + gapMs;
-    if (slot > now) await new Promise((r) => setTimeout(r, slot - now));
+    // Wait until the slot has come and the last send started at least 1 / rate ago (a late start pushes the next one;
+    // setTimeout may also fire a little early), then take the start.
+    const due = () => Math.max(slot, lastStart + gapMs);
+    while (performance.now() < due()) await new Promise((r) => setTimeout(r, Math.max(1, due() - performance.now())));
+    lastStart = performance.now();
   }
 
   /** Sends one claimed message and records what happened. */
