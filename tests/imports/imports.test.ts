@@ -131,3 +131,11 @@ describe('import outcomes', () => {
     expect(errorOf(() => importOutcomes(db, 'URN,Period,contacts,foo\n', 'o.csv', 'a', at)).message).toMatch(/^o\.csv: line 1: unknown measure column "foo"/);
   });
 });
+
+describe('roster roles that are names of Object.prototype', () => {
+  it('are refused as unknown roles (found by tests/hostile/csv-inputs: "__proto__" read Object.prototype and crashed the import)', async () => {
+    const { normaliseRole } = await import('../../server/domain/imports/dsls');
+    for (const r of ['__proto__', 'constructor', 'toString', 'hasOwnProperty']) expect(normaliseRole(r)).toBeUndefined();
+    expect(normaliseRole('Deputy Head')).toBe('deputy headteacher');
+  });
+});

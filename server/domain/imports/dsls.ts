@@ -24,7 +24,8 @@ export function looksLikeEmail(s: string): boolean {
 export function normaliseRole(raw: string): string | undefined {
   const r = raw.trim().toLowerCase().replace(/\s+/g, ' ');
   if ((DSL_ROLES as readonly string[]).includes(r)) return r;
-  return ROLE_ALIASES[r];
+  // own keys only: "__proto__" or "constructor" in a roster is not a role (it would read Object.prototype)
+  return Object.prototype.hasOwnProperty.call(ROLE_ALIASES, r) ? ROLE_ALIASES[r] : undefined;
 }
 
 /**
