@@ -4,7 +4,7 @@ import { dateText, dateTimeText, instrumentNames } from '../../views/format';
 import type { AppDeps } from '../../app';
 import type { StaffRoute } from './route-table';
 import { evaluatorRoles, actorOf } from '../../domain/auth/roles';
-import { DslkitError, NotFoundError, ValidationError, type FieldProblem } from '../../domain/errors';
+import { NotFoundError, ValidationError, type FieldProblem } from '../../domain/errors';
 import { toCsv } from '../../domain/csv';
 import { kindLabels, statusLabels, TEMPLATE_KINDS, type TemplateKind } from '../../domain/outbox/kinds';
 import { checkTemplateFor, renderMessage, TEMPLATE_FIELDS, closingText } from '../../domain/outbox/templates';
@@ -23,7 +23,7 @@ import { sampleValues } from '../../mail/compose-message';
 import { tableModel } from '../../views/render';
 import { authOf } from './auth';
 import { field } from './body';
-import { errorItems, sendPage } from './page';
+import { errorItems, fieldMessages, problemsOrThrow, sendPage } from './page';
 import { trialOr404 } from './trial-routes';
 
 const param = (req: Request, name: string) => String((req.params as Record<string, string>)[name] ?? '');
@@ -192,11 +192,6 @@ function sendStepPage(req: Request, res: Response, deps: AppDeps, t: Trial, w: W
 
 // ---- settings and wording -------------------------------------------------------------------------------
 
-function fieldMessages(names: readonly string[], problems: FieldProblem[]): Record<string, string> {
-  const out: Record<string, string> = Object.fromEntries(names.map((n) => [n, '']));
-  for (const p of problems) { const n = p.pointer.slice(1); if (n in out && !out[n]) out[n] = p.detail; }
-  return out;
-}
 
 function settingsPage(req: Request, res: Response, deps: AppDeps, t: Trial, form?: Record<string, string>, problems: FieldProblem[] = [], status = 200): void {
   const s = getFieldworkSettings(deps.db, t.id);
@@ -230,10 +225,6 @@ function messagePage(req: Request, res: Response, deps: AppDeps, t: Trial, kind:
   }, status);
 }
 
-function problemsOrThrow(err: unknown): { problems: FieldProblem[]; status: number } {
-  if (!(err instanceof DslkitError) || err.status >= 500 || err.status === 401 || err.status === 403) throw err;
-  return { problems: err.problems.length ? err.problems : [{ pointer: '', detail: err.message }], status: err.status };
-}
 
 const formOf = (req: Request, names: readonly string[]) => Object.fromEntries(names.map((n) => [n, field(req, n)]));
 

@@ -3,6 +3,7 @@ import type { Request, Response } from 'express';
 import { renderPage, type ErrorItem, type LayoutModel, type NavItem } from '../../views/render';
 import { roleLabels, evaluatorRoles, type Role } from '../../domain/auth/roles';
 import { getAuth } from './auth';
+import { DslkitError, type FieldProblem } from '../../domain/errors';
 
 const navByRole: Record<Role, Array<{ text: string; href: string }>> = {
   admin: [{ text: 'Trials', href: '/staff/trials' }, { text: 'Programmes', href: '/staff/programmes' }, { text: 'Audit log', href: '/staff/audit' }, { text: 'Accounts', href: '/staff/accounts' }],
@@ -43,4 +44,17 @@ export function errorItems(problems: Array<{ detail: string; pointer?: string; l
 
 export function isEvaluator(role: Role): boolean {
   return evaluatorRoles.includes(role);
+}
+
+/** Field-level messages for the GOV.UK error styling, keyed by field name (every name present, '' when fine). */
+export function fieldMessages(names: readonly string[], problems: FieldProblem[]): Record<string, string> {
+  const out: Record<string, string> = Object.fromEntries(names.map((n) => [n, '']));
+  for (const p of problems) { const n = p.pointer.slice(1); if (n in out && !out[n]) out[n] = p.detail; }
+  return out;
+}
+
+/** A write's failure that the form shows again with an error summary (status from the error); anything else is rethrown. */
+export function problemsOrThrow(err: unknown): { problems: FieldProblem[]; status: number } {
+  if (!(err instanceof DslkitError) || err.status >= 500 || err.status === 401 || err.status === 403) throw err;
+  return { problems: err.problems.length ? err.problems : [{ pointer: '', detail: err.message }], status: err.status };
 }

@@ -3,7 +3,7 @@ import type { Request, Response } from 'express';
 import type { AppDeps } from '../../app';
 import type { StaffRoute } from './route-table';
 import { evaluatorRoles, actorOf } from '../../domain/auth/roles';
-import { DslkitError, ValidationError, type FieldProblem } from '../../domain/errors';
+import { ValidationError, type FieldProblem } from '../../domain/errors';
 import {
   COST_BASIS_NAMES, MAX_DESCRIPTION_CHARS, parseCost, parseDescription, parseSettings, SETTINGS_FIELD_NAMES, TIDIER_FIELD_NAMES,
   type CostFields, type SettingsFields,
@@ -20,7 +20,7 @@ import { fmtPounds } from '../../../reports/view-models/format';
 import type { ReportSettings } from '../../../reports/view-models/report-data';
 import { authOf } from './auth';
 import { field, fieldList } from './body';
-import { errorItems, sendPage } from './page';
+import { errorItems, fieldMessages, problemsOrThrow, sendPage } from './page';
 import { trialOr404 } from './trial-routes';
 
 const param = (req: Request, name: string) => String((req.params as Record<string, string>)[name] ?? '');
@@ -35,18 +35,7 @@ const SAVED: Record<string, string> = {
 };
 const noticeOf = (req: Request) => SAVED[typeof req.query.saved === 'string' ? req.query.saved : ''] ?? '';
 
-/** Field-level messages for the GOV.UK error styling, keyed by field name (every name present, '' when fine). */
-function fieldMessages(names: readonly string[], problems: FieldProblem[]): Record<string, string> {
-  const out: Record<string, string> = Object.fromEntries(names.map((n) => [n, '']));
-  for (const p of problems) { const n = p.pointer.slice(1); if (n in out && !out[n]) out[n] = p.detail; }
-  return out;
-}
 
-/** Runs a write; a validation-type failure becomes the page again with an error summary (status from the error). */
-function problemsOrThrow(err: unknown): { problems: FieldProblem[]; status: number } {
-  if (!(err instanceof DslkitError) || err.status >= 500 || err.status === 401 || err.status === 403) throw err;
-  return { problems: err.problems.length ? err.problems : [{ pointer: '', detail: err.message }], status: err.status };
-}
 
 // ---- overview -------------------------------------------------------------------------------------
 
