@@ -7,6 +7,7 @@ import { parseArgs } from 'node:util';
 import { DslkitError } from './domain/errors';
 import { openDatabase, type Db } from './storage/db';
 import { UsageError, type CliCommand, type CliContext, type CliIo, type CliOption } from './cli/command';
+import { dslkitVersion } from './version';
 
 const commandsDir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'cli', 'commands');
 
@@ -93,7 +94,7 @@ export const processIo: CliIo = {
 export async function runCli(argv: string[], io: CliIo = processIo, env: NodeJS.ProcessEnv = process.env, clock: () => Date = () => new Date()): Promise<number> {
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') { io.stdout(mainHelp(await loadCommands())); return name ? 0 : 2; }
-  if (name === '--version') { io.stdout('dslkit 0.1.0\n'); return 0; }
+  if (name === '--version') { io.stdout(`dslkit ${dslkitVersion()}\n`); return 0; }
   const cmd = /^[a-z][a-z0-9-]*$/.test(name) ? await findCommand(name) : undefined;
   if (!cmd) { io.stderr(`dslkit: unknown command "${name}". Run dslkit --help for the list.\n`); return 2; }
 

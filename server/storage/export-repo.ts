@@ -1,7 +1,4 @@
 // Reads what a trial's export bundle needs: the report data and estimates, every completed survey and form's newest answers, and the monthly LA outcomes of the trial's schools; pseudonymous ids only.
-import fs from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Db } from './db';
 import { schemaVersion } from './db';
 import { loadReportData } from './report-data-repo';
@@ -9,6 +6,7 @@ import { reportEstimates } from '../../reports/view-models/arm-comparison';
 import type { ExportInput } from '../domain/exports/bundle';
 import { trialSchoolUrns, type ItemAnswerRow, type MonthlyOutcomeRow } from '../domain/exports/export-tables';
 import { schoolPseudonym } from '../domain/exports/pseudonyms';
+import { dslkitVersion } from '../version';
 
 /** The newest submit or import snapshot of every complete response of the trial's DSLs (erased DSLs have none left). */
 export function completedAnswers(db: Db, trialId: string): ItemAnswerRow[] {
@@ -26,11 +24,6 @@ export function completedAnswers(db: Db, trialId: string): ItemAnswerRow[] {
 export function monthlyOutcomes(db: Db, urns: Set<number>): MonthlyOutcomeRow[] {
   const rows = db.prepare('SELECT urn, period, measure, count FROM admin_outcomes ORDER BY urn, period, measure').all() as MonthlyOutcomeRow[];
   return rows.filter((r) => urns.has(r.urn));
-}
-
-const packageJson = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../package.json');
-function dslkitVersion(): string {
-  try { return (JSON.parse(fs.readFileSync(packageJson, 'utf8')) as { version: string }).version; } catch { return 'unknown'; }
 }
 
 /** Everything buildExportBundle needs for a trial, read in one read transaction so the files agree with each other. */

@@ -1,20 +1,14 @@
 // GET /api/openapi.json (the OpenAPI 3.1 document, made once), and the guard that answers 405 with Allow for a documented /api path asked with a method it does not take.
-import fs from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Router } from 'express';
 import { sendProblem } from '../problem';
 import { allowedMethods, templateOf } from './api-operations';
 import { openApiDocument } from './openapi-document';
-
-const packageJson = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../package.json');
+import { dslkitVersion } from '../../version';
 
 let document: string | undefined;
 function documentText(): string {
   if (!document) {
-    let version = 'unknown';
-    try { version = (JSON.parse(fs.readFileSync(packageJson, 'utf8')) as { version: string }).version; } catch { /* keep unknown */ }
-    document = JSON.stringify(openApiDocument(version), null, 2);
+    document = JSON.stringify(openApiDocument(dslkitVersion()), null, 2);
   }
   return document;
 }
