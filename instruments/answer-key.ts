@@ -1,5 +1,5 @@
 // Reads and checks an answer key (item id -> accepted answer(s) or null) for an instrument's proportion-correct scales; used by `dslkit answer-key`, `dslkit score --key` and the server.
-import type { FieldProblem } from '../server/domain/errors';
+import type { FieldProblem } from '../shared/errors';
 import { keyEntryProblem, type InstrumentDef } from './registry';
 import { effectiveKey } from './score';
 import { keyEntrySchema, type AnswerKey, type ScoringSpec } from './scoring-rules';

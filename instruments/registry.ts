@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { NotFoundError, type FieldProblem } from '../server/domain/errors';
+import { NotFoundError, type FieldProblem } from '../shared/errors';
 import { alwaysNeededItems } from './completeness';
 import { licensedTextSchema, scoringSpecSchema, type Direction, type ScoringSpec } from './scoring-rules';
 

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { DslkitError } from './domain/errors';
+import { DslkitError } from '../shared/errors';
 import { openDatabase, type Db } from './storage/db';
 import { UsageError, type CliCommand, type CliContext, type CliIo, type CliOption } from './cli/command';
 import { dslkitVersion } from './version';

@@ -1,5 +1,5 @@
 // Attrition and CONSORT flow counts by arm at school and DSL level (CONSORT extension for cluster trials).
-import { ValidationError } from '../../server/domain/errors';
+import { ValidationError } from '../../shared/errors';
 import { parseArm } from './prepare-data';
 import type { ArmPair } from './types';
 

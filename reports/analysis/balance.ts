@@ -1,5 +1,5 @@
 // Baseline balance table: means, SDs, n and missing by arm with standardised differences, for the report's balance section.
-import { ValidationError } from '../../server/domain/errors';
+import { ValidationError } from '../../shared/errors';
 import { standardisedDifference } from '../stats/standardised-difference';
 import { isMissing, numericCell, parseArm, requireColumnsPresent, rowLabel } from './prepare-data';
 import type { ArmPair, DataRow } from './types';

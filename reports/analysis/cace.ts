@@ -1,5 +1,5 @@
 // Complier average causal effect (CACE) of receiving supervision: 2SLS with the randomised arm as the instrument for receipt (at least k sessions, or a continuous dose).
-import { ValidationError } from '../../server/domain/errors';
+import { ValidationError } from '../../shared/errors';
 import { twoStageLeastSquares } from '../stats/two-stage-least-squares';
 import { fitPreparedItt, ittDesign, prepareItt } from './itt';
 import { numericCell, rowLabel } from './prepare-data';

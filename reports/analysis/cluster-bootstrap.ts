@@ -1,7 +1,7 @@
 // Cluster bootstrap of the ITT estimate: whole clusters resampled with replacement within strata, percentile and BCa intervals.
 import normalCdf from '@stdlib/stats-base-dists-normal-cdf';
 import normalQuantile from '@stdlib/stats-base-dists-normal-quantile';
-import { ValidationError } from '../../server/domain/errors';
+import { ValidationError } from '../../shared/errors';
 import { cholesky } from '../stats/matrix';
 import { fitPreparedItt, ittDesign, prepareItt } from './itt';
 import { sortedLevels } from './prepare-data';

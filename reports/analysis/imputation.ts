@@ -1,5 +1,5 @@
 // Multiple imputation of a missing outcome by arm (normal linear regression with posterior draws), pooled by Rubin's rules: the survey-outcome sensitivity analysis.
-import { ValidationError } from '../../server/domain/errors';
+import { ValidationError } from '../../shared/errors';
 import { cholesky } from '../stats/matrix';
 import { seededRandom } from '../stats/random';
 import { rubinsRules, type PooledEstimate } from '../stats/rubins-rules';

@@ -1,5 +1,5 @@
 // Intention-to-treat arm comparison: outcome ~ arm + baseline + strata dummies, clustered at the unit of randomisation.
-import { ValidationError } from '../../server/domain/errors';
+import { ValidationError } from '../../shared/errors';
 import { coefficientTable } from '../stats/coefficient-test';
 import { cr1Variance } from '../stats/cr1-variance';
 import { cr2Variance } from '../stats/cr2-variance';

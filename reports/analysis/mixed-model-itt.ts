@@ -1,5 +1,5 @@
 // The ITT model as a linear mixed model with random intercepts (two or three levels), with EEF effect sizes (Hedges' g on total and within variance), ICCs and the variance split.
-import { ValidationError } from '../../server/domain/errors';
+import { ValidationError } from '../../shared/errors';
 import { fitMixedModel, type MixedModelFit } from '../stats/mixed-model';
 import { iccConfidenceInterval } from '../stats/icc-confidence';
 import { tCritical, twoSidedP } from '../stats/t-distribution';

@@ -1,5 +1,5 @@
 // Validates trial rows for an analysis and turns them into numeric columns; every bad input is one clear sentence.
-import { ValidationError } from '../../server/domain/errors';
+import { ValidationError } from '../../shared/errors';
 import type { DataRow } from './types';
 
 export type Arm = 0 | 1;

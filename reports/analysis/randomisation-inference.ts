@@ -1,5 +1,5 @@
 // Randomisation inference for the ITT estimate: the allocation procedure re-run on the same units (or every allocation it can make), the ITT t statistic refitted each time.
-import { ValidationError } from '../../server/domain/errors';
+import { ValidationError } from '../../shared/errors';
 import { ArmRefit } from '../stats/arm-refit';
 import { fitPreparedItt, ittDesign, prepareItt } from './itt';
 import { isMissing } from './prepare-data';

@@ -1,5 +1,5 @@
 // Exploratory subgroup analysis: arm x subgroup interaction in the ITT model, and the ITT within each subgroup.
-import { ValidationError } from '../../server/domain/errors';
+import { ValidationError } from '../../shared/errors';
 import { coefficientTest, type CoefficientTest } from '../stats/coefficient-test';
 import { cr1Variance } from '../stats/cr1-variance';
 import { cr2Variance } from '../stats/cr2-variance';

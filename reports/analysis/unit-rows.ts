@@ -1,5 +1,5 @@
 // Input-shape checks before an analysis: filters (column=value) and one row per unit and wave, so a stacked long export is never analysed as if each row were a DSL.
-import { ValidationError } from '../../server/domain/errors';
+import { ValidationError } from '../../shared/errors';
 import type { DataRow } from './types';
 
 export interface RowFilter { column: string; value: string }

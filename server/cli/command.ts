@@ -1,6 +1,6 @@
 // The shape every `dslkit` sub-command exports, and small helpers for reading its options.
 import type { Db } from '../storage/db';
-import { ValidationError } from '../domain/errors';
+import { ValidationError } from '../../shared/errors';
 
 export interface CliOption {
   name: string;

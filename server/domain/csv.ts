@@ -1,7 +1,7 @@
 // Reads and writes CSV (RFC 4180) with the line number of every row, so imports can say exactly where input is wrong.
 import { stripControlCharacters } from './text/control-characters';
 import { parse } from 'csv-parse/sync';
-import { ValidationError, type FieldProblem } from './errors';
+import { ValidationError, type FieldProblem } from '../../shared/errors';
 
 export interface CsvRow { line: number; values: Record<string, string> }
 export interface CsvTable { header: string[]; rows: CsvRow[] }

@@ -1,5 +1,5 @@
 // The nesting limit for JSON request bodies: a deeply nested body parses, but recursive validation of it would overflow the stack, so it is refused first (issue #10).
-import { ValidationError } from './errors';
+import { ValidationError } from '../../shared/errors';
 
 /** Deepest nesting of objects and arrays any request body may have (an answer body needs 3: body, data, a multi-choice list). */
 export const maxJsonDepth = 32;

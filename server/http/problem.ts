@@ -1,6 +1,6 @@
 // Maps every failure to an RFC 9457 problem+json response (or a plain page for browsers); never leaks a stack trace.
 import type { ErrorRequestHandler, Request, Response } from 'express';
-import { DslkitError, RateLimitedError, ServiceUnavailableError, type FieldProblem } from '../domain/errors';
+import { DslkitError, RateLimitedError, ServiceUnavailableError, type FieldProblem } from '../../shared/errors';
 import { isBusyError } from '../storage/group-commit';
 import { redactPath } from '../logging/redact';
 

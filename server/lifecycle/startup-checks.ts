@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Config } from '../config';
-import { DslkitError } from '../domain/errors';
+import { DslkitError } from '../../shared/errors';
 import { openDatabase, probeWritable, type Db } from '../storage/db';
 import { loadOrCreateSecret } from '../storage/secret-file';
 import { clientDist } from '../http/respondent-pages';

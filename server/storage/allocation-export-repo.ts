@@ -1,6 +1,6 @@
 // A trial's stored allocation written out again: the allocation file `dslkit randomise --verify` reads and the input table it was made from (rebuilt from the registry and checked against the recorded SHA-256), or the school-by-arm list of an imported allocation.
 import type { Db } from './db';
-import { NotFoundError } from '../domain/errors';
+import { NotFoundError } from '../../shared/errors';
 import { toCsv } from '../domain/csv';
 import { allocationCsv } from '../domain/randomisation/allocation-csv';
 import { isMethod, sha256Hex, type RandomisationResult } from '../domain/randomisation/randomise';

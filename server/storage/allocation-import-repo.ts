@@ -1,6 +1,6 @@
 // Brings in an allocation made outside dslkit with its provenance, all or nothing: every enrolled school allocated once, stored as the trial's one randomisation marked imported, audited; the same file and provenance again changes nothing.
 import type { Db } from './db';
-import { ConflictError, ValidationError, type FieldProblem } from '../domain/errors';
+import { ConflictError, ValidationError, type FieldProblem } from '../../shared/errors';
 import { lineProblemsError, parseCsv } from '../domain/csv';
 import { checkProvenance, readImportedAllocation } from '../domain/randomisation/imported-allocation';
 import { sha256Hex } from '../domain/randomisation/randomise';

@@ -1,6 +1,6 @@
 // SQL for a trial's one-and-only randomisation: runs the shared randomisation code on the enrolled schools, stores it write-once, audits refusals.
 import type { Db } from './db';
-import { ConflictError, ValidationError } from '../domain/errors';
+import { ConflictError, ValidationError } from '../../shared/errors';
 import { toCsv } from '../domain/csv';
 import { randomiseTable, sha256Hex, type RandomisationResult, type RandomiseOptions } from '../domain/randomisation/randomise';
 import { appendAudit } from './audit-repo';

@@ -1,7 +1,7 @@
 // Stores each trial's answer key for an instrument (replacing the bundled illustrative key's entries); every change is audited.
 import type { Db } from './db';
 import { appendAudit } from './audit-repo';
-import { NotFoundError } from '../domain/errors';
+import { NotFoundError } from '../../shared/errors';
 import type { AnswerKey } from '../../instruments/scoring-rules';
 
 export interface StoredAnswerKey { trialId: string; instrument: string; key: AnswerKey; updatedAt: string; updatedBy: string }

@@ -1,6 +1,6 @@
 // `dslkit import attendance`: all-or-nothing import of supervisors' attendance spreadsheets as supervision sessions, de-duplicated against sessions already logged.
 import type { Db } from './db';
-import { ValidationError, type FieldProblem } from '../domain/errors';
+import { ValidationError, type FieldProblem } from '../../shared/errors';
 import { lineProblemsError, parseCsv, requireColumns } from '../domain/csv';
 import { byLine } from '../domain/imports/fields';
 import { ATTENDANCE_COLUMNS, sessionKey, validateAttendanceRows } from '../domain/imports/attendance';

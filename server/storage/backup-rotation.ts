@@ -1,7 +1,7 @@
 // Scheduled backups into one folder: timestamped names (dslkit-YYYYMMDDTHHMMSSZ.db), the server secret copied beside them, and rotation that removes only its own oldest files beyond the number to keep.
 import fs from 'node:fs';
 import path from 'node:path';
-import { ValidationError } from '../domain/errors';
+import { ValidationError } from '../../shared/errors';
 import { writePrivateFile } from './private-files';
 
 const rotatedName = /^dslkit-(\d{8}T\d{6}Z)\.db$/;

@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { ValidationError } from '../domain/errors';
+import { ValidationError } from '../../shared/errors';
 import { preparePrivateDatabaseFile } from './private-files';
 
 export interface BackupResult {

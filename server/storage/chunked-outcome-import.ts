@@ -1,6 +1,6 @@
 // The command line's outcome import: one logical all-or-nothing import committed in short chunks, so the server's survey writes get the write lock between them; what each chunk changed is kept until the end so a failed or killed import is rolled back.
 import type { Db } from './db';
-import { ConflictError } from '../domain/errors';
+import { ConflictError } from '../../shared/errors';
 import { appendAudit } from './audit-repo';
 import { checkOutcomeCsv, type OutcomeImportResult } from './outcome-repo';
 

@@ -1,7 +1,7 @@
 // SQL for LA dashboards: reads one LA's raw facts (never names or free text) and stores/reads published snapshots.
 import type { Db } from './db';
 import type { DashboardFacts, DashboardModel, FrozenWave, GroupLabel, StudyFacts, WaveFigures } from '../domain/dashboards/types';
-import { NotFoundError } from '../domain/errors';
+import { NotFoundError } from '../../shared/errors';
 
 export interface LocalAuthority { code: string; name: string }
 

@@ -1,6 +1,6 @@
 // SQL for DSLs (pseudonymous) and their contact details (kept apart), and the all-or-nothing import of a DSL roster CSV.
 import type { Db } from './db';
-import { ValidationError, type FieldProblem } from '../domain/errors';
+import { ValidationError, type FieldProblem } from '../../shared/errors';
 import { lineProblemsError, parseCsv, requireColumns } from '../domain/csv';
 import { byLine } from '../domain/imports/fields';
 import { DSL_COLUMNS, newDslId, validateDslRows } from '../domain/imports/dsls';

@@ -1,6 +1,6 @@
 // Carries out a DSL's withdrawal or erasure in one transaction and records it in the audit log (counts only, no personal data); an erasure then checkpoints so the answers are gone from the file and the WAL.
 import type { Db } from './db';
-import { NotFoundError } from '../domain/errors';
+import { NotFoundError } from '../../shared/errors';
 import { checkTransition, type DslStatus, type ErasureMode } from '../domain/erasure/request';
 import { appendAudit } from './audit-repo';
 

@@ -1,6 +1,6 @@
 // Group commit: writes that arrive in the same turn of the event loop share one SQLite transaction (each in its own savepoint), so a burst of survey submissions pays for one commit (one fsync) instead of one each; when another process holds the write lock it waits without blocking the event loop, and refuses with 503 only after a bounded wait.
 import type { Db } from './db';
-import { ServiceUnavailableError } from '../domain/errors';
+import { ServiceUnavailableError } from '../../shared/errors';
 
 interface Pending<T> {
   work: () => T;

@@ -1,6 +1,6 @@
 // Decisions to send, each in one transaction with what it queues: invitations, reminders and thank-yous for a trial's waves (by hand or by the automatic fieldwork settings), audited.
 import type { Db } from './db';
-import { ValidationError } from '../domain/errors';
+import { ValidationError } from '../../shared/errors';
 import { planInvitations, planReminders, type InvitationPlan, type ReminderPlan } from '../domain/outbox/plan';
 import { dedupeKey, sessionFormsKey } from '../domain/outbox/kinds';
 import { listInvitationRecipients } from './survey-access-repo';

@@ -1,6 +1,6 @@
 // SQL for LA administrative outcomes (count per school, month and measure) and the all-or-nothing import used by the CLI and the staff site.
 import type { Db } from './db';
-import { ValidationError, type FieldProblem } from '../domain/errors';
+import { ValidationError, type FieldProblem } from '../../shared/errors';
 import { lineProblemsError, parseCsv } from '../domain/csv';
 import { byLine } from '../domain/imports/fields';
 import { validateOutcomeRows, type OutcomeMeasure } from '../domain/imports/outcomes';

@@ -1,6 +1,6 @@
 // `dslkit import responses`: all-or-nothing import of paper or legacy survey returns for a wave as complete, scored responses marked as paper.
 import type { Db } from './db';
-import { ValidationError, type FieldProblem } from '../domain/errors';
+import { ValidationError, type FieldProblem } from '../../shared/errors';
 import { lineProblemsError, parseCsv } from '../domain/csv';
 import { byLine } from '../domain/imports/fields';
 import { returnHeaderProblems, validateReturns } from '../domain/imports/survey-returns';

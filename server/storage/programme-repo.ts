@@ -2,7 +2,7 @@
 import type { Db } from './db';
 import { appendAudit } from './audit-repo';
 import { createTrial } from './trial-repo';
-import { ConflictError, NotFoundError, ValidationError } from '../domain/errors';
+import { ConflictError, NotFoundError, ValidationError } from '../../shared/errors';
 import { packageProblems, type ProgrammeFacts } from '../domain/programme/year-end';
 import { evaluationQuestions, EVALUATION_INSTRUMENT } from '../../reports/analysis/ipe';
 import { loadForms } from './report-data-repo';

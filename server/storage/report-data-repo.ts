@@ -2,7 +2,7 @@
 import type { Db } from './db';
 import { derivedContacts, outcomeCoverage } from './outcome-repo';
 import { isImported, previewsBefore } from './allocation-export-repo';
-import { NotFoundError, ValidationError } from '../domain/errors';
+import { NotFoundError, ValidationError } from '../../shared/errors';
 import { TIDIER_FIELD_NAMES, type TidierFieldName } from '../domain/report-inputs/parse';
 import type {
   AdminWindows, ReportAdminOutcome, ReportCost, ReportData, ReportDsl, ReportFormResponse, ReportInvitation, ReportQuote,

@@ -2,7 +2,7 @@
 import type { Db } from './db';
 import { appendAudit } from './audit-repo';
 import { insertScoreRows, trialKeyLookup } from './response-repo';
-import { NotFoundError } from '../domain/errors';
+import { NotFoundError } from '../../shared/errors';
 import { planRescore, type Answers, type RescorePlan, type ScoreRow, type StoredResponse } from '../domain/surveys/rescore';
 import { getRegistry, type InstrumentDef } from '../../instruments/registry';
 

@@ -1,6 +1,6 @@
 // Survey responses: one per invitation, raw answers appended as snapshots (never overwritten), scores (with the trial's answer keys) stored with instrument id@version on submit.
 import type { Db } from './db';
-import { ConflictError, UnprocessableError, ValidationError } from '../domain/errors';
+import { ConflictError, UnprocessableError, ValidationError } from '../../shared/errors';
 import { unscorableScales } from '../../instruments/completeness';
 import { getRegistry, validateAnswers, type InstrumentDef } from '../../instruments/registry';
 import { scoreRows, type KeyLookup, type ScoreRow } from '../domain/surveys/rescore';

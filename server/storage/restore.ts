@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { ValidationError } from '../domain/errors';
+import { ValidationError } from '../../shared/errors';
 import { latestSchemaVersion, migrationStatus, openDatabase } from './db';
 import { integrityOf, tableCounts } from './backup';
 import { makePrivate, preparePrivateDatabaseFile, writePrivateFile } from './private-files';

@@ -1,6 +1,6 @@
 // SQL for schools, local authorities and trial enrolment, and the all-or-nothing import of a GIAS-style schools CSV.
 import type { Db } from './db';
-import { ConflictError, ValidationError } from '../domain/errors';
+import { ConflictError, ValidationError } from '../../shared/errors';
 import { lineProblemsError, parseCsv, requireColumns, type CsvTable } from '../domain/csv';
 import { GIAS_COLUMNS, REQUIRED_SCHOOL_COLUMNS, validateSchoolRows, type SchoolRecord } from '../domain/imports/schools';
 import { sha256Hex } from '../domain/randomisation/randomise';

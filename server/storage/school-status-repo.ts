@@ -1,6 +1,6 @@
 // SQL for schools' statuses in a trial: the current status on trial_schools, every change in school_status_events, each change audited (used by `dslkit school status` and the staff school page).
 import type { Db } from './db';
-import { NotFoundError } from '../domain/errors';
+import { NotFoundError } from '../../shared/errors';
 import { checkSchoolStatus, type SchoolStatusChange } from '../domain/school-status/rules';
 import { requireTrial } from './trial-repo';
 import { appendAudit } from './audit-repo';

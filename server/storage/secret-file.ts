@@ -2,7 +2,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { ValidationError } from '../domain/errors';
+import { ValidationError } from '../../shared/errors';
 
 function readSecret(file: string): Buffer {
   const hex = fs.readFileSync(file, 'utf8').trim();

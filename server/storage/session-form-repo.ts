@@ -1,7 +1,7 @@
 // SQL for session forms: issue each attending DSL's time log and preparation sheet for a session (tokens derived, hashes stored),
 // find one by its token for the respondent survey, and list them with their state for the supervisor's pages and the mail merge.
 import type { Db } from './db';
-import { ConflictError } from '../domain/errors';
+import { ConflictError } from '../../shared/errors';
 import { hashToken, looksLikeToken } from '../domain/invitation-tokens';
 import { deriveSessionFormToken } from '../domain/session-forms/tokens';
 import { sessionFormsFor, type SessionFormInstrument } from '../domain/session-forms/forms';

@@ -1,7 +1,7 @@
 // Which package of a traded programme a session is delivered under: the one the supervisor chose, or the only package its settings
 // share; a school in two packages must say which (sessions count towards the package they were delivered under, never both).
 import type { Db } from './db';
-import type { FieldProblem } from '../domain/errors';
+import type { FieldProblem } from '../../shared/errors';
 
 export interface PackageChoice { id: number; name: string }
 

@@ -1,6 +1,6 @@
 // Supervision sessions delivered by supervising social workers: log one (individual or group, possibly across schools), list them, and the supervisor's schools and DSLs.
 import type { Db } from './db';
-import { NotFoundError, ValidationError, type FieldProblem } from '../domain/errors';
+import { NotFoundError, ValidationError, type FieldProblem } from '../../shared/errors';
 import { isIsoDate } from './trial-repo';
 import { appendAudit } from './audit-repo';
 import { schoolArmFacts } from './allocation-arm-repo';

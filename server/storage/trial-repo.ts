@@ -1,6 +1,6 @@
 // SQL for trials: create, read, list and move a trial's status.
 import type { Db } from './db';
-import { ConflictError, NotFoundError, ValidationError } from '../domain/errors';
+import { ConflictError, NotFoundError, ValidationError } from '../../shared/errors';
 
 export type TrialUnit = 'school' | 'local_authority';
 export type TrialKind = 'trial' | 'programme';

@@ -1,6 +1,6 @@
 // SQL for a trial's supervision settings: sessions intended, the interval between sessions, the intervention end date, and its topics.
 import type { Db } from './db';
-import { ValidationError } from '../domain/errors';
+import { ValidationError } from '../../shared/errors';
 import { appendAudit } from './audit-repo';
 import { isIsoDate, requireTrial } from './trial-repo';
 import type { TopicDef } from '../domain/supervision/trial-settings';

@@ -1,7 +1,7 @@
 // Staff accounts and supervisor school assignments: create, find, list, change role; every role change is audited by the caller's transaction.
 import type { Db } from './db';
 import type { Role, StaffUser } from '../domain/auth/roles';
-import { ConflictError, NotFoundError, ValidationError } from '../domain/errors';
+import { ConflictError, NotFoundError, ValidationError } from '../../shared/errors';
 import { appendAudit } from './audit-repo';
 import { supervisionRefusal } from '../domain/supervision/intervention-arm';
 import { schoolArmFacts } from './allocation-arm-repo';

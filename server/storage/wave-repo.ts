@@ -1,6 +1,6 @@
 // SQL for survey waves (baseline, midpoint, endline): dates and the instruments asked, stored as 'id@version'.
 import type { Db } from './db';
-import { ConflictError, NotFoundError, ValidationError } from '../domain/errors';
+import { ConflictError, NotFoundError, ValidationError } from '../../shared/errors';
 import { requireTrial } from './trial-repo';
 import { waveInstrumentRefusal } from '../domain/session-forms/forms';
 import type { Arm, WaveAudience } from '../domain/waves/audience';

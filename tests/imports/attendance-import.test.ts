@@ -7,7 +7,7 @@ import type { Db } from '../../server/storage/db';
 import { importAttendance } from '../../server/storage/attendance-import-repo';
 import { listSessions, logSession } from '../../server/storage/supervision-repo';
 import { readAudit } from '../../server/storage/audit-repo';
-import { ValidationError } from '../../server/domain/errors';
+import { ValidationError } from '../../shared/errors';
 
 const at = '2025-03-01T09:00:00.000Z';
 const opts = { trialId: 'fixture', source: 'attendance.csv', actor: 'cli:test', at };

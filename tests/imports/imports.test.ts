@@ -8,7 +8,7 @@ import { importDsls, listDsls } from '../../server/storage/dsl-repo';
 import { importOutcomes } from '../../server/storage/outcome-repo';
 import { createTrial } from '../../server/storage/trial-repo';
 import { readAudit } from '../../server/storage/audit-repo';
-import { ValidationError } from '../../server/domain/errors';
+import { ValidationError } from '../../shared/errors';
 
 const HEADER = 'URN,EstablishmentName,LA (code),LA (name),TypeOfEstablishment (name),PhaseOfEducation (name),NumberOfPupils,PercentageFSM,UrbanRural (name),OfstedRating (name),Postcode';
 const schoolsCsv = [HEADER,

@@ -10,7 +10,7 @@ import { importSurveyReturns } from '../../server/storage/paper-response-import-
 import { scoresOfResponse, submitResponse } from '../../server/storage/response-repo';
 import { fieldworkCounts } from '../../server/storage/fieldwork-repo';
 import { readAudit } from '../../server/storage/audit-repo';
-import { ValidationError } from '../../server/domain/errors';
+import { ValidationError } from '../../shared/errors';
 import { runCli } from '../../server/cli';
 import { loadReportData } from '../../server/storage/report-data-repo';
 

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { describe, it, expect, afterAll } from 'vitest';
 import { Model } from 'survey-core';
 import { getRegistry, validateAnswers, buildWaveSurvey, clearRegistryCache } from '../../instruments/registry';
-import { NotFoundError } from '../../server/domain/errors';
+import { NotFoundError } from '../../shared/errors';
 
 const instrumentsDir = path.resolve(__dirname, '../../instruments');
 const tmpRoots: string[] = [];

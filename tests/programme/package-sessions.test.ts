@@ -9,7 +9,7 @@ import { logSession } from '../../server/storage/supervision-repo';
 import { addPackage, createProgramme, loadProgrammeFacts } from '../../server/storage/programme-repo';
 import { yearEndReport } from '../../server/domain/programme/year-end';
 import { programmeReportPage } from '../../server/views/programme/render-report';
-import { ValidationError } from '../../server/domain/errors';
+import { ValidationError } from '../../shared/errors';
 
 const t = tempDb();
 const at = '2025-07-20T10:00:00.000Z';

@@ -7,7 +7,7 @@ import { RMersenneTwister, rRunif } from '../../server/domain/randomisation/mers
 import { randomiseTable, sha256Hex, type RandomiseOptions } from '../../server/domain/randomisation/randomise';
 import { allocationCsv, verifyAllocation, parseAllocationCsv } from '../../server/domain/randomisation/allocation-csv';
 import { parseCsv, type CsvTable } from '../../server/domain/csv';
-import { ValidationError } from '../../server/domain/errors';
+import { ValidationError } from '../../shared/errors';
 
 const fixtures = path.join(__dirname, '../fixtures/randomisation');
 const schoolsBytes = fs.readFileSync(path.join(fixtures, 'schools-gias-sample.csv'));

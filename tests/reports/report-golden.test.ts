@@ -5,7 +5,7 @@ import path from 'node:path';
 import { tempDb } from '../helpers/temp';
 import { renderReport, type ReportKind } from '../../reports/render';
 import { fixtureClock, seedReportFixture, HOSTILE_ANSWER } from './fixture';
-import { NotFoundError } from '../../server/domain/errors';
+import { NotFoundError } from '../../shared/errors';
 
 const goldenDir = path.resolve('tests/golden');
 let t: ReturnType<typeof tempDb>;

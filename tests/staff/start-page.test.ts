@@ -4,7 +4,7 @@ import { staffFixture, signIn, request, type StaffFixture, type Signed } from '.
 import { seedSurveyFixture } from '../helpers/survey-fixture';
 import { estimatedMinutes, checkStartPageText } from '../../server/domain/surveys/start-page';
 import { getRegistry } from '../../instruments/registry';
-import { ValidationError } from '../../server/domain/errors';
+import { ValidationError } from '../../shared/errors';
 
 let f: StaffFixture;
 let evaluator: Signed;

@@ -6,7 +6,7 @@ import { assignSchools } from '../../server/storage/user-repo';
 import { logSession } from '../../server/storage/supervision-repo';
 import { insertDsl } from '../../server/storage/dsl-repo';
 import { createProgramme, addPackage } from '../../server/storage/programme-repo';
-import { ValidationError } from '../../server/domain/errors';
+import { ValidationError } from '../../shared/errors';
 import { runCli } from '../../server/cli';
 import { captureIo } from '../helpers/temp';
 

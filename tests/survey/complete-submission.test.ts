@@ -8,7 +8,7 @@ import { createApp } from '../../server/app';
 import { getRegistry } from '../../instruments/registry';
 import { unscorableScales, alwaysNeededItems } from '../../instruments/completeness';
 import { submitResponse } from '../../server/storage/response-repo';
-import { UnprocessableError } from '../../server/domain/errors';
+import { UnprocessableError } from '../../shared/errors';
 
 const pss = JSON.parse(fs.readFileSync(new URL('../../instruments/pss10/cases.json', import.meta.url), 'utf8')) as { cases: { name: string; answers: Record<string, number | null> }[] };
 const pssComplete = pss.cases.find((c) => c.name === 'complete')!.answers;

@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { tempDb } from '../helpers/temp';
 import { responseCounts, seedSurveyFixture } from '../helpers/survey-fixture';
 import { findResponseForInvitation, insertCompleteResponse, saveProgress, scoresOfResponse, submitResponse } from '../../server/storage/response-repo';
-import { ConflictError, ValidationError } from '../../server/domain/errors';
+import { ConflictError, ValidationError } from '../../shared/errors';
 
 const pss = (JSON.parse(fs.readFileSync(new URL('../../instruments/pss10/cases.json', import.meta.url), 'utf8')) as
   { cases: { name: string; answers: Record<string, number>; expected: { total: { value: number } } }[] }).cases.find((c) => c.name === 'complete')!;

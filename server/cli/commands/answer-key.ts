@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { UsageError, requiredString, stringOption, type CliCommand } from '../command';
-import { NotFoundError, ValidationError } from '../../domain/errors';
+import { NotFoundError, ValidationError } from '../../../shared/errors';
 import { getRegistry, type InstrumentDef } from '../../../instruments/registry';
 import { bundledKey, keyableItems, keyProblemLines, parseAnswerKey } from '../../../instruments/answer-key';
 import { getAnswerKey, setAnswerKey } from '../../storage/answer-key-repo';

@@ -1,6 +1,6 @@
 // `dslkit fieldwork --trial <id> --wave <name> [--by arm|la|school] [--json]`: response rates of a wave (with partials) and where its messages stand.
 import { UsageError, flag, requiredString, stringOption, type CliCommand, type CliContext } from '../command';
-import { ValidationError } from '../../domain/errors';
+import { ValidationError } from '../../../shared/errors';
 import { requireTrial } from '../../storage/trial-repo';
 import { getWave } from '../../storage/wave-repo';
 import { fieldworkBySchool } from '../../storage/fieldwork-repo';

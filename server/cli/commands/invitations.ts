@@ -1,7 +1,7 @@
 // `dslkit invitations --trial <id> --wave <name>`: invites every active DSL lacking an invitation and prints the mail-merge CSV of links (--sessions: session-form links).
 import fs from 'node:fs';
 import { UsageError, flag, requiredString, stringOption, type CliCommand, type CliContext } from '../command';
-import { ValidationError } from '../../domain/errors';
+import { ValidationError } from '../../../shared/errors';
 import { toCsv } from '../../domain/csv';
 import { loadConfig } from '../../config';
 import { requireTrial } from '../../storage/trial-repo';

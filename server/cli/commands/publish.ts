@@ -7,7 +7,7 @@ import { latestPublishedDashboard, listLocalAuthoritiesTakingPart } from '../../
 import { dashboardIndexPage, dashboardPage } from '../../views/dashboards/render-dashboard';
 import { copyStaticAssets } from '../../views/assets';
 import type { DashboardModel } from '../../domain/dashboards/types';
-import { ValidationError } from '../../domain/errors';
+import { ValidationError } from '../../../shared/errors';
 
 export const command: CliCommand = {
   name: 'publish',

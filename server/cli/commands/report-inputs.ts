@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { requiredString, stringOption, UsageError, type CliCommand, type CliContext } from '../command';
-import { NotFoundError } from '../../domain/errors';
+import { NotFoundError } from '../../../shared/errors';
 import { COST_BASIS_NAMES, parseCost, parseSettings, parseTidierFile, type SettingsFields } from '../../domain/report-inputs/parse';
 import { quoteChoices } from '../../domain/report-inputs/quote-choices';
 import { getTrial } from '../../storage/trial-repo';

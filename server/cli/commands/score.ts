@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { UsageError, flag, stringOption, type CliCommand } from '../command';
-import { ValidationError, type FieldProblem } from '../../domain/errors';
+import { ValidationError, type FieldProblem } from '../../../shared/errors';
 import { parseCsv, lineProblemsError, toCsv } from '../../domain/csv';
 import { cellValue, getRegistry, itemPrefix, type InstrumentDef, type ItemDef } from '../../../instruments/registry';
 import { scoreInstrument } from '../../../instruments/score';

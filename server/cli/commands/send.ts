@@ -1,6 +1,6 @@
 // `dslkit send invitations|reminders --trial <id> --wave <name> [--dry-run]`: queues messages in the outbox for the server's sender, saying first how many.
 import { UsageError, flag, requiredString, type CliCommand, type CliContext } from '../command';
-import { ValidationError } from '../../domain/errors';
+import { ValidationError } from '../../../shared/errors';
 import { loadConfig } from '../../config';
 import { requireTrial } from '../../storage/trial-repo';
 import { getWave } from '../../storage/wave-repo';

@@ -2,7 +2,7 @@
 // (time log, preparation sheet); links are derived from the server secret like wave invitations and only their hashes are stored.
 import fs from 'node:fs';
 import { stringOption, type CliContext } from '../command';
-import { ValidationError } from '../../domain/errors';
+import { ValidationError } from '../../../shared/errors';
 import { toCsv } from '../../domain/csv';
 import { loadConfig } from '../../config';
 import { isIsoDate, requireTrial } from '../../storage/trial-repo';

@@ -6,7 +6,7 @@ import { createTrial, getTrial, listTrials, trialCounts, type TrialKind, type Tr
 import { getRandomisation } from '../../storage/allocation-repo';
 import { listWaves } from '../../storage/wave-repo';
 import { listSchoolsInTrial } from '../../storage/school-repo';
-import { NotFoundError } from '../../domain/errors';
+import { NotFoundError } from '../../../shared/errors';
 import { checkStartPageText, labels as startPageLabels } from '../../domain/surveys/start-page';
 import { getStartPageText, setStartPageText } from '../../storage/start-page-repo';
 import { appendAudit } from '../../storage/audit-repo';

@@ -5,7 +5,7 @@ import { UsageError, listOption, requiredString, stringOption, flag } from '../c
 import { isRole } from '../../domain/auth/roles';
 import { checkPasswordRules, generatePassword, hashPassword } from '../../domain/auth/password';
 import { assignSchools, changeRole, createUser, findUserByEmail, listUsers, setDisabled, setPasswordHash, unassignSchools } from '../../storage/user-repo';
-import { NotFoundError } from '../../domain/errors';
+import { NotFoundError } from '../../../shared/errors';
 
 export const command: CliCommand = {
   name: 'user',

@@ -4,7 +4,7 @@ import { audienceText, parseArms } from '../../domain/waves/audience';
 import { getRegistry } from '../../../instruments/registry';
 import { createWave, listWaves, waveState } from '../../storage/wave-repo';
 import { requireTrial } from '../../storage/trial-repo';
-import { ValidationError } from '../../domain/errors';
+import { ValidationError } from '../../../shared/errors';
 
 /** Resolves "pss10,cbi@1" to the registry's 'id@version' keys; unknown ids are one ValidationError. */
 export function resolveInstruments(list: string): string[] {

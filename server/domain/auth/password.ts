@@ -1,6 +1,6 @@
 // Password hashing with scrypt (N=2^15, r=8, p=1, 16-byte per-user salt, 64-byte key) and constant-time verification.
 import crypto from 'node:crypto';
-import { ValidationError } from '../errors';
+import { ValidationError } from '../../../shared/errors';
 
 const params = { N: 2 ** 15, r: 8, p: 1, keylen: 64 } as const;
 const maxmem = 64 * 1024 * 1024;

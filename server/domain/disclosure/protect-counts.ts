@@ -1,6 +1,6 @@
 // A two-way table of counts with its row, column and grand totals, protected as one table set (see table-set.ts).
 import { ProtectedTableSet, type EntryId } from './table-set';
-import { ValidationError } from '../errors';
+import { ValidationError } from '../../../shared/errors';
 import { LARGEST_HIDDEN_COUNT } from './rules';
 
 export type HiddenReason = 'small' | 'secondary' | 'forced' | 'unpublished';

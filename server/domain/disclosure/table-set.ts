@@ -12,7 +12,7 @@
 // Exactness is decided by linear algebra over all sums of the page at once (modulo a large prime, so it is exact
 // integer arithmetic), not table by table, so a margin hidden in one table cannot be rebuilt from another.
 import { LARGEST_HIDDEN_COUNT } from './rules';
-import { ValidationError } from '../errors';
+import { ValidationError } from '../../../shared/errors';
 import type { HiddenReason, PublishedCount } from './protect-counts';
 
 export type EntryId = number;

@@ -1,5 +1,5 @@
 // A DSL's data-protection request as one action: withdraw (keep pseudonymous data, stop invitations) or withdraw and erase (delete personal data and answers).
-import { ConflictError, ValidationError } from '../errors';
+import { ConflictError, ValidationError } from '../../../shared/errors';
 
 export type ErasureMode = 'withdraw' | 'erase';
 export type DslStatus = 'active' | 'withdrawn' | 'erased';

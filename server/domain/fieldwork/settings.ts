@@ -1,6 +1,6 @@
 // Validates the fieldwork settings an evaluator enters (automatic sending, reminder interval and number, thank-yous, contact): zod, problems pointing at fields.
 import { z } from 'zod';
-import { ValidationError, type FieldProblem } from '../errors';
+import { ValidationError, type FieldProblem } from '../../../shared/errors';
 
 export interface FieldworkSettingsInput { autoSend: boolean; reminderIntervalDays: number; reminderMax: number; thankYou: boolean; contact: string }
 

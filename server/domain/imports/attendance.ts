@@ -1,6 +1,6 @@
 // Validates a supervisors' attendance spreadsheet (one row per session at one school); pure, no storage.
 import type { CsvTable } from '../csv';
-import type { FieldProblem } from '../errors';
+import type { FieldProblem } from '../../../shared/errors';
 import { byLine, RowChecker } from './fields';
 
 export const ATTENDANCE_COLUMNS = ['URN', 'Date', 'Type', 'Mode', 'Minutes', 'DSLs present'] as const;

@@ -1,6 +1,6 @@
 // Validates a DSL roster CSV (URN, Name, Email, Role) and makes pseudonymous DSL ids; pure, no storage.
 import type { CsvTable } from '../csv';
-import type { FieldProblem } from '../errors';
+import type { FieldProblem } from '../../../shared/errors';
 import { byLine, RowChecker } from './fields';
 
 export const DSL_COLUMNS = ['URN', 'Name', 'Email', 'Role'] as const;

@@ -1,5 +1,5 @@
 // Small checks shared by the CSV imports: each returns a value or adds one line-level problem.
-import type { FieldProblem } from '../errors';
+import type { FieldProblem } from '../../../shared/errors';
 import type { CsvRow } from '../csv';
 
 export class RowChecker {

@@ -1,6 +1,6 @@
 // Validates LA administrative outcomes (counts per school, month and measure) in long or wide CSV format; pure, no storage.
 import type { CsvTable } from '../csv';
-import { ValidationError, type FieldProblem } from '../errors';
+import { ValidationError, type FieldProblem } from '../../../shared/errors';
 import { byLine, RowChecker } from './fields';
 
 /** Measures, as stored (admin_outcomes.measure). */

@@ -1,6 +1,6 @@
 // Validates a GIAS-style schools CSV ("Get Information About Schools" column names) into school records; pure, no storage.
 import type { CsvTable } from '../csv';
-import type { FieldProblem } from '../errors';
+import type { FieldProblem } from '../../../shared/errors';
 import { byLine, RowChecker } from './fields';
 import { isLaCode, laCodeProblem } from './la-code';
 

@@ -1,6 +1,6 @@
 // Validates paper or legacy survey returns for a wave (dsl_id, optional date, one column per item id); pure, no storage.
 import type { CsvTable } from '../csv';
-import type { FieldProblem } from '../errors';
+import type { FieldProblem } from '../../../shared/errors';
 import { byLine, RowChecker } from './fields';
 import { cellValue, itemPrefix, validateAnswers, type InstrumentDef, type ItemDef } from '../../../instruments/registry';
 import { unscorableScales } from '../../../instruments/completeness';

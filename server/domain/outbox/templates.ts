@@ -1,6 +1,6 @@
 // Message wording: the default text of each kind, the fields a template may use, checking an evaluator's template, and rendering subject, text and HTML with every field escaped.
 import Handlebars from 'handlebars';
-import { ValidationError } from '../errors';
+import { ValidationError } from '../../../shared/errors';
 import type { TemplateKind } from './kinds';
 
 /** The fields a message template may name, each with what it holds. */

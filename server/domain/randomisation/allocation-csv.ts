@@ -1,5 +1,5 @@
 // Writes an allocation as CSV with a leading "# dslkit-allocation {json}" line (method, seed, input SHA-256...), reads it back, and re-derives it for --verify.
-import { ValidationError } from '../errors';
+import { ValidationError } from '../../../shared/errors';
 import { parseCsv, toCsv } from '../csv';
 import { ALGORITHM_VERSION, isMethod, randomiseTable, sha256Hex, type RandomisationResult, type RandomiseOptions } from './randomise';
 

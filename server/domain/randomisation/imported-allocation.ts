@@ -1,6 +1,6 @@
 // Reads an allocation made outside dslkit (NIESR's Stata do-file, R's randomizr): a CSV of URN and arm (optionally a stratum or block column) and its provenance (method, seed, software, date); pure, no storage.
 import type { CsvTable } from '../csv';
-import { ValidationError, type FieldProblem } from '../errors';
+import { ValidationError, type FieldProblem } from '../../../shared/errors';
 import { RowChecker, byLine } from '../imports/fields';
 
 export interface ImportedProvenance { method: string; seed: number; software: string; date: string }

@@ -1,6 +1,6 @@
 // Randomises a schools table (a CSV or the trial's enrolled schools): validates options and rows, runs the chosen method, and returns one row per school plus counts.
 import crypto from 'node:crypto';
-import { ValidationError, type FieldProblem } from '../errors';
+import { ValidationError, type FieldProblem } from '../../../shared/errors';
 import { lineProblemsError, type CsvTable } from '../csv';
 import { allocateFsmMedian, allocateStratified, type Arm } from './methods';
 import { buildUnits } from './units';

@@ -1,5 +1,5 @@
 // Turns rows of a schools table into randomisation units (schools, or whole clusters such as LAs) with their stratum, checking ids, clusters and strata.
-import type { FieldProblem } from '../errors';
+import type { FieldProblem } from '../../../shared/errors';
 import type { CsvRow } from '../csv';
 
 export interface RandomisationUnit {

@@ -1,6 +1,6 @@
 // Validates what evaluators enter for their reports (programme costs, report settings, the TIDieR description), for the staff forms and `dslkit report-inputs` alike: zod schemas, problems pointing at fields.
 import { z } from 'zod';
-import { ValidationError, type FieldProblem } from '../errors';
+import { ValidationError, type FieldProblem } from '../../../shared/errors';
 import type { ProtocolMdes, ReportCost, ReportSettings } from '../../../reports/view-models/report-data';
 
 /** Cost bases as the forms and the CLI name them, and as they are stored. */

@@ -1,5 +1,5 @@
 // The rules for recording a school's status in a trial (excluded before randomisation, declined after allocation, withdrawn, attendance record missing, enrolled again): which status fits which school and date; pure, no storage.
-import { ValidationError, type FieldProblem } from '../errors';
+import { ValidationError, type FieldProblem } from '../../../shared/errors';
 
 /** Statuses as typed on the command line and in the staff form. */
 export const SCHOOL_STATUS_INPUTS = ['excluded', 'declined', 'withdrawn', 'attendance-missing', 'enrolled'] as const;

@@ -1,6 +1,6 @@
 // Shapes of the respondent API bodies (zod) and the mapping of answer problems to JSON pointers into the request body.
 import { z } from 'zod';
-import { ValidationError, type FieldProblem } from '../errors';
+import { ValidationError, type FieldProblem } from '../../../shared/errors';
 import { stripControlCharactersDeep } from '../text/control-characters';
 
 /** Answers as SurveyJS sends them: item id -> value. Values are checked against the instruments separately. */

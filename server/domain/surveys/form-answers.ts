@@ -1,5 +1,5 @@
 // Reads one survey page's answers from a plain HTML form post (the survey without JavaScript): each control's text back to the question's own value, merged over the answers saved before.
-import type { FieldProblem } from '../errors';
+import type { FieldProblem } from '../../../shared/errors';
 
 interface ElementJson {
   type?: string; name?: string; elements?: ElementJson[]; choices?: unknown[]; rateValues?: unknown[];

@@ -1,5 +1,5 @@
 // The start page's rules: the trial-specific text an evaluator sets (checked), and how long the survey takes, estimated from its items.
-import { ValidationError, type FieldProblem } from '../errors';
+import { ValidationError, type FieldProblem } from '../../../shared/errors';
 import type { InstrumentDef } from '../../../instruments/registry';
 
 export interface StartPageText {

@@ -1,5 +1,5 @@
 // Decides whether an invitation link may be used now (open, not yet open, closed, DSL withdrawn) and the errors each case answers with.
-import { GoneError, NotFoundError } from '../errors';
+import { GoneError, NotFoundError } from '../../../shared/errors';
 
 export type SurveyAccessState = 'open' | 'not-open' | 'closed' | 'withdrawn';
 

@@ -5,7 +5,7 @@ import { appendAudit } from '../../storage/audit-repo';
 import { buildDashboard } from '../../domain/dashboards/build-dashboard';
 import { withChartSvgs } from '../../views/dashboards/render-dashboard';
 import type { DashboardModel } from '../../domain/dashboards/types';
-import { NotFoundError, ValidationError } from '../../domain/errors';
+import { NotFoundError, ValidationError } from '../../../shared/errors';
 
 export const LA_CODE_PATTERN = /^[A-Za-z0-9]{1,10}$/;
 

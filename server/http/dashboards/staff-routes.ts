@@ -4,7 +4,7 @@ import type { StaffRoute } from '../staff/route-table';
 import type { AppDeps } from '../../app';
 import { authOf } from '../staff/auth';
 import { chromeFor, sendPage } from '../staff/page';
-import { NotFoundError } from '../../domain/errors';
+import { NotFoundError } from '../../../shared/errors';
 import type { StaffUser } from '../../domain/auth/roles';
 import { actorOf } from '../../domain/auth/roles';
 import { findLocalAuthority, latestPublishedDashboard, listLocalAuthoritiesTakingPart } from '../../storage/dashboard-repo';

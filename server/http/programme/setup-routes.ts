@@ -7,7 +7,7 @@ import { authOf } from '../staff/auth';
 import { field } from '../staff/body';
 import { sendPage } from '../staff/page';
 import { actorOf, type Role, type StaffUser } from '../../domain/auth/roles';
-import { DslkitError, NotFoundError } from '../../domain/errors';
+import { DslkitError, NotFoundError } from '../../../shared/errors';
 import { parsePounds, pounds } from '../../domain/programme/year-end';
 import { addPackage, createProgramme, getProgramme, loadProgrammeFacts, type Programme } from '../../storage/programme-repo';
 import { countSchoolsInLa, listLocalAuthorities, listProgrammes, urnsOutsideLa } from '../../storage/programme-setup-repo';

@@ -2,7 +2,7 @@
 import type { StaffRoute } from '../staff/route-table';
 import { authOf } from '../staff/auth';
 import { sendPage } from '../staff/page';
-import { NotFoundError } from '../../domain/errors';
+import { NotFoundError } from '../../../shared/errors';
 import { getProgramme, loadProgrammeFacts } from '../../storage/programme-repo';
 import { yearEndReport } from '../../domain/programme/year-end';
 import { reportViewModel } from '../../views/programme/render-report';

@@ -2,7 +2,7 @@
 import type { Request, Response } from 'express';
 import type { StaffRoute } from './route-table';
 import { evaluatorRoles, actorOf } from '../../domain/auth/roles';
-import { NotFoundError } from '../../domain/errors';
+import { NotFoundError } from '../../../shared/errors';
 import { buildExportBundle, bundleFolderName, zipBundle } from '../../domain/exports/bundle';
 import { erasureEffects, parseErasureMode } from '../../domain/erasure/request';
 import { exportInputFor } from '../../storage/export-repo';

@@ -4,7 +4,7 @@ import { dateText, dateTimeText, instrumentNames } from '../../views/format';
 import type { AppDeps } from '../../app';
 import type { StaffRoute } from './route-table';
 import { evaluatorRoles, actorOf } from '../../domain/auth/roles';
-import { NotFoundError, ValidationError, type FieldProblem } from '../../domain/errors';
+import { NotFoundError, ValidationError, type FieldProblem } from '../../../shared/errors';
 import { toCsv } from '../../domain/csv';
 import { kindLabels, statusLabels, TEMPLATE_KINDS, type TemplateKind } from '../../domain/outbox/kinds';
 import { checkTemplateFor, renderMessage, TEMPLATE_FIELDS, closingText } from '../../domain/outbox/templates';

@@ -3,7 +3,7 @@ import type { Request, Response } from 'express';
 import { renderPage, type ErrorItem, type LayoutModel, type NavItem } from '../../views/render';
 import { roleLabels, evaluatorRoles, type Role } from '../../domain/auth/roles';
 import { getAuth } from './auth';
-import { DslkitError, type FieldProblem } from '../../domain/errors';
+import { DslkitError, type FieldProblem } from '../../../shared/errors';
 
 const navByRole: Record<Role, Array<{ text: string; href: string }>> = {
   admin: [{ text: 'Trials', href: '/staff/trials' }, { text: 'Programmes', href: '/staff/programmes' }, { text: 'Audit log', href: '/staff/audit' }, { text: 'Accounts', href: '/staff/accounts' }],

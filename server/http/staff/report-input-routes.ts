@@ -3,7 +3,7 @@ import type { Request, Response } from 'express';
 import type { AppDeps } from '../../app';
 import type { StaffRoute } from './route-table';
 import { evaluatorRoles, actorOf } from '../../domain/auth/roles';
-import { ValidationError, type FieldProblem } from '../../domain/errors';
+import { ValidationError, type FieldProblem } from '../../../shared/errors';
 import {
   COST_BASIS_NAMES, MAX_DESCRIPTION_CHARS, parseCost, parseDescription, parseSettings, SETTINGS_FIELD_NAMES, TIDIER_FIELD_NAMES,
   type CostFields, type SettingsFields,

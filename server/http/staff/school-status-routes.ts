@@ -3,7 +3,7 @@ import type { Request, Response } from 'express';
 import type { StaffRoute } from './route-table';
 import type { AppDeps } from '../../app';
 import { evaluatorRoles, actorOf } from '../../domain/auth/roles';
-import { DslkitError, type FieldProblem } from '../../domain/errors';
+import { DslkitError, type FieldProblem } from '../../../shared/errors';
 import { SCHOOL_STATUS_INPUTS, SCHOOL_STATUS_MEANING } from '../../domain/school-status/rules';
 import { listSchoolStatuses, recordSchoolStatus } from '../../storage/school-status-repo';
 import { tableModel } from '../../views/render';

@@ -2,7 +2,7 @@
 // returned) to pass on, and the record of supervision for each DSL.
 import type { Request } from 'express';
 import type { StaffRoute } from './route-table';
-import { NotFoundError } from '../../domain/errors';
+import { NotFoundError } from '../../../shared/errors';
 import { SESSION_FORM_LABEL } from '../../domain/session-forms/forms';
 import { issueSessionForms, sessionFormsOf } from '../../storage/session-form-repo';
 import { requireOwnSession, supervisedSchools, supervisorTrials, recordedDsls } from '../../storage/supervision-repo';

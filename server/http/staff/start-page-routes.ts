@@ -4,7 +4,7 @@ import { dateText, dateTimeText, instrumentNames } from '../../views/format';
 import type { StaffRoute } from './route-table';
 import type { AppDeps } from '../../app';
 import { evaluatorRoles, actorOf } from '../../domain/auth/roles';
-import { DslkitError, ValidationError, type FieldProblem } from '../../domain/errors';
+import { DslkitError, ValidationError, type FieldProblem } from '../../../shared/errors';
 import { checkStartPageText, labels, type StartPageText } from '../../domain/surveys/start-page';
 import { getStartPageText, setStartPageText } from '../../storage/start-page-repo';
 import { appendAudit } from '../../storage/audit-repo';

@@ -7,7 +7,7 @@ const shownDate = (v: string) => (/^\d{4}-\d{2}-\d{2}/.test(v) ? dateText(v) : v
 import type { AppDeps } from '../../app';
 import type { StaffRoute } from './route-table';
 import { actorOf } from '../../domain/auth/roles';
-import { DslkitError, NotFoundError } from '../../domain/errors';
+import { DslkitError, NotFoundError } from '../../../shared/errors';
 import { findSupervisionRecord, listSessions, logSession, recordCounts, requireOwnSession, saveSupervisionRecord, SESSION_KINDS, SESSION_MODES, supervisedSchools, supervisorTrials } from '../../storage/supervision-repo';
 import { getRegistry, validateAnswers, type InstrumentDef } from '../../../instruments/registry';
 import { tableModel } from '../../views/render';

@@ -5,7 +5,7 @@ import type { Request, Response } from 'express';
 import type { AppDeps } from '../../app';
 import type { StaffRoute } from './route-table';
 import { evaluatorRoles, actorOf } from '../../domain/auth/roles';
-import { DslkitError, NotFoundError, ValidationError } from '../../domain/errors';
+import { DslkitError, NotFoundError, ValidationError } from '../../../shared/errors';
 import { toCsv } from '../../domain/csv';
 import { createTrial, getTrial, listTrials, trialCounts, type Trial } from '../../storage/trial-repo';
 import { importSchools, listSchoolsInTrial, enrolledSchoolsTable } from '../../storage/school-repo';

@@ -1,7 +1,7 @@
 // Reads multipart/form-data CSV uploads, only on the upload routes and only after the session is checked: the CSRF token must come (header or first form field) before any file byte is kept; size-capped, every stream with an error listener.
 import type { Request, RequestHandler, Response } from 'express';
 import Busboy from 'busboy';
-import { ForbiddenError, TooLargeError, UnsupportedMediaError, ValidationError } from '../../domain/errors';
+import { ForbiddenError, TooLargeError, UnsupportedMediaError, ValidationError } from '../../../shared/errors';
 import { sameToken } from '../../domain/auth/session-tokens';
 import { csrfInBodyKey, getAuth } from './auth';
 

@@ -4,7 +4,7 @@ import type { AppDeps } from '../../app';
 import type { StaffRoute } from './route-table';
 import { actorOf, isRole, roleLabels, roles, type Role } from '../../domain/auth/roles';
 import { generatePassword, hashPassword } from '../../domain/auth/password';
-import { DslkitError, NotFoundError } from '../../domain/errors';
+import { DslkitError, NotFoundError } from '../../../shared/errors';
 import { changeRole, createUser, listUsers, setDisabled, setPasswordHash, supervisorSchools, unassignSchools } from '../../storage/user-repo';
 import type { ErrorItem } from '../../views/render';
 import { authOf } from './auth';

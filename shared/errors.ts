@@ -1,4 +1,4 @@
-// One error class per kind of failure; server/http/problem.ts maps each to an HTTP status and the CLI to one line.
+// One error class per kind of failure, thrown by every room (domain, instruments, reports, storage); server/http/problem.ts maps each to an HTTP status and the CLI to one line.
 
 /** A single problem with one field of the input (an answer, a CSV cell, a form field). */
 export interface FieldProblem { pointer: string; detail: string; line?: number; column?: string }
