@@ -3,7 +3,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { openDatabase, type Db } from '../server/storage/db';
-import { renderReport, type ReportKind } from '../reports/render';
+import type { ReportKind } from '../reports/render';
+import { renderReport } from '../server/reports/render-trial-report';
 import { seededRandom } from './helpers/fixture';
 
 const MEASURES = ['contacts_nfa', 'contacts', 'referrals', 'referrals_nfa', 'early_help', 'cin', 's47', 'looked_after', 'csa_contacts'];

@@ -3,8 +3,6 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Handlebars from 'handlebars';
-import type { Db } from '../server/storage/db';
-import { loadReportData } from '../server/storage/report-data-repo';
 import { renderChart } from './charts';
 import { buildArmComparison, type ArmComparisonView } from './view-models/arm-comparison';
 import type { FigureView } from './view-models/common';
@@ -80,11 +78,4 @@ export async function renderReportHtml(data: ReportData, kind: ReportKind, optio
   const html = reportTemplates()[kind](view);
   progress(1, 'done');
   return html;
-}
-
-/** Gathers a trial's data from the database and renders the report (what the staff site and the CLI call). */
-export async function renderReport(db: Db, opts: { trialId: string; kind: ReportKind } & RenderOptions): Promise<string> {
-  opts.onProgress?.(0, 'reading the trial');
-  const data = loadReportData(db, opts.trialId);
-  return renderReportHtml(data, opts.kind, opts);
 }

@@ -1,7 +1,7 @@
 // The arm-comparison report's analysis notes say each thing once: a note shared by several outcomes is one bullet naming them (or "all outcomes").
 import { describe, it, expect } from 'vitest';
 import { tempDb } from '../helpers/temp';
-import { renderReport } from '../../reports/render';
+import { renderReport } from '../../server/reports/render-trial-report';
 import { fixtureClock, seedReportFixture } from './fixture';
 
 describe('analysis notes', () => {

@@ -1,7 +1,7 @@
 // Every chart of the rendered reports draws what its data say: bar lengths read from the SVG are proportional to the counts and start at the zero line; point charts draw one point per row.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { tempDb } from '../helpers/temp';
-import { renderReport } from '../../reports/render';
+import { renderReport } from '../../server/reports/render-trial-report';
 import { outcomeHistogramPanel, renderChart } from '../../reports/charts';
 import { fixtureClock, seedReportFixture } from './fixture';
 

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { chromium, type Browser } from 'playwright-core';
 import { tempDb } from '../helpers/temp';
-import { renderReport } from '../../reports/render';
+import { renderReport } from '../../server/reports/render-trial-report';
 import { CHROMIUM_ARGS, CHROMIUM_PATH, printPdf } from '../../server/cli/commands/report';
 import { fixtureClock, seedReportFixture } from './fixture';
 import { axeViolations } from '../helpers/browser';

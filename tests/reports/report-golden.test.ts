@@ -3,7 +3,8 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import fs from 'node:fs';
 import path from 'node:path';
 import { tempDb } from '../helpers/temp';
-import { renderReport, type ReportKind } from '../../reports/render';
+import type { ReportKind } from '../../reports/render';
+import { renderReport } from '../../server/reports/render-trial-report';
 import { fixtureClock, seedReportFixture, HOSTILE_ANSWER } from './fixture';
 import { NotFoundError } from '../../shared/errors';
 

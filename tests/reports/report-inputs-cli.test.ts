@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../server/cli';
-import { renderReport } from '../../reports/render';
+import { renderReport } from '../../server/reports/render-trial-report';
 import { loadReportSettings } from '../../server/storage/report-data-repo';
 import { captureIo, tempDb } from '../helpers/temp';
 

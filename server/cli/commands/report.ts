@@ -2,7 +2,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { requiredString, flag, UsageError, ValidationError, type CliCommand, type CliIo } from '../command';
-import { renderReport, REPORT_KINDS, type ReportKind } from '../../../reports/render';
+import { REPORT_KINDS, type ReportKind } from '../../../reports/render';
+import { renderReport } from '../../reports/render-trial-report';
 import { writePrivateFile } from '../../storage/private-files';
 import { loadConfig } from '../../config';
 import { requireTrial } from '../../storage/trial-repo';

@@ -327,7 +327,7 @@ export const trialRoutes: StaffRoute[] = [
       const kind = param(req, 'kind').replace(/\.html$/, '');
       if (kind !== 'arm-comparison' && kind !== 'ipe') throw new NotFoundError('There is no such report.');
       // Loaded on first use: the report code (Vega, Handlebars templates) stays out of memory until an evaluator asks for a report.
-      const { renderReport } = await import('../../../reports/render');
+      const { renderReport } = await import('../../reports/render-trial-report');
       const html = await renderReport(deps.db, { trialId: t.id, kind, clock: deps.clock });
       appendAudit(deps.db, { ...who(res, deps), action: 'report.run', trialId: t.id, detail: { kind } });
       res.set('Cache-Control', 'no-store').type('html');
