@@ -1,11 +1,8 @@
 // Builds the Express app from its dependencies (db, config, clock, rng) so tests can start it on port 0.
 import http from 'node:http';
 import express from 'express';
-import type { Config } from './config';
-import type { Db } from './storage/db';
-import type { ShutdownRegistry } from './lifecycle/shutdown';
-import type { LogSink } from './logging/log-sink';
-import { createMetrics, type Metrics } from './metrics/metrics';
+import type { AppDeps } from './deps';
+import { createMetrics } from './metrics/metrics';
 import { metricsRoute } from './http/metrics-route';
 import { outboxDepth } from './storage/outbox-repo';
 import { publicDashboardsRouter } from './http/dashboards/public-router';
@@ -22,25 +19,6 @@ import { optOutPages } from './http/opt-out-pages';
 import { homePage, notFoundPage } from './http/home-pages';
 import { healthRoutes } from './http/health-routes';
 import { apiMethodGuard, openApiRoutes } from './http/openapi/openapi-routes';
-
-export interface AppDeps {
-  db: Db;
-  config: Config;
-  /** Current time; tests pass a fixed clock. */
-  clock: () => Date;
-  /** Random bytes source for tokens and ids. */
-  randomBytes: (n: number) => Buffer;
-  /** Server secret from which invitation tokens are derived (see domain/invitation-tokens.ts). */
-  secret: Buffer;
-  /** The log (main.ts: text or JSON lines, redacted; tests collect the lines). */
-  log: LogSink;
-  /** Where background work registers what must finish on SIGTERM (main.ts owns it; tests may leave it out). */
-  shutdown?: ShutdownRegistry;
-  /** The outbox's sender worker, when mail is configured: told to look at once after a decision to send. */
-  outbox?: { wake(): void; readonly sender: 'smtp' | 'notify' };
-  /** Prometheus metrics, present when DSLKIT_METRICS=1 (createServer makes them). */
-  metrics?: Metrics;
-}
 
 export function createApp(deps: AppDeps): express.Express {
   const app = express();

@@ -1,6 +1,6 @@
 // Health and readiness for load balancers and monitoring: /api/health says the process answers, /api/ready that it can take writes (database writable, migrations current, secret present, not shutting down).
 import { Router } from 'express';
-import type { AppDeps } from '../app';
+import type { AppDeps } from '../deps';
 import { latestSchemaVersion, migrationStatus, probeWritable, schemaVersion } from '../storage/db';
 import { secretFileHolds } from '../storage/secret-file';
 

@@ -1,6 +1,6 @@
 // The public start page (/) and the site-wide HTML 404 page for addresses no other router answers.
 import express from 'express';
-import type { AppDeps } from '../app';
+import type { AppDeps } from '../deps';
 import { renderPage } from '../views/render';
 
 export function homePage(deps: AppDeps): express.Router {

@@ -1,6 +1,6 @@
 // The opt-out link in every message (/o/<token>): a page that asks, and a POST (also RFC 8058 one-click from mail clients) that stops reminders for that DSL, audited.
 import express from 'express';
-import type { AppDeps } from '../app';
+import type { AppDeps } from '../deps';
 import { renderPage } from '../views/render';
 import { hashToken, looksLikeToken } from '../domain/invitation-tokens';
 import { longDate } from '../domain/outbox/templates';

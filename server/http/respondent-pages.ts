@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import express, { Router, type Request, type Response } from 'express';
-import type { AppDeps } from '../app';
+import type { AppDeps } from '../deps';
 import { DslkitError } from '../../shared/errors';
 import { openInvitation } from './survey-routes';
 import { precompressedAssets } from './precompressed-assets';

@@ -1,6 +1,6 @@
 // The respondent API's read behind an invitation link, GET /api/s/:token (survey and saved answers), and the invitation check shared with the writes in survey-write-path.ts.
 import { Router, type Request, type Response, type NextFunction } from 'express';
-import type { AppDeps } from '../app';
+import type { AppDeps } from '../deps';
 import { assertSurveyOpen, linkNotFound, surveyAccessState } from '../domain/surveys/survey-access';
 import { respondentSurvey } from '../domain/surveys/respondent-survey';
 import { findSurveyInvitation, type SurveyInvitation } from '../storage/survey-access-repo';

@@ -1,6 +1,6 @@
 // The respondent API's two writes, PUT /api/s/:token/progress and POST /api/s/:token/submit, served on Node's own request and response: the busiest routes skip Express, whose per-request work cost more than the save itself.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { AppDeps } from '../app';
+import type { AppDeps } from '../deps';
 import { RateLimitedError, UnprocessableError, ValidationError } from '../../shared/errors';
 import { SaveRateLimit } from '../domain/surveys/save-rate-limit';
 import { assertJsonDepth } from '../domain/json-depth';

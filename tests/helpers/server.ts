@@ -2,7 +2,8 @@
 import crypto from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
-import { createServer, type AppDeps } from '../../server/app';
+import { createServer } from '../../server/app';
+import type { AppDeps } from '../../server/deps';
 import { loadConfig } from '../../server/config';
 import { tempDb } from './temp';
 

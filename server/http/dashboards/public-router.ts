@@ -1,6 +1,6 @@
 // Public LA dashboards (no sign-in): /dashboards lists published ones, /dashboards/<la-code> shows the last published snapshot, never live data.
 import express from 'express';
-import type { AppDeps } from '../../app';
+import type { AppDeps } from '../../deps';
 import { latestPublishedDashboard, latestPublishedDashboardId, listPublishedLocalAuthorities, newestPublishedDashboardId } from '../../storage/dashboard-repo';
 import { dashboardIndexPage, dashboardPage, PUBLIC_SERVICE_NAME } from '../../views/dashboards/render-dashboard';
 import { renderPage } from '../../views/render';

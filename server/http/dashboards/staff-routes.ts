@@ -1,7 +1,7 @@
 // LA officer pages: preview the live dashboard of their own LA (others get 404) and publish it; evaluators may preview any LA.
 import type { Request, Response } from 'express';
 import type { StaffRoute } from '../staff/route-table';
-import type { AppDeps } from '../../app';
+import type { AppDeps } from '../../deps';
 import { authOf } from '../staff/auth';
 import { chromeFor, sendPage } from '../staff/page';
 import { NotFoundError } from '../../../shared/errors';

@@ -1,7 +1,7 @@
 // Staff pages to set up a programme outside a trial: list and create programmes, add a package with its settings. Evaluators and admins for any LA, LA officers for their own LA only (404 otherwise); audited by programme-repo.
 import type { Request, Response } from 'express';
 import { z } from 'zod';
-import type { AppDeps } from '../../app';
+import type { AppDeps } from '../../deps';
 import type { StaffRoute } from '../staff/route-table';
 import { authOf } from '../staff/auth';
 import { field } from '../staff/body';

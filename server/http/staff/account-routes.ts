@@ -1,5 +1,5 @@
 // Sign-in, sign-out and the start page (which sends each role to its own console).
-import type { AppDeps } from '../../app';
+import type { AppDeps } from '../../deps';
 import type { StaffRoute } from './route-table';
 import { allRoles } from '../../domain/auth/roles';
 import { authOf, loginHandlers } from './auth';

@@ -1,6 +1,6 @@
 // Staff authentication: session cookie -> signed-in user, role checks (401/403), CSRF on every state-changing request, sign-in with rate limiting, sign-out.
 import type { Request, RequestHandler, Response } from 'express';
-import type { AppDeps } from '../../app';
+import type { AppDeps } from '../../deps';
 import { findUserById, findUserForLogin } from '../../storage/user-repo';
 import { createAuthSession, deleteAuthSession, deleteExpiredAuthSessions, findAuthSession, touchAuthSession } from '../../storage/auth-session-repo';
 import { appendAudit } from '../../storage/audit-repo';

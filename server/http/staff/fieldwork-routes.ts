@@ -1,7 +1,7 @@
 // Evaluator fieldwork pages: response rates (by wave, arm, LA and school, sortable, CSV), message states, the send steps (count first, then queue), reminders list, fieldwork settings and message wording with a preview and a test send.
 import type { Request, Response } from 'express';
 import { dateText, dateTimeText, instrumentNames } from '../../views/format';
-import type { AppDeps } from '../../app';
+import type { AppDeps } from '../../deps';
 import type { StaffRoute } from './route-table';
 import { evaluatorRoles, actorOf } from '../../domain/auth/roles';
 import { NotFoundError, ValidationError, type FieldProblem } from '../../../shared/errors';

@@ -1,6 +1,6 @@
 // Evaluator pages for what the reports need: programme costs (list, add, remove), quotes picked from evaluation-form answers, the TIDieR description and report settings. Zod-validated, CSRF-protected (staff layer), audited.
 import type { Request, Response } from 'express';
-import type { AppDeps } from '../../app';
+import type { AppDeps } from '../../deps';
 import type { StaffRoute } from './route-table';
 import { evaluatorRoles, actorOf } from '../../domain/auth/roles';
 import { ValidationError, type FieldProblem } from '../../../shared/errors';

@@ -1,6 +1,6 @@
 // The one table of staff routes: method, path, roles allowed, handler. The router is built from it and the route x role tests are generated from it.
 import type { Request, Response } from 'express';
-import type { AppDeps } from '../../app';
+import type { AppDeps } from '../../deps';
 import type { Role } from '../../domain/auth/roles';
 
 export type StaffRouteHandler = (req: Request, res: Response, deps: AppDeps) => unknown;

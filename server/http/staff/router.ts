@@ -1,6 +1,6 @@
 // Builds the /staff site: the shared layer (body parsing, session, CSRF), the routers made from the route table, the staff 404 and error pages.
 import express, { type ErrorRequestHandler, type RequestHandler } from 'express';
-import type { AppDeps } from '../../app';
+import type { AppDeps } from '../../deps';
 import { DslkitError } from '../../../shared/errors';
 import { redactPath } from '../problem';
 import { csrfProtect, requireRoles, staffSession, refuse } from './auth';

@@ -1,7 +1,7 @@
 // Evaluator console: the trial's schools with their status (excluded, declined, withdrawn, attendance record missing) and the form that records one, with its date and reason (audited).
 import type { Request, Response } from 'express';
 import type { StaffRoute } from './route-table';
-import type { AppDeps } from '../../app';
+import type { AppDeps } from '../../deps';
 import { evaluatorRoles, actorOf } from '../../domain/auth/roles';
 import { DslkitError, type FieldProblem } from '../../../shared/errors';
 import { SCHOOL_STATUS_INPUTS, SCHOOL_STATUS_MEANING } from '../../domain/school-status/rules';

@@ -2,7 +2,7 @@
 import type { Request, Response } from 'express';
 import { dateText, dateTimeText, instrumentNames } from '../../views/format';
 import type { StaffRoute } from './route-table';
-import type { AppDeps } from '../../app';
+import type { AppDeps } from '../../deps';
 import { evaluatorRoles, actorOf } from '../../domain/auth/roles';
 import { DslkitError, ValidationError, type FieldProblem } from '../../../shared/errors';
 import { checkStartPageText, labels, type StartPageText } from '../../domain/surveys/start-page';

@@ -4,7 +4,7 @@ import { dateText, dateTimeText, instrumentNames } from '../../views/format';
 
 /** A schedule cell: ISO dates in words, other words ('none', 'now') as they are. */
 const shownDate = (v: string) => (/^\d{4}-\d{2}-\d{2}/.test(v) ? dateText(v) : v);
-import type { AppDeps } from '../../app';
+import type { AppDeps } from '../../deps';
 import type { StaffRoute } from './route-table';
 import { actorOf } from '../../domain/auth/roles';
 import { DslkitError, NotFoundError } from '../../../shared/errors';

@@ -2,7 +2,7 @@
 import path from 'node:path';
 import { dateText, dateTimeText, instrumentNames } from '../../views/format';
 import type { Request, Response } from 'express';
-import type { AppDeps } from '../../app';
+import type { AppDeps } from '../../deps';
 import type { StaffRoute } from './route-table';
 import { evaluatorRoles, actorOf } from '../../domain/auth/roles';
 import { DslkitError, NotFoundError, ValidationError } from '../../../shared/errors';

@@ -1,6 +1,6 @@
 // Admin-only staff accounts page: list accounts, add one (random password shown once), change a role, disable or re-enable, reset a password (shown once), remove a supervisor's school; every change ends the account's sessions and is audited by user-repo.
 import type { Request, Response } from 'express';
-import type { AppDeps } from '../../app';
+import type { AppDeps } from '../../deps';
 import type { StaffRoute } from './route-table';
 import { actorOf, isRole, roleLabels, roles, type Role } from '../../domain/auth/roles';
 import { generatePassword, hashPassword } from '../../domain/auth/password';
