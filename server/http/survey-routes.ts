@@ -4,7 +4,8 @@ import type { AppDeps } from '../deps';
 import { assertSurveyOpen, linkNotFound, surveyAccessState } from '../domain/surveys/survey-access';
 import { respondentSurvey } from '../domain/surveys/respondent-survey';
 import { findSurveyInvitation, type SurveyInvitation } from '../storage/survey-access-repo';
-import { findResponseForLink, instrumentDefs } from '../storage/response-repo';
+import { findResponseForLink } from '../storage/response-repo';
+import { instrumentDefs } from '../domain/surveys/submission-rules';
 
 /** Finds the invitation for the token in the URL and checks it may be used now; throws the 404/410 every respondent sees. */
 export function openInvitation(deps: AppDeps, token: string): SurveyInvitation {

@@ -8,7 +8,8 @@ import { sha256Hex } from '../domain/randomisation/randomise';
 import { appendAudit } from './audit-repo';
 import { requireTrial } from './trial-repo';
 import { getWave } from './wave-repo';
-import { insertCompleteResponse, instrumentDefs, trialKeyLookup } from './response-repo';
+import { insertCompleteResponse, trialKeyLookup } from './response-repo';
+import { instrumentDefs } from '../domain/surveys/submission-rules';
 
 export interface ReturnsImportResult { rows: number; added: number; unchanged: number; sha256: string }
 

@@ -1,9 +1,8 @@
-// Survey responses: one per invitation, raw answers appended as snapshots (never overwritten), scores (with the trial's answer keys) stored with instrument id@version on submit.
+// Survey responses: one per invitation, raw answers appended as snapshots (never overwritten), scores (with the trial's answer keys) stored with instrument id@version on submit. The rules and the scoring come from domain/surveys/submission-rules.ts.
 import type { Db } from './db';
-import { ConflictError, UnprocessableError, ValidationError } from '../../shared/errors';
-import { unscorableScales } from '../../instruments/completeness';
-import { getRegistry, validateAnswers, type InstrumentDef } from '../../instruments/registry';
-import { scoreRows, type KeyLookup, type ScoreRow } from '../domain/surveys/rescore';
+import { ConflictError } from '../../shared/errors';
+import type { KeyLookup, ScoreRow } from '../domain/surveys/rescore';
+import { responseRules } from '../domain/surveys/submission-rules';
 import { getAnswerKey } from './answer-key-repo';
 
 export type Answers = Record<string, unknown>;
@@ -30,12 +29,6 @@ export interface ResponseKey {
 export interface SubmitResult { responseId: number; status: 'complete'; submittedAt: string; alreadySubmitted: boolean }
 
 interface ResponseRow { id: number; status: 'partial' | 'complete'; current_page: number; submitted_at: string | null }
-
-/** The instruments behind 'id@version' keys (throws NotFoundError for an unknown one). */
-export function instrumentDefs(keys: string[]): InstrumentDef[] {
-  const registry = getRegistry();
-  return keys.map((k) => registry.get(k));
-}
 
 function latestAnswers(db: Db, responseId: number): Answers {
   const row = db.prepare('SELECT answers FROM response_snapshots WHERE response_id = ? ORDER BY id DESC LIMIT 1').get(responseId) as { answers: string } | undefined;
@@ -97,31 +90,6 @@ function appendSnapshot(db: Db, responseId: number, kind: 'progress' | 'submit' 
     .run(responseId, kind, JSON.stringify(answers), page, at);
 }
 
-function throwIfInvalid(defs: InstrumentDef[], answers: Answers, mode: 'partial' | 'complete'): void {
-  const problems = validateAnswers(defs, answers, mode);
-  if (problems.length) throw new ValidationError(`${problems.length} answer${problems.length === 1 ? '' : 's'} could not be accepted; nothing was saved.`, problems);
-}
-
-/**
- * A web submission must let every scale be scored under its missing-item rule; otherwise it is refused (422) with
- * one problem per unanswered item the rules need, saying which scale needs it. Paper and legacy imports
- * (insertCompleteResponse) may be incomplete: they are stored as returned, with the scores' reasons.
- */
-function throwIfUnscorable(defs: InstrumentDef[], answers: Answers, keyFor: KeyLookup): void {
-  const scales = unscorableScales(defs, answers, keyFor);
-  if (scales.length === 0) return;
-  const byItem = new Map<string, { pointer: string; detail: string }>();
-  for (const s of scales) for (const id of s.unanswered) {
-    const need = `${s.label} (${s.instrument}) needs ${s.needed} of its ${s.of} items answered and has ${s.answered}`;
-    const seen = byItem.get(id);
-    if (seen) seen.detail += `; ${need}`;
-    else byItem.set(id, { pointer: `/answers/${id.replace(/~/g, '~0').replace(/\//g, '~1')}`, detail: `${id}: unanswered; ${need}` });
-  }
-  const problems = [...byItem.values()];
-  const items = problems.length;
-  throw new UnprocessableError(`The survey is not finished: ${scales.length} scale${scales.length === 1 ? '' : 's'} cannot be scored until ${items} more question${items === 1 ? ' is' : 's are'} answered. Nothing was submitted; your saved answers are kept.`, problems);
-}
-
 /** Progress snapshots kept per response: the newest (what the DSL resumes from) and the four before it. */
 export const progressSnapshotsKept = 5;
 
@@ -135,7 +103,7 @@ function coalesceProgress(db: Db, responseId: number): void {
 /** Validates (partial) and appends a progress snapshot, keeping only the newest few; sets the page to resume on. Refused once submitted. */
 export function saveProgress(db: Db, key: LinkKey, answers: Answers, page: number, at: string): ResponseState {
   assertLinked(key);
-  throwIfInvalid(instrumentDefs(key.instruments), answers, 'partial');
+  responseRules(key.instruments).validate(answers, 'partial');
   return db.transaction(() => {
     const row = findRow(db, key);
     if (row?.status === 'complete') throw new ConflictError('These answers have already been submitted; they can no longer be changed.');
@@ -171,9 +139,9 @@ export function insertScoreRows(db: Db, responseId: number, rows: ScoreRow[], at
   for (const r of rows) insert.run(responseId, r.instrument, r.scale, r.value, r.reason, r.band, at);
 }
 
-/** Scores with the trial's answer keys (found from the response's wave or DSL) and stores the rows. */
-function storeScores(db: Db, responseId: number, key: ResponseKey, defs: InstrumentDef[], answers: Answers, at: string): void {
-  insertScoreRows(db, responseId, scoreRows(defs, answers, trialKeyLookup(db, trialOfResponse(db, key))), at);
+/** The trial's answer keys for a response (found from its wave or DSL). */
+function keysOfResponse(db: Db, key: ResponseKey): KeyLookup {
+  return trialKeyLookup(db, trialOfResponse(db, key));
 }
 
 /**
@@ -183,7 +151,7 @@ function storeScores(db: Db, responseId: number, key: ResponseKey, defs: Instrum
  */
 export function submitResponse(db: Db, key: LinkKey, answers: Answers, at: string): SubmitResult {
   assertLinked(key);
-  const defs = instrumentDefs(key.instruments);
+  const rules = responseRules(key.instruments);
   return db.transaction((): SubmitResult => {
     const row = findRow(db, key);
     if (row?.status === 'complete') {
@@ -193,13 +161,14 @@ export function submitResponse(db: Db, key: LinkKey, answers: Answers, at: strin
       }
       return { responseId: row.id, status: 'complete', submittedAt: row.submitted_at as string, alreadySubmitted: true };
     }
-    throwIfInvalid(defs, answers, 'complete');
-    throwIfUnscorable(defs, answers, trialKeyLookup(db, trialOfResponse(db, key)));
+    rules.validate(answers, 'complete');
+    const keyFor = keysOfResponse(db, key);
+    rules.requireScorable(answers, keyFor);
     const id = row?.id ?? createRow(db, key, at);
     const page = row?.current_page ?? 0;
     appendSnapshot(db, id, 'submit', answers, page, at);
     db.prepare("UPDATE responses SET status = 'complete', submitted_at = ?, updated_at = ? WHERE id = ?").run(at, at, id);
-    storeScores(db, id, key, defs, answers, at);
+    insertScoreRows(db, id, rules.score(answers, keyFor), at);
     return { responseId: id, status: 'complete', submittedAt: at, alreadySubmitted: false };
   }).immediate();
 }
@@ -210,15 +179,15 @@ export function submitResponse(db: Db, key: LinkKey, answers: Answers, at: strin
  * Nests inside a caller's transaction (as a savepoint).
  */
 export function insertCompleteResponse(db: Db, input: ResponseKey & { answers: Answers; at: string }): number {
-  const defs = instrumentDefs(input.instruments);
-  throwIfInvalid(defs, input.answers, 'complete');
+  const rules = responseRules(input.instruments);
+  rules.validate(input.answers, 'complete');
   return db.transaction(() => {
     if (input.invitationId !== null && findRow(db, input)) throw new ConflictError(`invitation ${input.invitationId} already has a response`);
     if (input.invitationId === null && input.sessionFormId != null && findRow(db, input)) throw new ConflictError(`session form ${input.sessionFormId} already has a response`);
     const id = createRow(db, input, input.at);
     appendSnapshot(db, id, 'import', input.answers, 0, input.at);
     db.prepare("UPDATE responses SET status = 'complete', submitted_at = ?, updated_at = ? WHERE id = ?").run(input.at, input.at, id);
-    storeScores(db, id, input, defs, input.answers, input.at);
+    insertScoreRows(db, id, rules.score(input.answers, keysOfResponse(db, input)), input.at);
     return id;
   })();
 }
