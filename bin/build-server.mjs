@@ -101,7 +101,7 @@ function sourceFingerprint() {
       hash.update(`${file}\0${st.size}\0${st.mtimeMs}\n`);
     }
   };
-  for (const dir of ['server', 'reports', 'instruments']) walk(path.join(root, dir));
+  for (const dir of ['server', 'shared', 'reports', 'instruments']) walk(path.join(root, dir));
   for (const file of [fileURLToPath(import.meta.url), path.join(root, 'package-lock.json')]) {
     if (fs.existsSync(file)) hash.update(`${file}\0${fs.statSync(file).mtimeMs}\n`);
   }
