@@ -3,7 +3,7 @@ import { consortCounts, ittAnalysis, type ConsortCounts, type ConsortRecord, typ
 import { AUTO_CR2_BELOW } from '../analysis/itt';
 import { mixedModelItt } from '../analysis/mixed-model-itt';
 import { dosageByUrn, dosageSummary } from '../analysis/ipe';
-import { icc as iccAnova, mdes, standardisedDifference } from '../stats';
+import { standardisedDifference } from '../stats';
 import {
   balanceChart, CONSORT_STAGES, consortFlow, dosageChart, forestPlot, outcomeHistogram, outcomeHistogramPanel, responseRatesChart,
   type ConsortStage, type ForestRow, type HistogramRow,
@@ -15,6 +15,8 @@ import {
 } from './format';
 import { adminDatasets, isAllocated, surveyDatasets, type OutcomeDataset } from './outcomes';
 import { adminCoverage, type CoverageSummary } from './admin-coverage';
+import { mdesTable, type MdesTableView } from './mdes-table';
+import { fmtMeanInUnit, secondaryCaption, splitByUnit, unitHeadings } from './outcome-units';
 import type { ArmName, ReportData, ReportSchool } from './report-data';
 
 export interface OutcomeRowView {
@@ -38,6 +40,9 @@ export interface AppendixRowView {
 
 export interface OutcomeTableView {
   rows: OutcomeRowView[];
+  /** Caption, e.g. "Table 4. Secondary analysis" (one table per unit: outcome-units.ts). */
+  caption: string;
+  meanHeading: string;
   differenceHeading: string;
   effectSizeHeading: string;
   methodNote: string;
@@ -69,14 +74,15 @@ export interface ArmComparisonView {
   primary: OutcomeTableView | null;
   /** Plain sentence when the primary outcome has no data yet (instead of a table of empty cells). */
   primaryPending: string | null;
-  secondary: OutcomeTableView | null;
+  /** One table per unit (administrative proportions, survey scores); empty when there are none. */
+  secondary: OutcomeTableView[];
   /** Plain sentence naming secondary outcomes that have no data yet. */
   secondaryPending: string | null;
   forest: FigureView | null;
   distributions: { primary: FigureView[]; secondary: FigureView[] };
   responseRates: { rows: { wave: string; arm: string; invited: string; completed: string; rate: string }[]; figure: FigureView | null };
   compliance: { rows: { category: string; schools: string }[]; total: string; figure: FigureView; doseResponse: string; note: string };
-  mdes: { rows: { label: string; protocol: string; analysis: string }[]; note: string };
+  mdes: MdesTableView;
   appendix: { primary: AppendixRowView[]; secondary: AppendixRowView[]; note: string; analysisNotes: string[] };
 }
 
@@ -158,7 +164,7 @@ function outcomeRow(a: Analysed, data: ReportData): OutcomeRowView {
     return { key: d.key, label: labelWithDirection(d), interventionN: nCell(a, 'intervention', data), interventionMean: na, controlN: nCell(a, 'control', data), controlMean: na, totalN: na, difference: na, effectSize: na, p: na, problem: a.problem };
   }
   const prop = d.kind === 'proportion';
-  const meanCell = (m: number, ci: [number, number] | null) => `${fmtNumber(m, d.digits)} ${fmtCi(ci, prop ? 3 : d.digits)}`;
+  const meanCell = (m: number, ci: [number, number] | null) => fmtMeanInUnit(d.kind, m, ci, d.digits);
   return {
     key: d.key,
     label: labelWithDirection(d),
@@ -200,15 +206,13 @@ function appendixRow(a: Analysed): AppendixRowView {
   };
 }
 
-function outcomeTable(analysed: Analysed[], data: ReportData): OutcomeTableView | null {
-  if (analysed.length === 0) return null;
-  const anyProp = analysed.some((a) => a.dataset.kind === 'proportion');
-  const anyScore = analysed.some((a) => a.dataset.kind === 'score');
+/** An outcome table of outcomes in one unit (callers split them with splitByUnit). */
+function outcomeTable(analysed: Analysed[], data: ReportData, caption: string): OutcomeTableView {
   const notes = [...new Set(analysed.map((a) => `${a.dataset.description}.`))];
   return {
     rows: analysed.map((a) => outcomeRow(a, data)),
-    differenceHeading: anyProp && !anyScore ? 'Adjusted difference, percentage points (95% CI)'
-      : anyProp ? 'Adjusted difference (95% CI): percentage points for proportions, scale points for scores' : 'Adjusted difference, scale points (95% CI)',
+    caption,
+    ...unitHeadings(analysed[0].dataset.kind),
     effectSizeHeading: `${effectSizeName(data.settings.effectSize)} (95% CI)`,
     methodNote: methodNote(analysed, data),
     notes,
@@ -566,76 +570,6 @@ function complianceSection(data: ReportData, primary: Analysed | null) {
   };
 }
 
-/** ICC of a pupil-level 0/1 indicator from school counts (one-way ANOVA, unequal clusters, truncated at 0). */
-export function binaryIcc(counts: number[], sizes: number[]): number {
-  const J = counts.length;
-  const N = sizes.reduce((a, b) => a + b, 0);
-  if (J < 2 || N <= J) return 0;
-  const p = counts.reduce((a, b) => a + b, 0) / N;
-  let ssb = 0; let ssw = 0; let sumSq = 0;
-  for (let j = 0; j < J; j++) {
-    const pj = counts[j] / sizes[j];
-    ssb += sizes[j] * (pj - p) ** 2;
-    ssw += sizes[j] * pj * (1 - pj);
-    sumSq += sizes[j] ** 2;
-  }
-  const msb = ssb / (J - 1);
-  const msw = ssw / (N - J);
-  const n0 = (N - sumSq / N) / (J - 1);
-  const denom = msb + (n0 - 1) * msw;
-  return denom > 0 ? Math.max(0, (msb - msw) / denom) : 0;
-}
-
-function mdesSection(data: ReportData, allocated: ReportSchool[], primary: Analysed | null) {
-  const J = allocated.length;
-  const P = J > 0 ? allocated.filter((s) => s.arm === 'intervention').length / J : 0.5;
-  const pm = data.settings.protocolMdes;
-  const prop = primary?.dataset.kind === 'proportion';
-  const complete = primary ? primary.dataset.rows.filter((r) => typeof r.y === 'number') : [];
-  // Cluster size at analysis: pupils per school (proportion outcomes) or responding DSLs per school.
-  const clusterSizeAnalysis = primary?.result ? (prop ? primary.result.n_effective / Math.max(1, primary.result.clusters) : primary.result.n / Math.max(1, primary.result.clusters)) : null;
-  const protocol = { icc: pm.icc ?? 0.05, r2Cluster: pm.r2Cluster ?? 0.5, r2Individual: pm.r2Individual ?? 0, clusterSize: pm.clusterSize ?? clusterSizeAnalysis ?? 1, alpha: pm.alpha ?? 0.05, power: pm.power ?? 0.8 };
-  let analysis: typeof protocol | null = null;
-  if (primary?.result && clusterSizeAnalysis !== null) {
-    let iccValue: number;
-    const schoolY = new Map<number, number[]>(); const schoolB = new Map<number, number[]>();
-    for (const r of complete) {
-      const u = Number(r.urn);
-      schoolY.set(u, [...(schoolY.get(u) ?? []), r.y as number]);
-      if (typeof r.baseline === 'number') schoolB.set(u, [...(schoolB.get(u) ?? []), r.baseline]);
-    }
-    if (prop) {
-      const withPupils = complete.filter((r) => typeof r.pupils === 'number');
-      iccValue = binaryIcc(withPupils.map((r) => Math.round((r.y as number) * (r.pupils as number))), withPupils.map((r) => r.pupils as number));
-    } else {
-      iccValue = complete.length > 2 ? iccAnova(complete.map((r) => r.y as number), complete.map((r) => String(r.urn))).icc : 0;
-    }
-    const urns = [...schoolY.keys()].filter((u) => schoolB.has(u));
-    const rho = correlation(urns.map((u) => mean(schoolB.get(u)!) as number), urns.map((u) => mean(schoolY.get(u)!) as number));
-    analysis = { ...protocol, icc: iccValue, r2Cluster: rho === null ? 0 : rho * rho, r2Individual: 0, clusterSize: clusterSizeAnalysis };
-  }
-  const calc = (o: typeof protocol | null) => {
-    if (!o || J < 4) return null;
-    try { return mdes({ clusters: J, clusterSize: o.clusterSize, icc: o.icc, r2Cluster: o.r2Cluster, r2Individual: o.r2Individual, pTreated: P, alpha: o.alpha, power: o.power }).mdes; } catch { return null; }
-  };
-  const a = calc(analysis); const p = calc(protocol);
-  const f2 = (x: number | null | undefined) => (x === null || x === undefined ? 'n/a' : fmtNumber(x, 2));
-  const rows = [
-    { label: 'MDES (proportion of a standard deviation)', protocol: f2(p), analysis: f2(a) },
-    { label: 'Intracluster correlation (school)', protocol: f2(protocol.icc), analysis: f2(analysis?.icc) },
-    { label: 'Baseline/endline R² (school level)', protocol: f2(protocol.r2Cluster), analysis: f2(analysis?.r2Cluster) },
-    { label: `Baseline/endline R² (${prop ? 'pupil' : 'DSL'} level)`, protocol: f2(protocol.r2Individual), analysis: f2(analysis?.r2Individual) },
-    { label: 'Alpha (two-sided)', protocol: f2(protocol.alpha), analysis: f2(analysis?.alpha) },
-    { label: 'Power', protocol: f2(protocol.power), analysis: f2(analysis?.power) },
-    { label: `Average cluster size (${prop ? 'pupils' : 'DSLs'} per school)`, protocol: fmtNumber(protocol.clusterSize, 0), analysis: analysis ? fmtNumber(analysis.clusterSize, 0) : 'n/a' },
-    { label: 'Schools randomised (intervention; control)', protocol: fmtTotalSplit(allocated.filter((s) => s.arm === 'intervention').length, allocated.filter((s) => s.arm === 'control').length), analysis: primary?.result ? fmtTotalSplit(primary.result.clustersByArm.intervention, primary.result.clustersByArm.control) : 'n/a' },
-  ];
-  return {
-    rows,
-    note: 'Two-level cluster randomised design (Bloom; PowerUp! model CRA2_2), df = J − 2. Protocol assumptions come from the trial\'s report settings (defaults: ICC 0.05, school-level R² 0.5, as the Bolton protocol); analysis values are observed in the primary outcome data (R² is the squared school-level baseline/endline correlation).',
-  };
-}
-
 // ---- primary outcome choice and assembly ---------------------------------------------------
 
 export function choosePrimary(outcomes: OutcomeDataset[], setting: string | null): OutcomeDataset | null {
@@ -688,9 +622,9 @@ export function buildArmComparison(data: ReportData, generatedAt: Date): ArmComp
     attrition: attritionSection(allocated, primary, consort.counts),
     coverage: coverageSection(data, allocated, coverage),
     baseline: baselineSection(data, allocated, outcomes, primary?.dataset.key ?? null),
-    primary: primaryShown ? outcomeTable([primaryShown], data) : null,
+    primary: primaryShown ? outcomeTable([primaryShown], data, 'Table 3. Primary analysis') : null,
     primaryPending: primary && primary.pending ? `The primary outcome, ${primary.dataset.label}, cannot be analysed yet: ${waitingFor(primary)}.` : null,
-    secondary: secondary.length ? outcomeTable(secondary, data) : null,
+    secondary: splitByUnit(secondary).map((list, i, all) => outcomeTable(list, data, secondaryCaption(list[0].dataset.kind, i, all.length))),
     secondaryPending: secondaryWaiting.length
       ? `${secondaryWaiting.length} secondary outcome${secondaryWaiting.length === 1 ? ' has' : 's have'} no data yet and ${secondaryWaiting.length === 1 ? 'is' : 'are'} not shown: ${secondaryWaiting.map((a) => a.dataset.label).join('; ')}. ${[...new Set(secondaryWaiting.map(waitingFor))].map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join('. ')}.`
       : null,
@@ -710,7 +644,7 @@ export function buildArmComparison(data: ReportData, generatedAt: Date): ArmComp
     responseRates: responseRatesSection(data),
     compliance: complianceSection(data, primary),
     mlm: mlmSection(analysed, data),
-    mdes: mdesSection(data, allocated, primary),
+    mdes: mdesTable(data, allocated, primary ? primary.dataset : null),
     appendix: {
       primary: primary ? [appendixRow(primary)] : [],
       secondary: secondary.filter((a) => a.result).map(appendixRow),

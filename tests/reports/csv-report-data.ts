@@ -1,0 +1,22 @@
+// Hand-built ReportData from an R fixture CSV of school rows (school, la, arm, pupils, base_count, count, optional fsm_block): the arm-comparison view-model fed exactly the data R analysed.
+import type { ReportData, ReportSchool } from '../../reports/view-models/report-data';
+import { dataRows } from '../analysis/r-fixtures';
+
+/** One LA outcome measure per school summed over a 12-month window and its baseline year, as the repository gathers it. */
+export function reportDataFromCsv(file: string, opts: { unit: 'school' | 'local_authority'; measure?: string }): { data: ReportData; rows: Array<Record<string, string>> } {
+  const rows = dataRows(file);
+  const measure = opts.measure ?? 'contacts_nfa';
+  const schools: ReportSchool[] = rows.map((r, i) => ({
+    urn: 700000 + i, name: r.school, laCode: r.la ?? 'LA01', laName: r.la ?? 'LA01', phase: 'Primary', type: null, pupils: Number(r.pupils), fsmPercent: null,
+    ofstedRating: null, urbanRural: r.urban_rural ?? null, enrolment: 'enrolled', arm: r.arm === '1' || r.arm === 'intervention' ? 'intervention' : 'control', stratum: r.fsm_block ?? null,
+  }));
+  const data: ReportData = {
+    trial: { id: 'csv', title: `R fixture ${file}`, kind: 'trial', unit: opts.unit, strata: [], method: 'imported', seed: 1, status: 'analysis', sessionsIntended: 3, sessionIntervalWeeks: [4, 6], startsOn: '2025-09-01', endsOn: '2026-08-31', isDemo: false },
+    randomisation: null, schools, dsls: [], waves: [], invitations: [], waveResponses: [], scores: [], sessions: [],
+    adminOutcomes: rows.map((r, i) => ({ urn: 700000 + i, measure, outcomeCount: r.count === '' || r.count === 'NA' ? null : Number(r.count), outcomeMonths: r.count === '' || r.count === 'NA' ? 0 : 12, baselineCount: Number(r.base_count), baselineMonths: 12 })),
+    adminWindows: { outcome: ['2025-09', '2026-08'], baseline: ['2024-09', '2025-08'] },
+    forms: [], costs: [], quotes: [], descriptions: {},
+    settings: { primaryOutcome: null, effectSize: 'glass', seType: 'auto', adminMissingMonths: 'complete', mlmEffectSize: 'off', protocolMdes: {} },
+  };
+  return { data, rows };
+}
