@@ -1,4 +1,4 @@
-// Property tests: hostile CSV files at every CSV-reading command (import schools|dsls|outcomes, score, analyse, randomise): exit 0/1/2 only, no stack trace, nothing written on a refused file.
+// Property tests: hostile CSV files at every CSV-reading command (import schools|dsls|outcomes|covariates, score, analyse, randomise): exit 0/1/2 only, no stack trace, nothing written on a refused file.
 import fs from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
@@ -7,7 +7,7 @@ import { runCli } from '../../server/cli';
 import { openDatabase } from '../../server/storage/db';
 import { tableCounts } from '../../server/storage/backup';
 import { captureIo, tempDir } from '../helpers/temp';
-import { analyseHeader, analyseRow, dslHeader, dslRow, hostileCsv, outcomeRow, outcomesHeader, pssHeader, pssRow, quote, schoolRow, schoolsHeader, stackTracePattern } from './hostile-helpers';
+import { analyseHeader, analyseRow, covariatesHeader, covariatesRow, dslHeader, dslRow, hostileCsv, outcomeRow, outcomesHeader, pssHeader, pssRow, quote, schoolRow, schoolsHeader, stackTracePattern } from './hostile-helpers';
 
 let dir: string;
 let cleanup: () => void;
@@ -69,6 +69,9 @@ describe('CSV imports under hostile files', () => {
   });
   it('dslkit import outcomes', async () => {
     await fc.assert(fc.asyncProperty(hostileCsv(outcomesHeader, outcomeRow), (text) => expectSafe((f) => ['import', 'outcomes', f, '--db', dbFile], text, { writes: true })), runs);
+  });
+  it('dslkit import covariates', async () => {
+    await fc.assert(fc.asyncProperty(hostileCsv(covariatesHeader, covariatesRow), (text) => expectSafe((f) => ['import', 'covariates', '--trial', 'hostile', f, '--db', dbFile], text, { writes: true })), runs);
   });
 });
 

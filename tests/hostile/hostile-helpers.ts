@@ -56,6 +56,8 @@ export const dslHeader = ['URN', 'Name', 'Email', 'Role'];
 export const dslRow = (i: number) => [String(100_001 + (i % 6)), `DSL ${i}`, `dsl${i}@school.example`, 'deputy headteacher'];
 export const outcomesHeader = ['URN', 'Period', 'Measure', 'Count'];
 export const outcomeRow = (i: number) => [String(100_001 + (i % 6)), `2025-${String(1 + (i % 12)).padStart(2, '0')}`, 'contacts', String(i)];
+export const covariatesHeader = ['URN', 'PNUMFSMEVER', 'PNUMEAL', 'PSENELK', 'PTRWM_EXP', 'PTRWM_HIGH'];
+export const covariatesRow = (i: number) => [String(100_001 + (i % 6)), String((i * 7) % 100), String((i * 3) % 100), i % 5 ? String(10 + (i % 9)) : '', i % 4 ? `${50 + (i % 40)}%` : 'SUPP', String(i % 30)];
 export const pssHeader = ['id', ...Array.from({ length: 10 }, (_, i) => `pss10_${String(i + 1).padStart(2, '0')}`)];
 export const pssRow = (i: number) => [`r${i}`, ...Array.from({ length: 10 }, (_, k) => String((i + k) % 5))];
 export const analyseHeader = ['school', 'arm', 'y', 'base'];

@@ -1,4 +1,4 @@
-// `dslkit import schools|dsls|outcomes|attendance|responses <file.csv>`: all-or-nothing CSV imports with one message per bad line.
+// `dslkit import schools|dsls|outcomes|attendance|responses|covariates <file.csv>`: all-or-nothing CSV imports with one message per bad line.
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -8,8 +8,10 @@ import { importDsls } from '../../storage/dsl-repo';
 import { importOutcomesInChunks } from '../../storage/chunked-outcome-import';
 import { importAttendance } from '../../storage/attendance-import-repo';
 import { importSurveyReturns } from '../../storage/paper-response-import-repo';
+import { importCovariates } from '../../storage/covariate-repo';
+import { COVARIATES, MISSING_CODES } from '../../domain/imports/covariates';
 
-const KINDS = ['schools', 'dsls', 'outcomes', 'attendance', 'responses'] as const;
+const KINDS = ['schools', 'dsls', 'outcomes', 'attendance', 'responses', 'covariates'] as const;
 
 function counts(r: { added: number; changed: number; unchanged: number }): string {
   return `${r.added} added, ${r.changed} changed, ${r.unchanged} unchanged`;
@@ -17,8 +19,8 @@ function counts(r: { added: number; changed: number; unchanged: number }): strin
 
 export const command: CliCommand = {
   name: 'import',
-  summary: 'import schools (GIAS CSV), a DSL roster, LA administrative outcomes, supervisors\' attendance records or paper survey returns',
-  usage: 'import schools <schools.csv> [--trial <id>]\n       dslkit import dsls <roster.csv> --trial <id>\n       dslkit import outcomes <outcomes.csv>\n       dslkit import attendance --trial <id> <attendance.csv>\n       dslkit import responses --trial <id> --wave <name> <returns.csv> [--entered-by <who>] [--date YYYY-MM-DD]',
+  summary: 'import schools (GIAS CSV), a DSL roster, LA administrative outcomes, supervisors\' attendance records, paper survey returns or school covariates (FSM, EAL, SEN, KS2)',
+  usage: 'import schools <schools.csv> [--trial <id>]\n       dslkit import dsls <roster.csv> --trial <id>\n       dslkit import outcomes <outcomes.csv>\n       dslkit import attendance --trial <id> <attendance.csv>\n       dslkit import responses --trial <id> --wave <name> <returns.csv> [--entered-by <who>] [--date YYYY-MM-DD]\n       dslkit import covariates --trial <id> <covariates.csv>',
   description: `
 Every line is checked first; if any is wrong, each bad line is reported (file: line N: column, problem),
 nothing is written and the exit code is 1. A valid file of schools or DSLs is written in one transaction;
@@ -52,12 +54,21 @@ responses Paper or legacy survey returns for one wave, one row per DSL: dsl_id, 
           cannot spare is an error at that column) and stored as a complete response marked paper, with
           who entered it (--entered-by, default the CLI user) and the date. The DSL must have been
           invited to the wave and have no response to it yet; a row the same as a paper return already
-          imported counts as unchanged. Response rates count paper returns as complete and say how many.`,
+          imported counts as unchanged. Response rates count paper returns as complete and say how many.
+covariates
+          School covariates beyond GIAS for the trial's schools (Bolton Table 2), one row per school: URN and
+          one or more of the DfE columns ${COVARIATES.map((c) => c.column).join(', ')}
+          (${COVARIATES.map((c) => c.key.replace(/_/g, ' ')).join(', ')}; any case, e.g. pnumfsmever). Each is a percentage
+          from 0 to 100 (a trailing % is allowed); a blank cell, or a DfE code (${MISSING_CODES.join(', ')}),
+          is stored as missing with its reason. Other columns are ignored (and listed). Every URN must be a
+          school of --trial, once. The file's name, SHA-256, date and columns are kept as the values'
+          provenance (the export's codebook names it). A value that differs from the one held replaces it,
+          except the FSM variable a locked randomisation blocked on (--fsm-column), which cannot change.`,
   options: [
     { name: 'wave', type: 'string', valueName: '<name>', description: 'wave the returns answer (responses: baseline, midpoint or endline)' },
     { name: 'entered-by', type: 'string', valueName: '<who>', description: 'who typed the returns in (responses; default the CLI user)' },
     { name: 'date', type: 'string', valueName: '<YYYY-MM-DD>', description: 'the date the returns were completed, for rows without a date (responses)' },
-    { name: 'trial', type: 'string', valueName: '<id>', description: 'trial to enrol schools in (schools), add DSLs to (dsls; required) or add sessions to (attendance; required) or import returns into (responses; required)' },
+    { name: 'trial', type: 'string', valueName: '<id>', description: 'trial to enrol schools in (schools), add DSLs to (dsls; required) or add sessions to (attendance; required) or import returns into (responses; required) or covariates into (covariates; required)' },
   ],
   usesDb: true,
   async run(ctx: CliContext) {
@@ -84,6 +95,10 @@ responses Paper or legacy survey returns for one wave, one row per DSL: dsl_id, 
       if (!enteredBy.trim() || enteredBy.length > 200) throw new UsageError('--entered-by must be 1 to 200 characters');
       const r = importSurveyReturns(db, text, { trialId: requiredString(ctx, 'trial'), wave: requiredString(ctx, 'wave'), source, enteredBy: enteredBy.trim(), date: stringOption(ctx, 'date'), actor: ctx.actor, at });
       ctx.io.stdout(`${source}: ${r.rows} returns: ${r.added} added as paper responses, ${r.unchanged} unchanged\n`);
+    } else if (kind === 'covariates') {
+      const r = importCovariates(db, text, { trialId: requiredString(ctx, 'trial'), source, actor: ctx.actor, at });
+      const ignored = r.ignored.length ? `; ${r.ignored.length} other column${r.ignored.length === 1 ? '' : 's'} ignored (${r.ignored.slice(0, 5).map((c) => `"${c.slice(0, 40)}"`).join(', ')}${r.ignored.length > 5 ? ', ...' : ''})` : '';
+      ctx.io.stdout(`${source}: ${r.rows} schools, ${r.covariates.map((c) => c.column).join(', ')}: ${r.added} values added, ${r.changed} changed, ${r.unchanged} unchanged${ignored}\n`);
     } else {
       if (stringOption(ctx, 'trial')) throw new UsageError('outcomes belong to schools, not a trial: drop --trial');
       const r = await importOutcomesInChunks(db, text, source, ctx.actor, at);
