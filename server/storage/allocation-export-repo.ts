@@ -7,6 +7,7 @@ import { isMethod, sha256Hex, type RandomisationResult } from '../domain/randomi
 import { getRandomisation, listAllocations, type StoredRandomisation } from './allocation-repo';
 import { enrolledSchoolsTable, listSchoolsInTrial } from './school-repo';
 import { requireTrial } from './trial-repo';
+import { trialFsmColumn } from '../domain/randomisation/fsm-column';
 
 /** How an imported allocation is marked in randomisations.method. */
 export const IMPORTED_PREFIX = 'imported: ';
@@ -43,7 +44,9 @@ export function allocationFiles(db: Db, trialId: string): AllocationFiles {
     return { randomisation: r, imported: true, allocation: `# dslkit-imported-allocation ${JSON.stringify(header)}\n${toCsv(['URN', 'stratum', 'arm'], allocations.map((a) => ({ URN: a.urn, stratum: a.stratum, arm: a.arm })))}`, input: null, inputMatches: null, schools };
   }
   // The randomisation input was the trial's enrolled schools at the time: exactly the schools allocated, by URN.
-  const { table, columns } = enrolledSchoolsTable(db, trialId, (s) => byUrn.has(s.urn));
+  // ... with the imported FSM covariate when the blocks were made on it (recorded in randomisations.fsm_column).
+  const fsm = r.method === 'niesr-fsm-median' ? trialFsmColumn(r.fsmColumn ?? undefined) : null;
+  const { table, columns } = enrolledSchoolsTable(db, trialId, (s) => byUrn.has(s.urn), fsm?.covariate ? [fsm.covariate] : []);
   const input = toCsv(columns, table.rows.map((row) => row.values));
   const counts = new Map<string, { control: number; intervention: number }>();
   for (const a of allocations) { const c = counts.get(a.stratum) ?? { control: 0, intervention: 0 }; c[a.arm] += 1; counts.set(a.stratum, c); }
@@ -51,6 +54,7 @@ export function allocationFiles(db: Db, trialId: string): AllocationFiles {
     algorithmVersion: r.algorithmVersion, method: r.method, seed: r.seed, idColumn: 'URN', strata: r.strata, cluster: r.cluster ?? undefined, inputSha256: r.inputSha256,
     schools: table.rows.map((row) => { const a = byUrn.get(Number(row.values.URN))!; return { id: String(a.urn), ...(r.cluster ? { cluster: row.values[r.cluster] ?? "" } : {}), stratum: a.stratum, draw: a.draw, arm: a.arm, line: row.line }; }),
     unitCounts: [...counts.entries()].map(([stratum, c]) => ({ stratum, ...c })),
+    ...(fsm ? { fsmColumn: fsm.column } : {}),
   };
   return { randomisation: r, imported: false, allocation: allocationCsv(result), input, inputMatches: sha256Hex(input) === r.inputSha256, schools };
 }

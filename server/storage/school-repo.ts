@@ -4,6 +4,7 @@ import { ConflictError, ValidationError } from '../../shared/errors';
 import { lineProblemsError, parseCsv, requireColumns, type CsvTable } from '../domain/csv';
 import { GIAS_COLUMNS, REQUIRED_SCHOOL_COLUMNS, validateSchoolRows, type SchoolRecord } from '../domain/imports/schools';
 import { sha256Hex } from '../domain/randomisation/randomise';
+import type { CovariateDef } from '../domain/imports/covariates';
 import { appendAudit } from './audit-repo';
 import { requireTrial } from './trial-repo';
 
@@ -91,18 +92,23 @@ export function listSchoolsInTrial(db: Db, trialId: string): SchoolInTrial[] {
 
 /**
  * The trial's enrolled schools (or those `pick` chooses) as a table with GIAS column names, ordered by URN, so the CSV
- * randomisation code runs unchanged on them; `csv` is the canonical text whose SHA-256 is recorded.
+ * randomisation code runs unchanged on them; `csv` is the canonical text whose SHA-256 is recorded. `covariates` adds
+ * imported covariates as further columns named by their DfE column (e.g. PNUMFSMEVER; blank when not held): only when
+ * asked, so the table of a randomisation made without them, and its SHA-256, stay exactly as they were.
  */
-export function enrolledSchoolsTable(db: Db, trialId: string, pick: (s: SchoolInTrial) => boolean = (s) => s.enrolment === 'enrolled'): { table: CsvTable; columns: string[] } {
+export function enrolledSchoolsTable(db: Db, trialId: string, pick: (s: SchoolInTrial) => boolean = (s) => s.enrolment === 'enrolled', covariates: readonly CovariateDef[] = []): { table: CsvTable; columns: string[] } {
   const c = GIAS_COLUMNS;
-  const columns = [c.urn, c.name, c.laCode, c.laName, c.type, c.phase, c.pupils, c.fsmPercent, c.urbanRural, c.ofsted];
+  const columns = [c.urn, c.name, c.laCode, c.laName, c.type, c.phase, c.pupils, c.fsmPercent, c.urbanRural, c.ofsted, ...covariates.map((d) => d.column)];
   const schools = listSchoolsInTrial(db, trialId).filter(pick);
   const str = (v: string | number | null) => (v === null ? '' : String(v));
+  const held = db.prepare('SELECT value FROM school_covariates WHERE trial_id = ? AND urn = ? AND covariate = ?');
+  const covariateValue = (urn: number, d: CovariateDef) => str((held.get(trialId, urn, d.key) as { value: number | null } | undefined)?.value ?? null);
   const rows = schools.map((s, i) => ({
     line: i + 2,
     values: {
       [c.urn]: String(s.urn), [c.name]: s.name, [c.laCode]: s.laCode, [c.laName]: s.laName, [c.type]: str(s.type), [c.phase]: str(s.phase),
       [c.pupils]: str(s.pupils), [c.fsmPercent]: str(s.fsmPercent), [c.urbanRural]: str(s.urbanRural), [c.ofsted]: str(s.ofstedRating),
+      ...Object.fromEntries(covariates.map((d) => [d.column, covariateValue(s.urn, d)])),
     },
   }));
   return { table: { header: columns, rows }, columns };

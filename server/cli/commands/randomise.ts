@@ -22,7 +22,7 @@ function countsText(r: RandomisationResult): string {
 function summaryText(r: RandomisationResult, balance: BalanceRow[], where: string): string {
   return [
     `randomised ${r.schools.length} schools from ${where}: ${r.method} (${r.algorithmVersion}), seed ${r.seed}${r.strata.length ? `, strata ${r.strata.join(' / ')}` : ''}${r.cluster ? `, clusters ${r.cluster}` : ''}`,
-    `input SHA-256 ${r.inputSha256}${r.fsmMedian !== undefined ? `; median % FSM ${r.fsmMedian}` : ''}`,
+    `input SHA-256 ${r.inputSha256}${r.fsmMedian !== undefined ? `; median % FSM ${r.fsmMedian} (${r.fsmColumn})` : ''}`,
     countsText(r),
     formatBalance(balance),
   ].join('\n') + '\n';
@@ -33,12 +33,14 @@ function jsonOf(r: RandomisationResult, balance: BalanceRow[], extra: Record<str
   return `${JSON.stringify({ ...meta, ...extra, balance, allocation: schools.map(({ line: _line, ...s }) => s) }, null, 2)}\n`;
 }
 
-function options(ctx: CliContext): { seed: number; method: RandomisationMethod; strata: string[]; cluster?: string } {
+function options(ctx: CliContext): { seed: number; method: RandomisationMethod; strata: string[]; cluster?: string; fsmColumn?: string } {
   const seed = numberOption(ctx, 'seed', { integer: true, min: -2147483647, max: 2147483647 });
   if (seed === undefined) throw new UsageError('--seed <n> is required (a whole number; write it in the trial protocol before randomising)');
   const method = stringOption(ctx, 'method') ?? 'stratified';
   if (!isMethod(method)) throw new UsageError(`--method "${method}" must be ${METHODS.join(' or ')}`);
-  return { seed, method, strata: listOption(ctx, 'strata'), cluster: stringOption(ctx, 'cluster') };
+  const fsmColumn = stringOption(ctx, 'fsm-column');
+  if (fsmColumn !== undefined && method !== 'niesr-fsm-median') throw new UsageError('--fsm-column chooses the FSM variable of --method niesr-fsm-median\'s blocks; add --method niesr-fsm-median or drop it');
+  return { seed, method, strata: listOption(ctx, 'strata'), cluster: stringOption(ctx, 'cluster'), ...(fsmColumn !== undefined ? { fsmColumn } : {}) };
 }
 
 function verify(ctx: CliContext, allocationFile: string): number {
@@ -92,7 +94,7 @@ function fromTrial(ctx: CliContext, trialId: string): number {
 export const command: CliCommand = {
   name: 'randomise',
   summary: 'allocate schools (or whole LAs) to control/intervention, reproducibly; verify an allocation',
-  usage: 'randomise <schools.csv> --seed <n> [--method stratified|niesr-fsm-median] [--strata COL ...] [--cluster COL] [--out allocation.csv] [--json]\n       dslkit randomise --trial <id> --seed <n> [same options]\n       dslkit randomise --verify allocation.csv <schools.csv>',
+  usage: 'randomise <schools.csv> --seed <n> [--method stratified|niesr-fsm-median [--fsm-column COL]] [--strata COL ...] [--cluster COL] [--out allocation.csv] [--json]\n       dslkit randomise --trial <id> --seed <n> [same options]\n       dslkit randomise --verify allocation.csv <schools.csv>',
   description: `
 Methods (algorithm dslkit-randomise/1; draws are R's set.seed(n) + runif(), Mersenne-Twister/Inversion,
 so R re-derives every allocation: see tests/fixtures/randomisation/expected-allocations.R):
@@ -103,7 +105,12 @@ so R re-derives every allocation: see tests/fixtures/randomisation/expected-allo
   niesr-fsm-median  the Bolton trial's Appendix D: two blocks split at the median % FSM (PercentageFSM),
                     sorted by block and draw, arms alternating down the list. Fixed traps: schools AT the
                     median are split between the blocks by URN so the blocks are equal; ties use a stable
-                    sort on URN.
+                    sort on URN. --fsm-column COL blocks on another column of the file (Appendix D used
+                    pnumfsmever); with --trial it is PercentageFSM (GIAS, the default) or PNUMFSMEVER, the
+                    ever-FSM covariate imported with dslkit import covariates (any case), which then joins
+                    the randomisation input (and its SHA-256) as a column of that name. The column used is
+                    stored with the allocation, in the audit log and, when not PercentageFSM, on the
+                    allocation file's first line, so --verify re-derives it.
 --cluster COL randomises the distinct values of COL (e.g. "LA (code)") and every school inherits its
 cluster's arm (stratified only; strata must be constant within a cluster).
 
@@ -123,6 +130,7 @@ and prints "match" or each difference (exit code 1 on any mismatch, including a 
     { name: 'seed', type: 'string', valueName: '<n>', description: 'whole number seed (R integer range)' },
     { name: 'method', type: 'string', valueName: '<method>', description: 'stratified or niesr-fsm-median', default: 'stratified' },
     { name: 'strata', type: 'string', multiple: true, valueName: '<column>', description: 'stratify on this column' },
+    { name: 'fsm-column', type: 'string', valueName: '<column>', description: 'niesr-fsm-median: the % FSM column to block on (default PercentageFSM; with --trial, PNUMFSMEVER for the imported ever-FSM)' },
     { name: 'cluster', type: 'string', valueName: '<column>', description: 'randomise whole clusters named by this column, e.g. "LA (code)"' },
     { name: 'id-column', type: 'string', valueName: '<column>', description: 'column identifying each school', default: 'URN' },
     { name: 'out', type: 'string', valueName: '<file>', description: 'write the allocation CSV here' },

@@ -1,7 +1,7 @@
 // Writes an allocation as CSV with a leading "# dslkit-allocation {json}" line (method, seed, input SHA-256...), reads it back, and re-derives it for --verify.
 import { ValidationError } from '../../../shared/errors';
 import { parseCsv, toCsv } from '../csv';
-import { ALGORITHM_VERSION, isMethod, randomiseTable, sha256Hex, type RandomisationResult, type RandomiseOptions } from './randomise';
+import { ALGORITHM_VERSION, DEFAULT_FSM_COLUMN, isMethod, randomiseTable, sha256Hex, type RandomisationResult, type RandomiseOptions } from './randomise';
 
 /** The first line of an allocation file: `# dslkit-allocation ` followed by this JSON object. */
 export interface AllocationHeader {
@@ -13,6 +13,8 @@ export interface AllocationHeader {
   cluster: string | null;
   inputSha256: string;
   units: number;
+  /** niesr-fsm-median on a column other than PercentageFSM (e.g. PNUMFSMEVER); absent for the default. */
+  fsmColumn?: string;
 }
 
 const PREFIX = '# dslkit-allocation ';
@@ -27,6 +29,7 @@ export function allocationCsv(result: RandomisationResult): string {
     algorithm: result.algorithmVersion, method: result.method, seed: result.seed, idColumn: result.idColumn,
     strata: result.strata, cluster: result.cluster ?? null, inputSha256: result.inputSha256,
     units: result.unitCounts.reduce((s, c) => s + c.control + c.intervention, 0),
+    ...(result.fsmColumn && result.fsmColumn !== DEFAULT_FSM_COLUMN ? { fsmColumn: result.fsmColumn } : {}),
   };
   const columns = [result.idColumn, ...(result.cluster ? [result.cluster] : []), 'stratum', 'draw', 'arm'];
   const rows = result.schools.map((s) => ({ [result.idColumn]: s.id, ...(result.cluster ? { [result.cluster]: s.cluster } : {}), stratum: s.stratum, draw: s.draw, arm: s.arm }));
@@ -45,7 +48,8 @@ export function parseAllocationCsv(text: string, source = 'allocation.csv'): Par
   try { header = JSON.parse(first.slice(PREFIX.length)) as AllocationHeader; } catch {
     throw new ValidationError(`${source}: line 1: the dslkit-allocation header is not valid JSON`);
   }
-  if (!isMethod(String(header.method)) || !Number.isInteger(header.seed) || typeof header.idColumn !== 'string' || !Array.isArray(header.strata)) {
+  if (!isMethod(String(header.method)) || !Number.isInteger(header.seed) || typeof header.idColumn !== 'string' || !Array.isArray(header.strata)
+    || (header.fsmColumn !== undefined && typeof header.fsmColumn !== 'string')) {
     throw new ValidationError(`${source}: line 1: the dslkit-allocation header lacks method, seed, idColumn or strata`);
   }
   // The CSV starts after the header line; +1 keeps reported line numbers true to the file.
@@ -68,7 +72,7 @@ export function verifyAllocation(allocationText: string, schoolsBytes: Buffer, s
   const inputMatches = sha === header.inputSha256;
   if (!inputMatches) differences.push(`${sources.schools} has SHA-256 ${sha}, but the allocation was made from ${header.inputSha256}`);
   const table = parseCsv(schoolsBytes.toString('utf8'), sources.schools);
-  const redone = randomiseTable(table, { seed: header.seed, method: header.method, idColumn: header.idColumn, strata: header.strata, cluster: header.cluster ?? undefined }, { sha256: sha, source: sources.schools });
+  const redone = randomiseTable(table, { seed: header.seed, method: header.method, idColumn: header.idColumn, strata: header.strata, cluster: header.cluster ?? undefined, ...(header.fsmColumn ? { fsmColumn: header.fsmColumn } : {}) }, { sha256: sha, source: sources.schools });
   const expected = new Map(redone.schools.map((s) => [s.id, s]));
   const seen = new Set<string>();
   for (const r of rows) {

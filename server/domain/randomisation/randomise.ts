@@ -50,7 +50,12 @@ export interface RandomisationResult {
   unitCounts: StratumCount[];
   /** niesr-fsm-median only: the median % FSM that splits the blocks. */
   fsmMedian?: number;
+  /** niesr-fsm-median only: the column the blocks were made on (PercentageFSM unless --fsm-column chose another). */
+  fsmColumn?: string;
 }
+
+/** The FSM column niesr-fsm-median uses when none is named (GIAS's PercentageFSM). */
+export const DEFAULT_FSM_COLUMN = 'PercentageFSM';
 
 export function sha256Hex(data: string | Buffer): string {
   return crypto.createHash('sha256').update(data).digest('hex');
@@ -65,11 +70,12 @@ export function isMethod(m: string): m is RandomisationMethod { return (METHODS 
 export function randomiseTable(table: CsvTable, opts: RandomiseOptions, input: { sha256: string; source: string }): RandomisationResult {
   const idColumn = opts.idColumn ?? 'URN';
   const strata = opts.strata ?? [];
-  const fsmColumn = opts.fsmColumn ?? 'PercentageFSM';
+  const fsmColumn = opts.fsmColumn ?? DEFAULT_FSM_COLUMN;
   const source = input.source;
   if (!Number.isInteger(opts.seed) || Math.abs(opts.seed) > 2147483647) throw new ValidationError(`seed ${opts.seed} must be a whole number between -2147483647 and 2147483647`);
   if (!isMethod(opts.method)) throw new ValidationError(`unknown method "${opts.method}" (use ${METHODS.join(' or ')})`);
   if (opts.method === 'niesr-fsm-median' && opts.cluster) throw new ValidationError('niesr-fsm-median blocks individual schools on % FSM; to randomise clusters use --method stratified with --cluster');
+  if (opts.method !== 'niesr-fsm-median' && opts.fsmColumn) throw new ValidationError(`--fsm-column chooses the FSM variable of niesr-fsm-median's blocks; it has no use with --method ${opts.method}`);
   if (opts.method === 'niesr-fsm-median' && strata.length) throw new ValidationError('niesr-fsm-median makes its own two FSM blocks; --strata is only for --method stratified');
   const needed = [idColumn, ...strata, ...(opts.cluster ? [opts.cluster] : []), ...(opts.method === 'niesr-fsm-median' ? [fsmColumn] : [])];
   const missing = [...new Set(needed)].filter((c) => !table.header.includes(c));
@@ -116,6 +122,6 @@ export function randomiseTable(table: CsvTable, opts: RandomiseOptions, input: {
   return {
     algorithmVersion: ALGORITHM_VERSION, method: opts.method, seed: opts.seed, idColumn, strata,
     ...(opts.cluster ? { cluster: opts.cluster } : {}), inputSha256: input.sha256, schools, unitCounts,
-    ...(fsmMedian !== undefined ? { fsmMedian } : {}),
+    ...(fsmMedian !== undefined ? { fsmMedian, fsmColumn } : {}),
   };
 }
