@@ -1,9 +1,9 @@
-// Property tests: hostile CSV uploads (schools, DSL roster, outcomes) through the staff site's multipart forms: never a 5xx or a stack trace, cell values echoed escaped, nothing written on refusal.
+// Property tests: hostile CSV uploads (schools, DSL roster, outcomes, covariates) through the staff site's multipart forms: never a 5xx or a stack trace, cell values echoed escaped, nothing written on refusal.
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { staffFixture, signIn, type Signed, type StaffFixture } from '../staff/fixture';
 import { tableCounts } from '../../server/storage/backup';
-import { attackString, dslHeader, dslRow, hostileCsv, outcomeRow, outcomesHeader, schoolRow, schoolsHeader, stackTracePattern } from './hostile-helpers';
+import { attackString, covariatesHeader, covariatesRow, dslHeader, dslRow, hostileCsv, outcomeRow, outcomesHeader, schoolRow, schoolsHeader, stackTracePattern } from './hostile-helpers';
 
 let f: StaffFixture;
 let evaluator: Signed;
@@ -41,6 +41,7 @@ const kinds = [
   { name: 'schools', path: () => `/staff/trials/${f.ids.trial}/schools`, csv: hostileCsv(schoolsHeader, schoolRow) },
   { name: 'dsls', path: () => `/staff/trials/${f.ids.trial}/dsls`, csv: hostileCsv(dslHeader, dslRow) },
   { name: 'outcomes', path: () => `/staff/trials/${f.ids.trial}/outcomes`, csv: hostileCsv(outcomesHeader, outcomeRow) },
+  { name: 'covariates', path: () => `/staff/trials/${f.ids.trial}/covariates`, csv: hostileCsv(covariatesHeader, covariatesRow) },
 ];
 
 describe('staff CSV uploads under hostile files', () => {

@@ -16,6 +16,7 @@ import { schoolStatusRoutes } from './school-status-routes';
 import { allocationRoutes } from './allocation-routes';
 import { startPageRoutes } from './start-page-routes';
 import { auditRoutes } from './audit-routes';
+import { covariateRoutes } from './covariate-routes';
 
 export const staffRoutes: readonly StaffRoute[] = [
   ...accountRoutes,
@@ -34,4 +35,5 @@ export const staffRoutes: readonly StaffRoute[] = [
   ...schoolStatusRoutes,
   ...allocationRoutes,
   ...startPageRoutes,
+  ...covariateRoutes,
 ];
