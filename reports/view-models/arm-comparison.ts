@@ -17,6 +17,7 @@ import { adminDatasets, isAllocated, surveyDatasets, type OutcomeDataset } from 
 import { adminCoverage, type CoverageSummary } from './admin-coverage';
 import { mdesTable, type MdesTableView } from './mdes-table';
 import { fmtMeanInUnit, secondaryCaption, splitByUnit, unitHeadings } from './outcome-units';
+import { designOutcomes, designRows, type DesignOutcomesView } from './design-table';
 import type { ArmName, ReportData, ReportSchool } from './report-data';
 
 export interface OutcomeRowView {
@@ -55,6 +56,8 @@ export interface ArmComparisonView {
   mlm: { rows: Array<{ label: string; lead: string; other: string; icc: string; p: string }>; leadName: string; otherName: string; note: string; problems: string[] } | null;
   title: string; subtitle: string; trialId: string; generatedOn: string; demoNotice: string | null;
   design: LabelValue[];
+  /** Each outcome with its measure and data source (the design table's second part). */
+  designOutcomes: DesignOutcomesView;
   /** A plain sentence when there are no outcome data to analyse yet. */
   noOutcomes: string | null;
   consort: { figure: FigureView; rows: { stage: string; intervention: string; control: string; all: string }[]; notes: string[] };
@@ -233,35 +236,6 @@ function histogram(a: Analysed, n: string): FigureView {
 }
 
 // ---- design, CONSORT, attrition ---------------------------------------------------------------
-
-/** The strata or blocks of the allocation, as the models adjust for them (one dummy per stratum), and where the allocation came from. */
-function strataText(strata: string[], allocated: ReportSchool[], r: ReportData['randomisation']): string {
-  const levels = new Set(allocated.map((s) => s.stratum).filter((s): s is string => !!s && s !== 'all')).size;
-  const source = !r ? '' : r.imported ? ' in the imported allocation' : ' in the dslkit allocation';
-  if (levels <= 1) return strata.length ? strata.join(', ') : 'None (unstratified)';
-  const by = strata.length ? `by ${strata.join(', ')}` : 'blocks recorded with each school';
-  return `${levels} strata (${by})${source}; the outcome models include a dummy for each stratum`;
-}
-
-function designRows(data: ReportData, allocated: ReportSchool[]): LabelValue[] {
-  const t = data.trial;
-  const r = data.randomisation;
-  const byArm = (arm: ArmName) => allocated.filter((s) => s.arm === arm).length;
-  const strata = (r?.strata.length ? r.strata : t.strata);
-  return [
-    { label: 'Trial', value: `${t.title} (${t.id})` },
-    { label: 'Arms', value: `Intervention: supervision of the DSL by a social worker (${byArm('intervention')} schools). Control: usual practice (${byArm('control')} schools).` },
-    { label: 'Unit of randomisation', value: t.unit === 'school' ? 'School (cluster randomised; DSLs analysed within their school)' : 'Local authority (cluster randomised)' },
-    { label: 'Strata', value: strataText(strata, allocated, r) },
-    { label: 'Randomisation', value: !r ? 'Not yet randomised'
-      : r.imported ? `Imported: allocation made outside dslkit (${r.method.replace(/^imported: /, '')}) with ${r.algorithmVersion}, seed ${r.seed}, on ${fmtDate(r.createdAt)}; allocation file SHA-256 ${r.inputSha256.slice(0, 12)}…`
-        : `${r.method} (algorithm ${r.algorithmVersion}, seed ${r.seed}), run ${fmtDate(r.createdAt)}; input SHA-256 ${r.inputSha256.slice(0, 12)}…${r.previews !== undefined ? `; ${r.previews} balance preview${r.previews === 1 ? '' : 's'} (audited with their seeds) before it was locked` : ''}` },
-    { label: 'Intervention period', value: `${fmtDate(t.startsOn)} to ${fmtDate(t.endsOn)}` },
-    { label: 'Sessions intended', value: t.sessionsIntended === null ? 'Not set (3 formal sessions after an introduction assumed)' : `An introduction plus ${t.sessionsIntended} formal sessions, every ${t.sessionIntervalWeeks[0]}–${t.sessionIntervalWeeks[1]} weeks` },
-    { label: 'Survey waves', value: data.waves.length ? data.waves.map((w) => `${w.name} ${fmtDate(w.opensAt)} to ${fmtDate(w.closesAt)}`).join('; ') : 'None' },
-    { label: 'Administrative outcome window', value: data.adminWindows.outcome ? `${fmtMonth(data.adminWindows.outcome[0])} to ${fmtMonth(data.adminWindows.outcome[1])} (baseline: the previous 12 months)` : 'Not set (the trial has no start and end dates)' },
-  ];
-}
 
 /** Counts of free-text reasons, most frequent first: "closing (2); LA decision (1)". */
 function reasonList(reasons: Array<string | null | undefined>): string {
@@ -617,6 +591,7 @@ export function buildArmComparison(data: ReportData, generatedAt: Date): ArmComp
     kind: 'arm-comparison',
     ...reportHeader(data, 'Arm comparison: impact evaluation report', generatedAt),
     design: designRows(data, allocated),
+    designOutcomes: designOutcomes(data, outcomes, primaryDataset?.key ?? null),
     noOutcomes: noOutcomeParts.length ? noOutcomeParts.join(' ') : null,
     consort: { figure: consort.figure, rows: consort.rows, notes: consort.notes },
     attrition: attritionSection(allocated, primary, consort.counts),

@@ -90,6 +90,25 @@ export interface ReportSettings {
   protocolMdes: Partial<ProtocolMdes>;
 }
 
+/** A trial's own answer key for an instrument ('id@version'), as stored: its entries replace the bundled key's. */
+export interface ReportAnswerKey {
+  instrument: string;
+  overrides: Record<string, unknown>;
+  /** When the key in force was stored (ISO). */
+  storedAt: string;
+  /** How many times the trial's key for this instrument has been set (1 = the first key); the key's version. */
+  timesSet: number;
+  /** Scores of this instrument computed before the key in force was stored and not rescored since, per scale. */
+  scoresBefore: Record<string, number>;
+}
+
+/** Facts the design table names beyond the allocation (gathered by server/storage/report-design-repo.ts). */
+export interface ReportDesignFacts {
+  /** The file name an imported allocation was read from. */
+  allocationFile: string | null;
+  answerKeys: ReportAnswerKey[];
+}
+
 export interface ReportData {
   trial: ReportTrial;
   randomisation: ReportRandomisation | null;
@@ -114,4 +133,6 @@ export interface ReportData {
   quotes: ReportQuote[];
   descriptions: Record<string, string>;
   settings: ReportSettings;
+  /** Absent in hand-built data: the design table then names no allocation file and only bundled answer keys. */
+  design?: ReportDesignFacts;
 }

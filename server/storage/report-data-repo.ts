@@ -2,6 +2,7 @@
 import type { Db } from './db';
 import { derivedContacts, outcomeCoverage } from './outcome-repo';
 import { isImported, previewsBefore } from './allocation-export-repo';
+import { loadDesignFacts } from './report-design-repo';
 import { NotFoundError, ValidationError } from '../../shared/errors';
 import { TIDIER_FIELD_NAMES, type TidierFieldName } from '../domain/report-inputs/parse';
 import type {
@@ -129,6 +130,7 @@ export function loadReportData(db: Db, trialId: string): ReportData {
     } : null,
     schools, dsls, waves, invitations, waveResponses, scores, sessions, adminOutcomes, adminWindows, adminCoverage, derivedContacts: admin.derivedContacts, forms, costs, quotes, descriptions,
     settings: loadReportSettings(db, trialId),
+    design: loadDesignFacts(db, trialId),
   };
 }
 

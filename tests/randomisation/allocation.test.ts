@@ -107,8 +107,8 @@ describe('dslkit allocation import (an allocation made elsewhere)', () => {
     expect((await cli('allocation', 'import', '--trial', 'imp', '--file', other, ...provenance)).err).toMatch(/already has its allocation .* never replaced/);
     expect(dump()).toEqual(before);
     expect(readAudit(db, { trialId: 'imp', limit: 20 }).filter((e) => e.action === 'allocation.import')).toHaveLength(1);
-    const design = buildArmComparison(loadReportData(db, 'imp'), clock()).design.find((d) => d.label === 'Randomisation')!.value;
-    expect(design).toMatch(/^Imported: allocation made outside dslkit \(blocked by median pnumfsmever, alternating within blocks \(Appendix D\)\) with Stata 16\.1, seed 3837398, on 20 September 2019; allocation file SHA-256 [0-9a-f]{12}…$/);
+    const design = buildArmComparison(loadReportData(db, 'imp'), clock()).design.find((d) => d.label === 'Allocation source')!.value;
+    expect(design).toMatch(/^Imported: allocation made outside dslkit \(blocked by median pnumfsmever, alternating within blocks \(Appendix D\)\) with Stata 16\.1, seed 3837398, on 20 September 2019; allocation file “stata\.csv”, SHA-256 [0-9a-f]{12}…$/);
     const written = (await cli('allocation', '--trial', 'imp')).out;
     expect(written.split('\n')[0]).toMatch(/^# dslkit-imported-allocation \{"imported":true,"method":"blocked by median pnumfsmever/);
     expect(written.split('\n')[1]).toBe('URN,stratum,arm');
@@ -139,7 +139,7 @@ describe('the staff allocation page and seed shopping made visible', () => {
     expect(locked).toContain('after 3 balance previews (seeds 5, 6, 7)');
     const audit = readAudit(f.server.deps.db, { trialId: 't3', limit: 10 }).find((e) => e.action === 'randomise')!;
     expect((audit.detail as { previews: number }).previews).toBe(3);
-    const design = buildArmComparison(loadReportData(f.server.deps.db, 't3'), f.now.t).design.find((d) => d.label === 'Randomisation')!.value;
+    const design = buildArmComparison(loadReportData(f.server.deps.db, 't3'), f.now.t).design.find((d) => d.label === 'Allocation source')!.value;
     expect(design).toContain('3 balance previews (audited with their seeds) before it was locked');
   });
 

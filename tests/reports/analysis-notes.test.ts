@@ -23,19 +23,3 @@ describe('analysis notes', () => {
     } finally { t.cleanup(); }
   });
 });
-
-describe('design table', () => {
-  it('names the randomisation blocks the models adjust for, not "None (unstratified)"', async () => {
-    const t = tempDb();
-    try {
-      const { trialId } = seedReportFixture(t.db);
-      const html = await renderReport(t.db, { trialId, kind: 'arm-comparison', clock: fixtureClock });
-      const strata = /<dt>Strata<\/dt><dd>([^<]*)<\/dd>/.exec(html)![1];
-      const blocks = Number(t.db.prepare("SELECT COUNT(DISTINCT stratum) AS n FROM allocations WHERE stratum IS NOT NULL").pluck().get());
-      expect(blocks).toBeGreaterThan(1);
-      expect(strata).not.toContain('None');
-      expect(strata).toContain(`${blocks} `);
-      expect(html).toContain('strata dummies');
-    } finally { t.cleanup(); }
-  });
-});
