@@ -2,6 +2,7 @@
 import { ValidationError } from '../../shared/errors';
 import { fitMixedModel, type MixedModelFit } from '../stats/mixed-model';
 import { iccConfidenceInterval } from '../stats/icc-confidence';
+import { kenwardRoger } from '../stats/kenward-roger';
 import { tCritical, twoSidedP } from '../stats/t-distribution';
 import { ittDesign, prepareItt } from './itt';
 import { isMissing } from './prepare-data';
@@ -12,6 +13,8 @@ export interface MixedIttOptions extends IttOptions {
   levels: string[];
   /** REML (default) or maximum likelihood. */
   reml?: boolean;
+  /** Denominator df of the t tests: Satterthwaite (default, as lmerTest) or Kenward–Roger (REML only, as pbkrtest), which also adjusts the SEs. */
+  df?: 'satterthwaite' | 'kenward-roger';
 }
 
 export interface EffectSizeWithCi { value: number; ci: [number, number] }
@@ -25,7 +28,11 @@ export interface MixedIttResult {
   nByArm: { control: number; intervention: number };
   dropped: number;
   estimate: number; se: number; df: number; t: number; p: number; ci: [number, number];
-  df_method: 'satterthwaite';
+  df_method: 'satterthwaite' | 'kenward-roger';
+  /** 'model': sqrt of sigma^2 (X'V^-1 X)^-1 as vcov(lmer); 'kenward-roger': the adjusted covariance of pbkrtest::vcovAdj. */
+  se_method: 'model' | 'kenward-roger';
+  /** With Kenward–Roger: the unadjusted (model) SE of the arm, for comparison. */
+  se_unadjusted?: number;
   /** Variance of each level's random intercepts and the residual, from the ITT model (conditional). */
   variance: Record<string, number>;
   /** The same from the null model y ~ 1 + random intercepts on the same rows (unconditional). */
@@ -47,7 +54,8 @@ export interface MixedIttResult {
  * Fits outcome ~ arm + baseline + strata dummies + (1 | level_1) [+ (1 | level_2)] as lme4::lmer, and the null
  * model outcome ~ 1 + the same random intercepts on the same complete cases. EEF effect sizes (as eefAnalytics'
  * crtFREQ reports them): Hedges' g = J b / sd with J = 1 - 3/(4N - 9), sd = sqrt(total variance) or the within
- * (residual) sd of the unconditional model; CI = J (b -/+ t(0.975, Satterthwaite df) se) / sd. The same on the
+ * (residual) sd of the unconditional model; CI = J (b -/+ t(0.975, df) se) / sd, df and se Satterthwaite's
+ * (model SE) or, with df = 'kenward-roger', Kenward–Roger's (adjusted SE). The same on the
  * conditional variances is given beside.
  */
 export function mixedModelItt(rows: DataRow[], opts: MixedIttOptions): MixedIttResult {
@@ -78,6 +86,8 @@ export function mixedModelItt(rows: DataRow[], opts: MixedIttOptions): MixedIttR
   const { columns, armName } = ittDesign(prep, keep, opts);
   const levels = opts.levels.map((name, k) => ({ name, groups: levelGroups[k] }));
   const reml = opts.reml ?? true;
+  const kr = opts.df === 'kenward-roger';
+  if (kr && !reml) throw new ValidationError('Kenward–Roger degrees of freedom are defined for REML fits: drop --ml, or keep --ml with the default Satterthwaite df.');
   let fit: MixedModelFit, nullFit: MixedModelFit;
   try {
     fit = fitMixedModel(columns, y, levels, { reml });
@@ -86,7 +96,9 @@ export function mixedModelItt(rows: DataRow[], opts: MixedIttOptions): MixedIttR
     throw new ValidationError(`The mixed model could not be fitted: ${(err as Error).message.replace(/^fitMixedModel: /, '')}.`);
   }
   const k = fit.names.indexOf(armName);
-  const estimate = fit.coefficients[k], se = fit.se[k], df = fit.df[k];
+  const adjusted = kr ? kenwardRoger(fit) : null;
+  const seOf = adjusted ? adjusted.se : fit.se, dfOf = adjusted ? adjusted.df : fit.df;
+  const estimate = fit.coefficients[k], se = seOf[k], df = dfOf[k];
   if (![estimate, se, df].every(Number.isFinite)) throw new ValidationError('The mixed model gave no finite standard error for the arm; check that both arms vary across groups.');
   const level = opts.level ?? 0.95;
   const crit = tCritical(df, level);
@@ -108,7 +120,7 @@ export function mixedModelItt(rows: DataRow[], opts: MixedIttOptions): MixedIttR
   }
   const notes = [...prep.notes];
   if (droppedLevel) notes.push(`${droppedLevel} row${droppedLevel === 1 ? '' : 's'} dropped for a missing level (${opts.levels.join(', ')}) value.`);
-  notes.push(`Linear mixed model by ${reml ? 'REML' : 'maximum likelihood'} with random intercepts for ${opts.levels.join(' within ')} (as lme4::lmer); t test and CI on Satterthwaite degrees of freedom (as lmerTest).`);
+  notes.push(`Linear mixed model by ${reml ? 'REML' : 'maximum likelihood'} with random intercepts for ${opts.levels.join(' within ')} (as lme4::lmer); ${adjusted ? 't test and CI on Kenward–Roger degrees of freedom with the Kenward–Roger adjusted SE (as pbkrtest::vcovAdj and lmerTest summary(ddf = "Kenward-Roger"))' : 't test and CI on Satterthwaite degrees of freedom (as lmerTest)'}.`);
   notes.push(`Effect size: Hedges' g = J x adjusted difference / SD with J = 1 - 3/(4N - 9) = ${J.toPrecision(6)}; "total" divides by the SD of all variance components and "within" by the residual SD, both from the unconditional model (no covariates); the CI is the difference's CI scaled the same way.`);
   for (const l of opts.levels) if (variance[l] < 1e-10 * total(variance)) notes.push(`The ${l} variance is estimated at 0 (on the boundary): the model reduces to one without that level.`);
   return {
@@ -116,7 +128,8 @@ export function mixedModelItt(rows: DataRow[], opts: MixedIttOptions): MixedIttR
     groups: Object.fromEntries(fit.variances.map((v) => [v.level, v.groups])),
     nByArm: { control: keep.filter((i) => prep.arm[i] === 0).length, intervention: keep.filter((i) => prep.arm[i] === 1).length },
     dropped: rows.length - N,
-    estimate, se, df, t: estimate / se, p: twoSidedP(estimate / se, df), ci, df_method: 'satterthwaite',
+    estimate, se, df, t: estimate / se, p: twoSidedP(estimate / se, df), ci, df_method: adjusted ? 'kenward-roger' : 'satterthwaite',
+    se_method: adjusted ? 'kenward-roger' : 'model', ...(adjusted ? { se_unadjusted: fit.se[k] } : {}),
     variance, variance_unconditional: unconditional, icc,
     loglik: fit.loglik, loglik_unconditional: nullFit.loglik,
     effect_size: {
@@ -124,7 +137,7 @@ export function mixedModelItt(rows: DataRow[], opts: MixedIttOptions): MixedIttR
       conditional: { hedges_g_total: es(Math.sqrt(total(variance))), hedges_g_within: es(Math.sqrt(variance.residual)) },
       correction_j: J, method: 'Hedges\' g on the unconditional variance (total: all levels and residual; within: residual), times J = 1 - 3/(4N - 9); CI = J x CI of the difference / SD',
     },
-    coefficients: fit.names.map((name, i) => ({ name, estimate: fit.coefficients[i], se: fit.se[i], df: fit.df[i], t: fit.coefficients[i] / fit.se[i], p: twoSidedP(fit.coefficients[i] / fit.se[i], fit.df[i]) })),
+    coefficients: fit.names.map((name, i) => ({ name, estimate: fit.coefficients[i], se: seOf[i], df: dfOf[i], t: fit.coefficients[i] / seOf[i], p: twoSidedP(fit.coefficients[i] / seOf[i], dfOf[i]) })),
     notes,
   };
 }

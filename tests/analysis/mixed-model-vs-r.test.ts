@@ -1,4 +1,4 @@
-// Linear mixed models against lme4::lmer and lmerTest (REML and ML, two and three levels), EEF effect sizes and ICC, and `dslkit analyse --model mlm`.
+// Linear mixed models against lme4::lmer and lmerTest (REML and ML, two and three levels), Kenward–Roger against pbkrtest, EEF effect sizes and ICC, and `dslkit analyse --model mlm`.
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, it, expect } from 'vitest';
@@ -80,6 +80,55 @@ describe('mixed model against lme4 1.1-31 / lmerTest 3.1-3 (fixtures: make-analy
   });
 });
 
+function expectMatchesKr(res: ReturnType<typeof mixedModelItt>, m: any, armTerm: string) {
+  const kr = m.kenward_roger;
+  expect(res.df_method).toBe('kenward-roger');
+  expect(res.se_method).toBe('kenward-roger');
+  expectClose(res.se, kr.se[armTerm], TOL, `${m.call}: Kenward-Roger adjusted SE (pbkrtest::vcovAdj)`);
+  expectClose(res.df, kr.df[armTerm], TOL, 'Kenward-Roger df (pbkrtest::Lb_ddf)');
+  expectClose(res.p, kr.p[armTerm], TOL, 'p');
+  expectClose(res.se_unadjusted!, kr.se_unadjusted[armTerm], TOL, 'unadjusted SE');
+  expectClose(res.ci[0], kr.arm_ci[0], TOL, 'CI low');
+  expectClose(res.ci[1], kr.arm_ci[1], TOL, 'CI high');
+  for (const k of Object.keys(kr.se)) {
+    const name = k === armTerm ? 'arm' : k === 'factor(region)south' ? 'region=south' : k;
+    const c = res.coefficients.find((x) => x.name === name)!;
+    expectClose(c.se, kr.se[k], TOL, `KR se ${k}`);
+    expectClose(c.df, kr.df[k], TOL, `KR df ${k}`);
+    expectClose(c.p, kr.p[k], TOL, `KR p ${k}`);
+  }
+}
+
+describe('Kenward-Roger against pbkrtest 0.5.2 (lmerTest summary(fit, ddf = "Kenward-Roger"); fixtures: make-analysis-fixtures.R)', () => {
+  const kr = { df: 'kenward-roger' as const };
+  it('two levels (DSLs in schools), REML: adjusted SE, df and p of every coefficient', () => {
+    // R: summary(lmerTest::lmer(y ~ arm + base + factor(region) + (1 | school), REML = TRUE), ddf = "Kenward-Roger")
+    expectMatchesKr(mixedModelItt(dsl, { ...dslOpts, ...kr, levels: ['school'] }), R.mlm.two_level_reml, 'arm');
+  });
+  it('three levels (DSLs in schools in LAs), REML', () => {
+    // R: summary(lmerTest::lmer(y ~ arm + base + factor(region) + (1 | la) + (1 | school), REML = TRUE), ddf = "Kenward-Roger")
+    const res = mixedModelItt(dsl, { ...dslOpts, ...kr, levels: ['school', 'la'] });
+    expectMatchesKr(res, R.mlm.three_level_reml, 'arm');
+    // the region contrast lies between 12 LAs: KR's df are those of the LA level, not of the DSLs
+    expect(res.coefficients.find((c) => c.name === 'region=south')!.df).toBeLessThan(11);
+  });
+  it('school rows in 10 LAs (arm at the LA level, few groups: KR df about 7)', () => {
+    // R: summary(lmerTest::lmer(y ~ treat + base + factor(region) + (1 | la), la10, REML = TRUE), ddf = "Kenward-Roger")
+    const res = mixedModelItt(la10, { outcome: 'y', arm: 'arm', cluster: 'la', baseline: 'base', strata: ['region'], levels: ['la'], ...kr });
+    expectMatchesKr(res, R.mlm.la10_reml, 'treat');
+    expect(res.se).toBeGreaterThan(res.se_unadjusted!);
+  });
+  it('the default stays Satterthwaite with the model SE', () => {
+    const res = mixedModelItt(dsl, { ...dslOpts, levels: ['school'] });
+    expect(res.df_method).toBe('satterthwaite');
+    expect(res.se_method).toBe('model');
+    expect(res.se_unadjusted).toBeUndefined();
+  });
+  it('refuses Kenward-Roger on a maximum-likelihood fit', () => {
+    expect(() => mixedModelItt(dsl, { ...dslOpts, ...kr, levels: ['school'], reml: false })).toThrow(/Kenward–Roger degrees of freedom are defined for REML fits/);
+  });
+});
+
 describe('dslkit analyse --model mlm', () => {
   async function run(args: string[]) {
     let out = '', err = '';
@@ -102,6 +151,35 @@ describe('dslkit analyse --model mlm', () => {
     expectClose(j.loglik, m.loglik, TOL, 'loglik');
     expectClose(j.effect_size.hedges_g_total.value, m.hedges_g_total.value, TOL, 'g total');
     expect(j.effect_size.hedges_g_within.ci).toHaveLength(2);
+  });
+  it('--df kr --json: Kenward-Roger df and adjusted SE, with the method named', async () => {
+    // R: summary(lmerTest::lmer(y ~ arm + base + factor(region) + (1 | la) + (1 | school), REML = TRUE), ddf = "Kenward-Roger")
+    const r = await run(['analyse', '--data', file, '--outcome', 'y', '--arm', 'arm', '--cluster', 'school', '--baseline', 'base', '--strata', 'region', '--model', 'mlm', '--levels', 'school,la', '--df', 'kr', '--json']);
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.out);
+    const kr = R.mlm.three_level_reml.kenward_roger;
+    expect(j.df_method).toBe('kenward-roger');
+    expect(j.se_method).toBe('kenward-roger');
+    expectClose(j.df, kr.df.arm, TOL, 'KR df');
+    expectClose(j.se, kr.se.arm, TOL, 'KR adjusted SE');
+    expectClose(j.se_unadjusted, kr.se_unadjusted.arm, TOL, 'model SE');
+    const table = await run(['analyse', '--data', file, '--outcome', 'y', '--arm', 'arm', '--cluster', 'school', '--baseline', 'base', '--strata', 'region', '--model', 'mlm', '--df', 'kr']);
+    expect(table.code).toBe(0);
+    expect(table.out).toMatch(/Kenward-Roger adjusted; model SE .*Kenward-Roger df = /);
+  });
+  it('--ml with --df kr, a bad --df, and --df without --model mlm are usage errors that name the fix', async () => {
+    const base = ['analyse', '--data', file, '--outcome', 'y', '--arm', 'arm', '--cluster', 'school', '--baseline', 'base'];
+    const ml = await run([...base, '--model', 'mlm', '--ml', '--df', 'kr']);
+    expect(ml.code).toBe(2);
+    expect(ml.out).toBe('');
+    expect(ml.err).toMatch(/Kenward-Roger degrees of freedom are defined for REML fits; drop --ml/);
+    const bad = await run([...base, '--model', 'mlm', '--df', 'containment']);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/--df must be satterthwaite or kr/);
+    const ols = await run([...base, '--df', 'kr']);
+    expect(ols.code).toBe(2);
+    expect(ols.err).toMatch(/--levels, --ml and --df belong to --model mlm/);
   });
   it('prints a readable table, and --ml fits by maximum likelihood', async () => {
     const r = await run(['analyse', '--data', file, '--outcome', 'y', '--arm', 'arm', '--cluster', 'school', '--baseline', 'base', '--strata', 'region', '--model', 'mlm', '--ml']);

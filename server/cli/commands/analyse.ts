@@ -19,7 +19,7 @@ export const LA_COLUMN = /^(la|la[_ ]?code|la \(code\)|lea|la[_ ]?id|local[_ ]au
 export const command: CliCommand = {
   name: 'analyse',
   summary: 'intention-to-treat analysis: adjusted difference, cluster-robust CI and p, effect size; mixed model, permutation p, cluster bootstrap, CACE',
-  usage: 'analyse --data <file.csv> --outcome <col> --arm <col> --cluster <col> [--baseline <col>] [--strata <col> ...] [--weight <col> | --aweight <col>] [--proportion] [--dosage <col>] [--se auto|cr1|cr2] [--filter <col>=<value> ...] [--unit <col>] [--model ols|mlm [--levels <col>[,<col>]] [--ml]] [--permutations <n> --seed <n> [--design stratified|niesr-fsm-median] [--fsm <col>] [--allocation <file>]] [--received <col> [--received-threshold <k>]] [--bootstrap <n> --seed <n>] [--json]',
+  usage: 'analyse --data <file.csv> --outcome <col> --arm <col> --cluster <col> [--baseline <col>] [--strata <col> ...] [--weight <col> | --aweight <col>] [--proportion] [--dosage <col>] [--se auto|cr1|cr2] [--filter <col>=<value> ...] [--unit <col>] [--model ols|mlm [--levels <col>[,<col>]] [--ml] [--df satterthwaite|kr]] [--permutations <n> --seed <n> [--design stratified|niesr-fsm-median] [--fsm <col>] [--allocation <file>]] [--received <col> [--received-threshold <k>]] [--bootstrap <n> --seed <n>] [--json]',
   description: `
 Fits outcome ~ arm + baseline + strata dummies by (weighted) least squares with standard errors clustered
 on --cluster, the unit of randomisation. --arm takes 0/1 or control/intervention. Rows missing the outcome
@@ -45,12 +45,18 @@ unless --filter picks one row each (e.g. --filter instrument=scs@1 --filter scal
 Mixed model (--model mlm): the same fixed effects (arm, baseline, strata) with random intercepts for each
 --levels column, innermost first (default: the --cluster column): --levels school for DSLs in schools,
 --levels school,la for DSLs in schools in LAs. Fitted by REML (--ml for maximum likelihood) as R
-lme4::lmer(y ~ arm + baseline + strata + (1 | la) + (1 | school)); the arm's t test and CI use Satterthwaite
-degrees of freedom as lmerTest (Kenward-Roger is not offered). Also printed: each level's variance and the
-residual, the same from the null model y ~ 1 + random intercepts (the unconditional split), the ICC of each
-level, the log-likelihood, and EEF effect sizes: Hedges' g = J x difference / SD with J = 1 - 3/(4N - 9), on
-the total SD (all levels plus residual) and on the within (residual) SD of the unconditional model, CIs
-scaled from the difference's. Weights and --dosage are refused for the mixed model.
+lme4::lmer(y ~ arm + baseline + strata + (1 | la) + (1 | school)). Degrees of freedom (--df) of the arm's t
+test and CI: satterthwaite (the default) as lmerTest, with the model SE sqrt(sigma^2 (X'V^-1 X)^-1); or kr,
+Kenward-Roger (Kenward & Roger 1997) as pbkrtest and lmerTest summary(fit, ddf = "Kenward-Roger"): the SE
+is then the Kenward-Roger adjusted one (pbkrtest::vcovAdj, which widens the model SE for the uncertainty in
+the estimated variance components) and the df pbkrtest::Lb_ddf's. With few top-level groups (10 LAs) the
+two can differ noticeably. Kenward-Roger is defined for REML fits, so --ml with --df kr is refused. The
+effect sizes' CIs use the same SE and df. --json gives df_method, se_method and, with kr, se_unadjusted (the
+model SE). Also printed: each level's variance and the residual, the same from the null model
+y ~ 1 + random intercepts (the unconditional split), the ICC of each level, the log-likelihood, and EEF
+effect sizes: Hedges' g = J x difference / SD with J = 1 - 3/(4N - 9), on the total SD (all levels plus
+residual) and on the within (residual) SD of the unconditional model, CIs scaled from the difference's.
+Weights and --dosage are refused for the mixed model.
 
 Randomisation inference (--permutations <n> --seed <s>): the trial's own allocation procedure is re-run on
 the same units of randomisation (the --cluster values) and the model refitted each time; the statistic is the
@@ -98,6 +104,7 @@ Example: dslkit analyse --data la.csv --outcome nfa --arm arm --cluster urn --ba
     { name: 'model', type: 'string', valueName: 'ols|mlm', description: 'ols: least squares with cluster-robust SEs; mlm: linear mixed model with random intercepts', default: 'ols' },
     { name: 'levels', type: 'string', valueName: '<col>[,<col>]', description: 'mlm: random-intercept groupings, innermost first (default: the --cluster column)' },
     { name: 'ml', type: 'boolean', description: 'mlm: fit by maximum likelihood instead of REML' },
+    { name: 'df', type: 'string', valueName: 'satterthwaite|kr', description: 'mlm: df of the t test and CI: satterthwaite (lmerTest) or kr (Kenward-Roger, REML only; also adjusts the SE, as pbkrtest)', default: 'satterthwaite' },
     { name: 'permutations', type: 'string', valueName: '<n>', description: 'randomisation inference: re-run the allocation n times (exact enumeration with at most 20 units)' },
     { name: 'seed', type: 'string', valueName: '<n>', description: 'seed: re-randomisation b uses set.seed(seed + b); the bootstrap uses set.seed(seed)' },
     { name: 'design', type: 'string', valueName: 'stratified|niesr-fsm-median', description: 'the allocation procedure to re-run (default stratified on --strata)' },
@@ -126,13 +133,14 @@ Example: dslkit analyse --data la.csv --outcome nfa --arm arm --cluster urn --ba
     const cluster = requiredString(ctx, 'cluster');
     const model = stringOption(ctx, 'model') ?? 'ols';
     if (model !== 'ols' && model !== 'mlm') throw new UsageError(`--model must be ols or mlm (got "${model}")`);
-    if (model === 'ols' && (stringOption(ctx, 'levels') || flag(ctx, 'ml'))) throw new UsageError('--levels and --ml belong to --model mlm');
+    if (model === 'ols' && (stringOption(ctx, 'levels') || flag(ctx, 'ml') || stringOption(ctx, 'df'))) throw new UsageError('--levels, --ml and --df belong to --model mlm');
+    const dfMethod = mixedDfMethod(stringOption(ctx, 'df'), flag(ctx, 'ml'));
     if (model === 'mlm' && (stringOption(ctx, 'permutations') || stringOption(ctx, 'received') || stringOption(ctx, 'bootstrap'))) throw new UsageError('--permutations, --bootstrap and --received work with --model ols (the least-squares ITT model)');
     if (model === 'mlm') {
       const levels = (stringOption(ctx, 'levels') ?? cluster).split(',').map((l) => l.trim()).filter(Boolean);
       for (const l of levels) if (!table.header.includes(l)) throw new UsageError(`--levels: no column "${l}" in ${file} (columns: ${table.header.join(', ')})`);
       const mixed = mixedModelItt(picked.rows, {
-        outcome: requiredString(ctx, 'outcome'), arm: requiredString(ctx, 'arm'), cluster, levels, reml: !flag(ctx, 'ml'),
+        outcome: requiredString(ctx, 'outcome'), arm: requiredString(ctx, 'arm'), cluster, levels, reml: !flag(ctx, 'ml'), df: dfMethod,
         baseline: stringOption(ctx, 'baseline'), strata: listOption(ctx, 'strata'), weight: fweight ?? aweight,
         dosage: stringOption(ctx, 'dosage'), rowLabels: picked.labels,
       });
@@ -251,12 +259,23 @@ function formatTable(r: IttResult, outcome: string, permutation?: PermutationRes
   return lines.join('\n') + '\n';
 }
 
+/** --df for the mixed model: satterthwaite (default) or kr / kenward-roger, which needs REML. */
+function mixedDfMethod(value: string | undefined, ml: boolean): 'satterthwaite' | 'kenward-roger' {
+  const v = (value ?? 'satterthwaite').toLowerCase();
+  const method = v === 'satterthwaite' ? 'satterthwaite' : v === 'kr' || v === 'kenward-roger' ? 'kenward-roger' : null;
+  if (!method) throw new UsageError(`--df must be satterthwaite or kr (Kenward-Roger) (got "${value}")`);
+  if (method === 'kenward-roger' && ml) throw new UsageError('--df kr: Kenward-Roger degrees of freedom are defined for REML fits; drop --ml, or keep --ml with --df satterthwaite');
+  return method;
+}
+
 function formatMixed(r: MixedIttResult, outcome: string): string {
   const g = (e: { value: number; ci: [number, number] }) => `${e.value.toFixed(3)}  95% CI ${ci(e.ci, 3)}`;
   const lines = [`Linear mixed model (${r.method}) of ${outcome}: random intercepts for ${r.levels.join(' within ')}`, '',
     `  Rows analysed: ${r.n} (control ${r.nByArm.control}, intervention ${r.nByArm.intervention}); ${r.dropped} dropped; groups ${r.levels.map((l) => `${l} ${r.groups[l]}`).join(', ')}`,
     `  Adjusted difference (arm): ${f(r.estimate, 5)}  95% CI ${ci(r.ci, 5)}`,
-    `  SE ${f(r.se, 5)}, t = ${r.t.toFixed(3)}, Satterthwaite df = ${r.df.toFixed(2)}, p = ${r.p < 0.001 ? r.p.toExponential(2) : r.p.toFixed(3)}`,
+    r.df_method === 'kenward-roger'
+      ? `  SE ${r.se.toPrecision(5)} (Kenward-Roger adjusted; model SE ${r.se_unadjusted!.toPrecision(5)}), t = ${r.t.toFixed(3)}, Kenward-Roger df = ${r.df.toFixed(2)}, p = ${r.p < 0.001 ? r.p.toExponential(2) : r.p.toFixed(3)}`
+      : `  SE ${f(r.se, 5)}, t = ${r.t.toFixed(3)}, Satterthwaite df = ${r.df.toFixed(2)}, p = ${r.p < 0.001 ? r.p.toExponential(2) : r.p.toFixed(3)}`,
     `  Hedges' g (total variance): ${g(r.effect_size.hedges_g_total)}`,
     `  Hedges' g (within variance): ${g(r.effect_size.hedges_g_within)}`,
     `  Variance (conditional / unconditional): ${Object.keys(r.variance).map((k) => `${k} ${f(r.variance[k])} / ${f(r.variance_unconditional[k])}`).join('; ')}`,
