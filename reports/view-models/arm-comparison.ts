@@ -16,6 +16,7 @@ import {
 import { adminDatasets, isAllocated, surveyDatasets, type OutcomeDataset } from './outcomes';
 import { adminCoverage, type CoverageSummary } from './admin-coverage';
 import { mdesTable, type MdesTableView } from './mdes-table';
+import { robustnessSection, type RobustnessView } from './robustness';
 import { fmtMeanInUnit, secondaryCaption, splitByUnit, unitHeadings } from './outcome-units';
 import { designOutcomes, designRows, type DesignOutcomesView } from './design-table';
 import type { ArmName, ReportData, ReportSchool } from './report-data';
@@ -86,6 +87,8 @@ export interface ArmComparisonView {
   responseRates: { rows: { wave: string; arm: string; invited: string; completed: string; rate: string }[]; figure: FigureView | null };
   compliance: { rows: { category: string; schools: string }[]; total: string; figure: FigureView; doseResponse: string; note: string };
   mdes: MdesTableView;
+  /** Robustness checks of the primary outcome (robustness.ts); null while it has no result. */
+  robustness: RobustnessView | null;
   appendix: { primary: AppendixRowView[]; secondary: AppendixRowView[]; note: string; analysisNotes: string[] };
 }
 
@@ -99,7 +102,8 @@ export function chooseSeType(setting: 'auto' | 'cr1' | 'cr2', clusters: number, 
   return clusters < AUTO_CR2_BELOW || unit === 'local_authority' ? 'cr2' : 'cr1';
 }
 
-function analyse(dataset: OutcomeDataset, data: ReportData, extra: Partial<IttOptions> = {}): Analysed {
+/** The ITT options the report fits an outcome with (extra options override them). */
+export function ittOptionsFor(dataset: OutcomeDataset, data: ReportData, extra: Partial<IttOptions> = {}): IttOptions {
   const allocatedClusters = new Set(dataset.rows.map((r) => r.urn)).size;
   const strataLevels = new Set(dataset.rows.map((r) => r.stratum)).size;
   const opts: IttOptions = {
@@ -112,6 +116,11 @@ function analyse(dataset: OutcomeDataset, data: ReportData, extra: Partial<IttOp
     effectSize: data.settings.effectSize,
     ...extra,
   };
+  return opts;
+}
+
+function analyse(dataset: OutcomeDataset, data: ReportData, extra: Partial<IttOptions> = {}): Analysed {
+  const opts = ittOptionsFor(dataset, data, extra);
   const complete = dataset.rows.filter((r) => r.y !== null && r.y !== undefined);
   if (complete.length === 0) return { dataset, result: null, problem: 'no outcome data yet', pending: true };
   for (const arm of ARMS) if (!complete.some((r) => r.arm === arm)) return { dataset, result: null, problem: `no outcome data yet in the ${arm} arm`, pending: false };
@@ -620,6 +629,7 @@ export function buildArmComparison(data: ReportData, generatedAt: Date): ArmComp
     compliance: complianceSection(data, primary),
     mlm: mlmSection(analysed, data),
     mdes: mdesTable(data, allocated, primary ? primary.dataset : null),
+    robustness: robustnessSection(data, primary, (d, extra) => analyse(d, data, extra), (d) => ittOptionsFor(d, data)),
     appendix: {
       primary: primary ? [appendixRow(primary)] : [],
       secondary: secondary.filter((a) => a.result).map(appendixRow),

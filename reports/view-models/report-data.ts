@@ -56,6 +56,9 @@ export interface ReportSession {
 /** Administrative counts per school and measure, summed over the outcome window and the baseline window (the year before). */
 export interface ReportAdminOutcome { urn: number; measure: string; outcomeCount: number | null; outcomeMonths: number; baselineCount: number | null; baselineMonths: number }
 
+/** The robustness sub-window of the outcome window and each school's count per measure over it (a measure with no row in a covered month counted none). */
+export interface AdminSubWindow { months: [string, string]; fromSetting: boolean; counts: Array<{ urn: number; measure: string; count: number }> }
+
 export interface AdminWindows { outcome: [string, string] | null; baseline: [string, string] | null }
 
 /** A completed form (evaluation form, time log, preparation sheet, record of supervision) with its newest answers. */
@@ -87,6 +90,8 @@ export interface ReportSettings {
   adminMissingMonths?: 'complete' | 'prorate';
   /** Survey outcomes also by the multilevel model, leading with Hedges' g on the total or the within-school variance; 'off' (default) omits it. */
   mlmEffectSize?: 'off' | 'total' | 'within';
+  /** Months ('YYYY-MM', first and last) the robustness section re-runs the primary model on; null or absent: the latter half of the outcome window (as the Bolton report's January–March check). */
+  robustnessWindow?: [string, string] | null;
   protocolMdes: Partial<ProtocolMdes>;
 }
 
@@ -128,6 +133,8 @@ export interface ReportData {
   adminCoverage?: Array<{ urn: number; months: string[] }>;
   /** Schools (and school-months) whose contacts were derived as NFA + referrals because no contacts count was imported. */
   derivedContacts?: { schools: number; schoolMonths: number } | null;
+  /** Each school's LA counts per measure summed over the robustness sub-window (absent in hand-built data without one). */
+  adminSubWindow?: AdminSubWindow | null;
   forms: ReportFormResponse[];
   costs: ReportCost[];
   quotes: ReportQuote[];

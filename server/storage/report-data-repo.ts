@@ -6,9 +6,10 @@ import { loadDesignFacts } from './report-design-repo';
 import { NotFoundError, ValidationError } from '../../shared/errors';
 import { TIDIER_FIELD_NAMES, type TidierFieldName } from '../domain/report-inputs/parse';
 import type {
-  AdminWindows, ReportAdminOutcome, ReportCost, ReportData, ReportDsl, ReportFormResponse, ReportInvitation, ReportQuote,
+  AdminSubWindow, AdminWindows, ReportAdminOutcome, ReportCost, ReportData, ReportDsl, ReportFormResponse, ReportInvitation, ReportQuote,
   ReportSchool, ReportScore, ReportSession, ReportSettings, ReportTrial, ReportWave, ReportWaveResponse,
 } from '../../reports/view-models/report-data';
+import { subWindowOf } from '../../reports/view-models/sub-window';
 
 /** Instruments whose completed responses the IPE report reads as forms (not wave outcomes). */
 export const FORM_INSTRUMENTS = ['dsl-evaluation', 'dsl-time-log', 'dsl-preparation', 'supervision-record'] as const;
@@ -115,6 +116,9 @@ export function loadReportData(db: Db, trialId: string): ReportData {
   const adminOutcomes = admin.rows;
   const adminCoverage = admin.coverage;
 
+  const settings = loadReportSettings(db, trialId);
+  const adminSubWindow = loadAdminSubWindow(db, trialId, subWindowOf(adminWindows.outcome, settings.robustnessWindow));
+
   const forms = loadForms(db, trialId);
 
   const costs = listProgrammeCosts(db, trialId).map(({ item, amountPence, basis, note, sharedBy }): ReportCost => ({ item, amountPence, basis, note, sharedBy }));
@@ -128,8 +132,8 @@ export function loadReportData(db: Db, trialId: string): ReportData {
       method: r.method, algorithmVersion: r.algorithm_version, seed: r.seed, inputSha256: r.input_sha256, strata: parseJson<string[]>(r.strata, []), cluster: r.cluster, createdAt: r.created_at,
       imported: isImported(r), previews: previewsBefore(db, trialId, r.created_at).count,
     } : null,
-    schools, dsls, waves, invitations, waveResponses, scores, sessions, adminOutcomes, adminWindows, adminCoverage, derivedContacts: admin.derivedContacts, forms, costs, quotes, descriptions,
-    settings: loadReportSettings(db, trialId),
+    schools, dsls, waves, invitations, waveResponses, scores, sessions, adminOutcomes, adminWindows, adminCoverage, derivedContacts: admin.derivedContacts, adminSubWindow, forms, costs, quotes, descriptions,
+    settings,
     design: loadDesignFacts(db, trialId),
   };
 }
@@ -181,6 +185,17 @@ function loadAdminOutcomes(db: Db, trialId: string, windows: AdminWindows): { ro
   return { rows, coverage, derivedContacts: derived.length ? { schools: derived.length, schoolMonths: derivedMonths } : null };
 }
 
+/** Each school's count per measure over the robustness sub-window (the schools of the trial; index 008 serves it). */
+function loadAdminSubWindow(db: Db, trialId: string, sub: { months: [string, string]; fromSetting: boolean } | null): AdminSubWindow | null {
+  if (!sub) return null;
+  const counts = db.prepare(`
+    SELECT o.urn, o.measure, SUM(o.count) AS count FROM admin_outcomes o
+    WHERE o.urn IN (SELECT urn FROM allocations WHERE trial_id = @t UNION SELECT urn FROM trial_schools WHERE trial_id = @t)
+      AND o.period BETWEEN @m0 AND @m1 AND o.count IS NOT NULL
+    GROUP BY o.urn, o.measure ORDER BY o.urn, o.measure`).all({ t: trialId, m0: sub.months[0], m1: sub.months[1] }) as AdminSubWindow['counts'];
+  return { ...sub, counts };
+}
+
 /**
  * The trial's completed forms with their newest answers, oldest response first: evaluation forms, time logs and preparation sheets
  * (from a wave or a session's link) and records of supervision. A response that answered several form instruments (a wave asking
@@ -201,23 +216,24 @@ export function loadForms(db: Db, trialId: string): ReportFormResponse[] {
   });
 }
 
-const defaultSettings: ReportSettings = { primaryOutcome: null, effectSize: 'glass', seType: 'auto', adminMissingMonths: 'complete', mlmEffectSize: 'off', protocolMdes: {} };
+const defaultSettings: ReportSettings = { primaryOutcome: null, effectSize: 'glass', seType: 'auto', adminMissingMonths: 'complete', mlmEffectSize: 'off', robustnessWindow: null, protocolMdes: {} };
 
 export function loadReportSettings(db: Db, trialId: string): ReportSettings {
-  const s = db.prepare('SELECT primary_outcome, effect_size, se_type, admin_missing_months, mlm_effect_size, protocol_mdes FROM report_settings WHERE trial_id = ?').get(trialId) as
-    { primary_outcome: string | null; effect_size: 'glass' | 'hedges'; se_type: 'auto' | 'cr1' | 'cr2'; admin_missing_months: 'complete' | 'prorate'; mlm_effect_size: 'off' | 'total' | 'within'; protocol_mdes: string } | undefined;
+  const s = db.prepare('SELECT primary_outcome, effect_size, se_type, admin_missing_months, mlm_effect_size, robustness_window, protocol_mdes FROM report_settings WHERE trial_id = ?').get(trialId) as
+    { primary_outcome: string | null; effect_size: 'glass' | 'hedges'; se_type: 'auto' | 'cr1' | 'cr2'; admin_missing_months: 'complete' | 'prorate'; mlm_effect_size: 'off' | 'total' | 'within'; robustness_window: string | null; protocol_mdes: string } | undefined;
   if (!s) return { ...defaultSettings, protocolMdes: {} };
-  return { primaryOutcome: s.primary_outcome, effectSize: s.effect_size, seType: s.se_type, adminMissingMonths: s.admin_missing_months, mlmEffectSize: s.mlm_effect_size, protocolMdes: parseJson(s.protocol_mdes, {}) };
+  const window = s.robustness_window ? (s.robustness_window.split('/') as [string, string]) : null;
+  return { primaryOutcome: s.primary_outcome, effectSize: s.effect_size, seType: s.se_type, adminMissingMonths: s.admin_missing_months, mlmEffectSize: s.mlm_effect_size, robustnessWindow: window, protocolMdes: parseJson(s.protocol_mdes, {}) };
 }
 
 /** Creates or replaces a trial's report settings. */
 export function saveReportSettings(db: Db, trialId: string, settings: Partial<ReportSettings>, at: string): void {
   loadTrial(db, trialId);
   const merged = { ...loadReportSettings(db, trialId), ...settings };
-  db.prepare(`INSERT INTO report_settings (trial_id, primary_outcome, effect_size, se_type, admin_missing_months, mlm_effect_size, protocol_mdes, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+  db.prepare(`INSERT INTO report_settings (trial_id, primary_outcome, effect_size, se_type, admin_missing_months, mlm_effect_size, robustness_window, protocol_mdes, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
     ON CONFLICT (trial_id) DO UPDATE SET primary_outcome = excluded.primary_outcome, effect_size = excluded.effect_size, se_type = excluded.se_type,
-    admin_missing_months = excluded.admin_missing_months, mlm_effect_size = excluded.mlm_effect_size, protocol_mdes = excluded.protocol_mdes, updated_at = excluded.updated_at`)
-    .run(trialId, merged.primaryOutcome, merged.effectSize, merged.seType, merged.adminMissingMonths ?? 'complete', merged.mlmEffectSize ?? 'off', JSON.stringify(merged.protocolMdes), at);
+    admin_missing_months = excluded.admin_missing_months, mlm_effect_size = excluded.mlm_effect_size, robustness_window = excluded.robustness_window, protocol_mdes = excluded.protocol_mdes, updated_at = excluded.updated_at`)
+    .run(trialId, merged.primaryOutcome, merged.effectSize, merged.seType, merged.adminMissingMonths ?? 'complete', merged.mlmEffectSize ?? 'off', merged.robustnessWindow ? merged.robustnessWindow.join('/') : null, JSON.stringify(merged.protocolMdes), at);
 }
 
 /** The quotes an evaluator selected for the IPE report. */

@@ -1,4 +1,4 @@
-// Hand-built ReportData from an R fixture CSV of school rows (school, la, arm, pupils, base_count, count, optional fsm_block): the arm-comparison view-model fed exactly the data R analysed.
+// Hand-built ReportData from an R fixture CSV of school rows (school, la, arm, pupils, base_count, count; optional stratum or fsm_block, fsm, urban_rural, sub_count): the arm-comparison view-model fed exactly the data R analysed.
 import type { ReportData, ReportSchool } from '../../reports/view-models/report-data';
 import { dataRows } from '../analysis/r-fixtures';
 
@@ -7,14 +7,16 @@ export function reportDataFromCsv(file: string, opts: { unit: 'school' | 'local_
   const rows = dataRows(file);
   const measure = opts.measure ?? 'contacts_nfa';
   const schools: ReportSchool[] = rows.map((r, i) => ({
-    urn: 700000 + i, name: r.school, laCode: r.la ?? 'LA01', laName: r.la ?? 'LA01', phase: 'Primary', type: null, pupils: Number(r.pupils), fsmPercent: null,
-    ofstedRating: null, urbanRural: r.urban_rural ?? null, enrolment: 'enrolled', arm: r.arm === '1' || r.arm === 'intervention' ? 'intervention' : 'control', stratum: r.fsm_block ?? null,
+    urn: 700000 + i, name: r.school, laCode: r.la ?? 'LA01', laName: r.la ?? 'LA01', phase: 'Primary', type: null, pupils: Number(r.pupils), fsmPercent: r.fsm ? Number(r.fsm) : null,
+    ofstedRating: null, urbanRural: r.urban_rural ?? null, enrolment: 'enrolled', arm: r.arm === '1' || r.arm === 'intervention' ? 'intervention' : 'control', stratum: r.stratum ?? r.fsm_block ?? null,
   }));
   const data: ReportData = {
     trial: { id: 'csv', title: `R fixture ${file}`, kind: 'trial', unit: opts.unit, strata: [], method: 'imported', seed: 1, status: 'analysis', sessionsIntended: 3, sessionIntervalWeeks: [4, 6], startsOn: '2025-09-01', endsOn: '2026-08-31', isDemo: false },
     randomisation: null, schools, dsls: [], waves: [], invitations: [], waveResponses: [], scores: [], sessions: [],
     adminOutcomes: rows.map((r, i) => ({ urn: 700000 + i, measure, outcomeCount: r.count === '' || r.count === 'NA' ? null : Number(r.count), outcomeMonths: r.count === '' || r.count === 'NA' ? 0 : 12, baselineCount: Number(r.base_count), baselineMonths: 12 })),
     adminWindows: { outcome: ['2025-09', '2026-08'], baseline: ['2024-09', '2025-08'] },
+    // the sub-window's counts (sub_count), for the schools with outcome data: the latter half of the outcome window
+    adminSubWindow: 'sub_count' in (rows[0] ?? {}) ? { months: ['2026-03', '2026-08'], fromSetting: false, counts: rows.flatMap((r, i) => (r.sub_count === '' || r.sub_count === 'NA' ? [] : [{ urn: 700000 + i, measure, count: Number(r.sub_count) }])) } : null,
     forms: [], costs: [], quotes: [], descriptions: {},
     settings: { primaryOutcome: null, effectSize: 'glass', seType: 'auto', adminMissingMonths: 'complete', mlmEffectSize: 'off', protocolMdes: {} },
   };

@@ -51,7 +51,7 @@ describe('one unit per table', () => {
     expect(withPp.map((t) => t.caption)).toEqual(expect.arrayContaining(['Table 3. Primary analysis', 'Table 4. Secondary analysis: administrative outcomes (% of pupils)']));
     for (const t of withPp) {
       const means = t.headers.filter((h) => /mean/i.test(h));
-      expect(means.length, t.caption).toBeGreaterThan(0);
+      if (/^Table [34]/.test(t.caption)) expect(means.length, t.caption).toBeGreaterThan(0);
       for (const h of means) expect(h, t.caption).toMatch(/% of pupils/);
       expect(t.headers.some((h) => /scale points/.test(h)), t.caption).toBe(false);
     }

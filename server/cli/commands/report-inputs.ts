@@ -91,7 +91,7 @@ function descriptionSet(ctx: CliContext): number {
 }
 
 const SETTINGS_OPTIONS: Array<[string, keyof SettingsFields]> = [
-  ['primary-outcome', 'primaryOutcome'], ['effect-size', 'effectSize'], ['se-type', 'seType'], ['missing-months', 'missingMonths'], ['icc', 'icc'], ['r2-cluster', 'r2Cluster'],
+  ['primary-outcome', 'primaryOutcome'], ['effect-size', 'effectSize'], ['se-type', 'seType'], ['missing-months', 'missingMonths'], ['robustness-window', 'robustnessWindow'], ['icc', 'icc'], ['r2-cluster', 'r2Cluster'],
   ['r2-individual', 'r2Individual'], ['cluster-size', 'clusterSize'], ['alpha', 'alpha'], ['power', 'power'],
 ];
 
@@ -103,7 +103,7 @@ function settingsSet(ctx: CliContext): number {
   const settings = parseSettings(fields, loadReportSettings(db, trialId));
   saveSettingsAudited(db, trialId, settings, by(ctx));
   const mdes = Object.entries(settings.protocolMdes).map(([k, v]) => `${k} ${v}`).join(', ');
-  ctx.io.stdout(`Report settings of ${trialId}: primary outcome ${settings.primaryOutcome ?? '(default)'}, effect size ${settings.effectSize}, standard errors ${settings.seType}, missing LA outcome months ${settings.adminMissingMonths === 'prorate' ? 'pro-rated' : 'leave the school out'}; protocol MDES assumptions: ${mdes || '(defaults)'}.\n`);
+  ctx.io.stdout(`Report settings of ${trialId}: primary outcome ${settings.primaryOutcome ?? '(default)'}, effect size ${settings.effectSize}, standard errors ${settings.seType}, missing LA outcome months ${settings.adminMissingMonths === 'prorate' ? 'pro-rated' : 'leave the school out'}, robustness months ${settings.robustnessWindow ? settings.robustnessWindow.join(' to ') : '(the latter half of the outcome window)'}; protocol MDES assumptions: ${mdes || '(defaults)'}.\n`);
   return 0;
 }
 
@@ -117,6 +117,7 @@ export const command: CliCommand = {
        report-inputs quote select|deselect --trial <id> --response <id> --item <item>
        report-inputs description set --trial <id> --file <tidier.json|tidier.md>
        report-inputs settings set --trial <id> [--primary-outcome admin:contacts_nfa|pss10:total] [--effect-size glass|hedges] [--se-type auto|cr1|cr2] [--missing-months complete|prorate]
+                                  [--robustness-window <YYYY-MM to YYYY-MM>, '' for the latter half of the outcome window]
                                   [--icc <x>] [--r2-cluster <x>] [--r2-individual <x>] [--cluster-size <n>] [--alpha <x>] [--power <x>]`,
   description: `
 Costs feed the IPE report's cost per setting and per DSL (settings and DSLs engaged in the intervention arm).

@@ -56,13 +56,13 @@ export function parseCost(fields: CostFields): ReportCost {
 
 /** Settings fields: undefined keeps the stored value, '' goes back to the default. */
 export interface SettingsFields {
-  primaryOutcome?: string; effectSize?: string; seType?: string; missingMonths?: string; mlmEffectSize?: string;
+  primaryOutcome?: string; effectSize?: string; seType?: string; missingMonths?: string; mlmEffectSize?: string; robustnessWindow?: string;
   icc?: string; r2Cluster?: string; r2Individual?: string; clusterSize?: string; alpha?: string; power?: string;
 }
 
 /** Form/option names of the settings fields (the pointers of their problems). */
 export const SETTINGS_FIELD_NAMES: Record<keyof SettingsFields, string> = {
-  primaryOutcome: 'primary-outcome', effectSize: 'effect-size', seType: 'se-type', missingMonths: 'missing-months', mlmEffectSize: 'mlm-effect-size', icc: 'icc', r2Cluster: 'r2-cluster',
+  primaryOutcome: 'primary-outcome', effectSize: 'effect-size', seType: 'se-type', missingMonths: 'missing-months', mlmEffectSize: 'mlm-effect-size', robustnessWindow: 'robustness-window', icc: 'icc', r2Cluster: 'r2-cluster',
   r2Individual: 'r2-individual', clusterSize: 'cluster-size', alpha: 'alpha', power: 'power',
 };
 
@@ -70,12 +70,18 @@ const decimal = (name: string, min: number, max: number, openMax: boolean) => z.
   .refine((v) => v === '' || (/^\d*\.?\d+$/.test(v) && Number(v) >= min && (openMax ? Number(v) < max : Number(v) <= max)),
     { error: `${name} must be a number from ${min} to ${openMax ? 'below ' : ''}${max}` });
 
+/** "2026-01 to 2026-03" (or "2026-01/2026-03"): the robustness sub-window's first and last month. */
+const ROBUSTNESS_WINDOW = /^(\d{4}-(?:0[1-9]|1[0-2]))\s*(?:to|\/|–|-)\s*(\d{4}-(?:0[1-9]|1[0-2]))$/;
+
 const settingsSchema = z.object({
   'primary-outcome': z.string().trim().regex(/^$|^admin:[a-z_]{1,40}$|^[a-z0-9-]{1,40}:[a-z0-9_]{1,40}$/, { error: 'The primary outcome must be "admin:<measure>" or "<instrument>:<scale>", like admin:contacts_nfa or pss10:total' }),
   'effect-size': z.enum(['glass', 'hedges'], { error: 'Choose the effect size: Glass\'s delta or Hedges\' g' }),
   'se-type': z.enum(['auto', 'cr1', 'cr2'], { error: 'Choose the standard errors: automatic, CR1 or CR2' }),
   'missing-months': z.enum(['complete', 'prorate'], { error: 'Choose how months missing from LA outcome data are treated: complete (leave the school out) or prorate' }),
   'mlm-effect-size': z.enum(['off', 'total', 'within'], { error: 'Choose whether the report adds the multilevel effect sizes: no, leading with the total variance, or leading with the within-school variance' }),
+  'robustness-window': z.string().trim()
+    .refine((v) => v === '' || ROBUSTNESS_WINDOW.test(v), { error: 'Enter the robustness months as the first and last month, like 2026-01 to 2026-03' })
+    .refine((v) => { const m = ROBUSTNESS_WINDOW.exec(v); return !m || (m[1] <= m[2]); }, { error: 'The first month of the robustness window must not be after its last month' }),
   icc: decimal('The intracluster correlation', 0, 1, true),
   'r2-cluster': decimal('The school-level R²', 0, 1, true),
   'r2-individual': decimal('The individual-level R²', 0, 1, true),
@@ -97,6 +103,7 @@ export function parseSettings(fields: SettingsFields, current: ReportSettings): 
     // a form without the radio (or an empty value) keeps the stored choice
     'missing-months': fields.missingMonths ? fields.missingMonths : current.adminMissingMonths ?? 'complete',
     'mlm-effect-size': fields.mlmEffectSize ? fields.mlmEffectSize : current.mlmEffectSize ?? 'off',
+    'robustness-window': pick('robustnessWindow', current.robustnessWindow ? `${current.robustnessWindow[0]} to ${current.robustnessWindow[1]}` : ''),
     ...Object.fromEntries(MDES_KEYS.map(([f, m]) => [SETTINGS_FIELD_NAMES[f], pick(f, str(current.protocolMdes[m] as number | undefined))])),
   };
   const r = settingsSchema.safeParse(raw);
@@ -106,7 +113,13 @@ export function parseSettings(fields: SettingsFields, current: ReportSettings): 
     const v = r.data[SETTINGS_FIELD_NAMES[f] as keyof typeof r.data];
     if (v !== '') (protocolMdes as Record<string, number>)[m] = Number(v);
   }
-  return { primaryOutcome: r.data['primary-outcome'] || null, effectSize: r.data['effect-size'], seType: r.data['se-type'], adminMissingMonths: r.data['missing-months'], mlmEffectSize: r.data['mlm-effect-size'], protocolMdes };
+  return { primaryOutcome: r.data['primary-outcome'] || null, effectSize: r.data['effect-size'], seType: r.data['se-type'], adminMissingMonths: r.data['missing-months'], mlmEffectSize: r.data['mlm-effect-size'],
+    robustnessWindow: robustnessWindowOf(r.data['robustness-window']), protocolMdes };
+}
+
+function robustnessWindowOf(v: string): [string, string] | null {
+  const m = ROBUSTNESS_WINDOW.exec(v);
+  return m ? [m[1], m[2]] : null;
 }
 
 /** Validates TIDieR fields: known names, at most MAX_DESCRIPTION_CHARS each; '' clears a field (the report's default text returns). */

@@ -137,6 +137,7 @@ function settingsPage(req: Request, res: Response, deps: AppDeps, t: Trial, form
   const s = loadReportSettings(deps.db, t.id);
   const current: Record<string, string> = form ?? {
     'primary-outcome': s.primaryOutcome ?? '', 'effect-size': s.effectSize, 'se-type': s.seType, 'missing-months': s.adminMissingMonths ?? 'complete', 'mlm-effect-size': s.mlmEffectSize ?? 'off',
+    'robustness-window': s.robustnessWindow ? `${s.robustnessWindow[0]} to ${s.robustnessWindow[1]}` : '',
     icc: str(s.protocolMdes.icc), 'r2-cluster': str(s.protocolMdes.r2Cluster), 'r2-individual': str(s.protocolMdes.r2Individual),
     'cluster-size': str(s.protocolMdes.clusterSize), alpha: str(s.protocolMdes.alpha), power: str(s.protocolMdes.power),
   };
