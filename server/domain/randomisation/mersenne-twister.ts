@@ -68,6 +68,12 @@ export class RMersenneTwister {
     return x;
   }
 
+  /** R's runif(n) written into out[0..n-1], without allocating. */
+  runifInto(out: Float64Array, n = out.length): Float64Array {
+    for (let i = 0; i < n; i += 1) out[i] = this.unifRand();
+    return out;
+  }
+
   /** R's runif(n) (min 0, max 1). */
   runif(n: number): number[] {
     const out = new Array<number>(n);

@@ -1,6 +1,6 @@
 // Re-runs an allocation procedure on the same units with other seeds, or lists every allocation it can make, for randomisation inference.
-import { allocateFsmMedian, allocateStratified } from './methods';
-import { canonicalIdCompare, codePointCompare, type RandomisationUnit } from './units';
+import { compileFsmMedian, compileStratified } from './methods';
+import { canonicalIdCompare, codePointCompare } from './units';
 import type { RandomisationMethod } from './randomise';
 
 /** A unit of randomisation as the analysis sees it: its id (the cluster value), stratum and, for niesr-fsm-median, its % FSM. */
@@ -29,15 +29,10 @@ export interface RerandomisationDesign {
 export function rerandomisationDesign(input: readonly RerandomisationUnit[], method: RandomisationMethod): RerandomisationDesign {
   const cmp = canonicalIdCompare(input.map((u) => u.id));
   const units = [...input].sort((a, b) => cmp(a.id, b.id));
-  const asUnits: RandomisationUnit[] = units.map((u) => ({ id: u.id, stratum: u.stratum, rows: [] }));
   let blocks: Array<{ members: number[]; patterns: number[] }>; // members: unit indexes; patterns: interventions per pattern
   let draw: (seed: number) => Uint8Array;
   if (method === 'stratified') {
-    draw = (seed) => {
-      const out = new Uint8Array(units.length);
-      allocateStratified(asUnits, seed).forEach((a, i) => { out[i] = a.arm === 'intervention' ? 1 : 0; });
-      return out;
-    };
+    draw = compileStratified(units);
     const strata = [...new Set(units.map((u) => u.stratum))].sort(codePointCompare);
     const members = strata.map((s) => units.flatMap((u, i) => (u.stratum === s ? [i] : [])));
     const patterns = [1, 0].map((firstExtra) => {
@@ -52,11 +47,7 @@ export function rerandomisationDesign(input: readonly RerandomisationUnit[], met
   } else {
     if (units.some((u) => !Number.isFinite(u.fsm))) throw new Error('rerandomisationDesign: niesr-fsm-median needs every unit\'s % FSM');
     const withFsm = units.map((u) => ({ id: u.id, fsm: u.fsm! }));
-    draw = (seed) => {
-      const out = new Uint8Array(units.length);
-      allocateFsmMedian(withFsm, seed).allocations.forEach((a, i) => { out[i] = a.arm === 'intervention' ? 1 : 0; });
-      return out;
-    };
+    draw = compileFsmMedian(withFsm);
     const sorted = units.map((u, i) => ({ i, fsm: u.fsm!, id: u.id })).sort((a, b) => a.fsm - b.fsm || cmp(a.id, b.id));
     const h = Math.floor(units.length / 2);
     const low = sorted.slice(0, h).map((s) => s.i), high = sorted.slice(h).map((s) => s.i);
