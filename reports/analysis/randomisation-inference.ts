@@ -56,7 +56,7 @@ const TIE = 1e-9;
  *   p = #{|t_b| >= |t_obs|} / #allocations.
  * - otherwise `draws` re-runs with set.seed(seed + b), b = 1..draws (R's Mersenne Twister, so R re-derives them);
  *   p = (1 + #{|t_b| >= |t_obs|}) / (1 + draws) (Phipson & Smyth 2010: never 0, valid for sampled draws).
- * Only the arm changes between draws, so each refit costs O(N p) (reports/stats/arm-refit.ts).
+ * Only the arm changes between draws, so each refit costs O(G) for G clusters of a few rows (reports/stats/arm-refit.ts).
  */
 export function permutationTest(rows: DataRow[], opts: IttOptions, makeProcedure: (units: InferenceUnit[]) => AllocationProcedure, settings: PermutationSettings): { itt: IttResult; permutation: PermutationResult } {
   if (opts.dosage) throw new ValidationError('Randomisation inference tests the randomised arm; it does not apply to --dosage.');
@@ -92,13 +92,13 @@ export function permutationTest(rows: DataRow[], opts: IttOptions, makeProcedure
   const fixed = columns.slice(0, -1);
   const y = keep.map((i) => prep.outcome[i]!);
   const clusters = keep.map((i) => prep.cluster[i]);
-  const rowUnit = new Int32Array(keep.length);
-  const posOfUnit = new Map(procedure.units.map((u, pos) => [u.id, pos]));
-  keep.forEach((i, r) => { rowUnit[r] = posOfUnit.get(prep.cluster[i])!; });
   const refit = new ArmRefit(fixed, y, prep.weight ? keep.map((i) => prep.weight![i]) : undefined, clusters, opts.weightKind ?? 'frequency');
+  // the refit's clusters are units of randomisation (the arm is constant within each)
+  const posOfUnit = new Map(procedure.units.map((u, pos) => [u.id, pos]));
+  const unitOfCluster = Int32Array.from(refit.clusterLabels, (c) => posOfUnit.get(c)!);
   const se = itt.se_type;
-  const arm = new Float64Array(y.length);
-  const statFor = (alloc: Uint8Array) => { for (let r = 0; r < arm.length; r++) arm[r] = alloc[rowUnit[r]]; return refit.statistic(arm, se).t; };
+  const arm = new Float64Array(refit.clusters);
+  const statFor = (alloc: Uint8Array) => { for (let g = 0; g < arm.length; g++) arm[g] = alloc[unitOfCluster[g]]; return refit.statisticByCluster(arm, se).t; };
   const observed = Uint8Array.from(procedure.units, (u) => armOfUnit[unitIndex.get(u.id)!]);
   const tObs = statFor(observed);
   if (!(Math.abs(tObs - itt.t) <= 1e-8 * Math.max(1, Math.abs(itt.t)))) throw new Error(`permutationTest: refitted t ${tObs} differs from the ITT t ${itt.t}`);

@@ -1,185 +1,230 @@
-// Refits only the arm's coefficient and its CR1 or CR2 t statistic when the arm column changes and the other covariates do not (Frisch-Waugh-Lovell), for re-randomisation.
-import { cholesky, type Matrix } from './matrix';
+// Refits only the arm's coefficient and its CR1 or CR2 t statistic when a cluster-level arm changes and the other covariates do not (Frisch-Waugh-Lovell), for re-randomisation.
 import { weightedLeastSquares, type DesignColumn, type WeightKind } from './weighted-least-squares';
 import { clusterIndex } from './variance-types';
 
 export interface ArmStatistic { estimate: number; se: number; t: number }
 
+/** A column of [sw_g, Z_g] whose part outside the earlier columns is at most this fraction of its norm adds no direction. */
+const SPAN_TOLERANCE = 1e-12;
+/** Eigenvalues of I - H_gg at or below this get power 0, as clubSandwich's matrix_power (and cr2Variance). */
+const CR2_ZERO = 1e-12;
+
 /**
- * With the fixed covariates Z (intercept, baseline, strata dummies) projected out once, each new arm
- * vector a costs O(N p): on the weighted scale (x* = w^(1/2) x), a~ = M_Z a*, s = a~'a~,
- * beta = a~'y~ / s and the full model's residuals are e = y~ - beta a~ (Frisch-Waugh-Lovell). The arm row of
+ * The fixed covariates Z (intercept, baseline, strata dummies) are projected out once. On the weighted scale
+ * (x* = w^(1/2) x), for an arm vector a the residualised arm is a~ = M_Z a*, s = a~'a~, beta = a~'y~ / s
+ * and the full model's residuals are e = y~ - beta a~ (Frisch-Waugh-Lovell). The arm row of
  * (X'WX)^-1 X'W is a~'/s, so
  *   CR1: var = c sum_g (a~_g' e_g)^2 / s^2, c = G/(G-1) (N-1)/(N-K) (Stata), as cr1Variance;
  *   CR2: var = sum_g (a~_g' A_g e_g)^2 / s^2, A_g = (I - H_gg)^(-1/2), H_gg = H^Z_gg + a~_g a~_g'/s,
- * as cr2Variance (clubSandwich, identity working model on the weighted scale). H^Z_gg is kept for small
- * clusters (an n_g x n_g eigenproblem per draw); clusters larger than p + 1 rows use the p x p form of
- * cr2Variance. Eigenvalues of I - H_gg at or below 1e-12 get power 0, as clubSandwich.
+ * as cr2Variance (clubSandwich, identity working model on the weighted scale).
+ *
+ * The arm is constant within each cluster (clusters are the units of randomisation), so
+ * a~_g = a_g sw_g - Z_g gamma lies in the span of [sw_g, Z_g]. Each cluster keeps, from a one-off setup,
+ * an orthonormal basis Q_g of that span (q_g columns, at most min(n_g, p + 1)): w_g = Q_g'sw_g,
+ * P_g = Q_g'Z_g (only the columns of Z that are non-zero in the cluster, so strata dummies cost nothing in
+ * the other strata's clusters), t_g = Q_g'y~_g and B_g = Q_g'H^Z_gg Q_g. A draw then costs
+ *   gamma = (Z'WZ)^-1 sum_g a_g Z_g'sw_g,  c_g = Q_g'a~_g = a_g w_g - P_g gamma,  s = sum c_g'c_g,
+ *   a~_g'e_g = c_g'(t_g - beta c_g),
+ *   a~_g'A_g e_g = c_g'f_g + c_g' G_g f_g with f_g = t_g - beta c_g, G_g = phi(B_g + c_g c_g'/s),
+ *   phi(mu) = (1 - mu)^(-1/2) - 1 (or -1 where 1 - mu <= 1e-12),
+ * because I - H_gg = (I - Q_g Q_g') + Q_g (I - M_g) Q_g'. phi of a 2 x 2 (the usual case: intercept and
+ * baseline span a school's rows) is taken in closed form through its divided difference, which has no
+ * cancellation when the eigenvalues are close; larger q_g use Jacobi. Nothing is allocated per draw.
  */
 export class ArmRefit {
   readonly rows: number;
   readonly clusters: number;
-  private readonly sw: Float64Array;
-  private readonly z: Float64Array[]; // weighted-scale kept Z columns
-  private readonly mz: Matrix; // (Z'WZ)^-1
-  private readonly lz: Matrix; // chol(mz)
-  private readonly yt: Float64Array; // weighted-scale residual of y on Z
+  /** The cluster label of each cluster index 0..clusters-1 (first appearance in the rows). */
+  readonly clusterLabels: string[];
   private readonly ids: Int32Array;
-  private readonly members: Int32Array[];
-  private readonly small: boolean[];
-  private readonly hz: Float64Array[]; // H^Z_gg for small clusters (n_g x n_g, row-major)
-  private readonly qz: Matrix[]; // Z_g'Z_g (weighted) for large clusters
-  private readonly c1: number;
   private readonly pz: number;
-  private readonly at: Float64Array;
-  private readonly et: Float64Array;
-  private scratchA = new Float64Array(16);
-  private scratchV = new Float64Array(16);
-  private readonly scratchL = new Float64Array(64);
+  private readonly mz: Float64Array; // (Z'WZ)^-1, pz x pz row-major
+  private readonly c1: number;
+  // per cluster g: q_g columns in Q_g at qOff[g]..qOff[g+1]; non-zero Z columns nzCols[nzOff[g]..nzOff[g+1]]
+  private readonly qOff: Int32Array;
+  private readonly nzOff: Int32Array;
+  private readonly nzCols: Int32Array;
+  private readonly pOff: Int32Array; // P_g (q_g x nnz_g row-major) at pOff[g]
+  private readonly bOff: Int32Array; // B_g (q_g x q_g row-major) at bOff[g]
+  private readonly pq: Float64Array;
+  private readonly bq: Float64Array;
+  private readonly c0: Float64Array; // Z_g'sw_g on the non-zero columns, at nzOff[g]
+  private readonly swss: Float64Array; // sw_g'sw_g
+  private readonly wq: Float64Array; // w_g at qOff[g]
+  private readonly tq: Float64Array; // t_g at qOff[g]
+  private readonly cq: Float64Array; // c_g of the current draw
+  private readonly b: Float64Array;
+  private readonly gamma: Float64Array;
+  private readonly armOfCluster: Float64Array;
+  private readonly scratchM: Float64Array;
+  private readonly scratchV: Float64Array;
+  private readonly scratchL: Float64Array;
 
   constructor(fixed: DesignColumn[], y: ArrayLike<number>, weights: ArrayLike<number> | undefined, cluster: ArrayLike<string>, weightKind: WeightKind = 'frequency') {
     const fit = weightedLeastSquares(fixed, y, weights, weightKind);
     const n = y.length;
     this.rows = n;
-    this.sw = Float64Array.from(fit.weights, Math.sqrt);
-    this.pz = fit.rank;
-    this.z = fit.x.map((col) => Float64Array.from(col, (v, i) => v * this.sw[i]));
-    this.mz = fit.bread;
-    this.lz = cholesky(fit.bread);
-    this.yt = Float64Array.from(fit.residuals, (e, i) => e * this.sw[i]);
+    const pz = (this.pz = fit.rank);
+    const sw = Float64Array.from(fit.weights, Math.sqrt);
+    const z = fit.x.map((col) => Float64Array.from(col, (v, i) => v * sw[i]));
+    const yt = Float64Array.from(fit.residuals, (e, i) => e * sw[i]);
+    this.mz = new Float64Array(pz * pz);
+    for (let a = 0; a < pz; a++) for (let c = 0; c < pz; c++) this.mz[a * pz + c] = fit.bread[a][c];
     const { ids, count } = clusterIndex(cluster);
     this.ids = ids; this.clusters = count;
+    this.clusterLabels = new Array<string>(count);
+    for (let i = 0; i < n; i++) this.clusterLabels[ids[i]] = String(cluster[i]);
     const lists: number[][] = Array.from({ length: count }, () => []);
     for (let i = 0; i < n; i++) lists[ids[i]].push(i);
-    this.members = lists.map((l) => Int32Array.from(l));
-    const P = this.pz + 1;
-    this.small = this.members.map((m) => m.length <= P);
-    this.hz = []; this.qz = [];
-    this.members.forEach((m, g) => {
-      const k = m.length;
-      if (this.small[g]) {
-        const zm = Array.from(m, (i) => this.mzTimes(this.z.map((c) => c[i])));
-        const h = new Float64Array(k * k);
-        for (let a = 0; a < k; a++) for (let b = 0; b < k; b++) { let s = 0; for (let j = 0; j < this.pz; j++) s += this.z[j][m[a]] * zm[b][j]; h[a * k + b] = s; }
-        this.hz[g] = h;
-      } else {
-        const q: Matrix = Array.from({ length: this.pz }, () => new Array<number>(this.pz).fill(0));
-        for (const i of m) for (let a = 0; a < this.pz; a++) for (let b = 0; b < this.pz; b++) q[a][b] += this.z[a][i] * this.z[b][i];
-        this.qz[g] = q;
+
+    const qOff = new Int32Array(count + 1), nzOff = new Int32Array(count + 1), pOff = new Int32Array(count + 1), bOff = new Int32Array(count + 1);
+    const nz: number[] = [], pq: number[] = [], bq: number[] = [], c0: number[] = [], wq: number[] = [], tq: number[] = [];
+    this.swss = new Float64Array(count);
+    let maxQ = 1;
+    for (let g = 0; g < count; g++) {
+      const m = lists[g], k = m.length;
+      const cols: number[] = [];
+      for (let j = 0; j < pz; j++) if (m.some((i) => z[j][i] !== 0)) cols.push(j);
+      // orthonormal basis of span[sw_g, Z_g] by modified Gram-Schmidt, twice (each column re-orthogonalised)
+      const basis: Float64Array[] = [];
+      const candidates = [Float64Array.from(m, (i) => sw[i]), ...cols.map((j) => Float64Array.from(m, (i) => z[j][i]))];
+      for (const v of candidates) {
+        if (basis.length >= k) break;
+        const norm0 = Math.sqrt(dot(v, v));
+        if (!(norm0 > 0)) continue;
+        for (let pass = 0; pass < 2; pass++) for (const u of basis) { const d = dot(u, v); for (let r = 0; r < k; r++) v[r] -= d * u[r]; }
+        const rest = Math.sqrt(dot(v, v));
+        if (rest <= SPAN_TOLERANCE * norm0) continue;
+        for (let r = 0; r < k; r++) v[r] /= rest;
+        basis.push(v);
       }
-    });
-    const N = fit.n, K = this.pz + 1;
+      const q = basis.length;
+      maxQ = Math.max(maxQ, q);
+      const swg = Float64Array.from(m, (i) => sw[i]), ytg = Float64Array.from(m, (i) => yt[i]);
+      this.swss[g] = dot(swg, swg);
+      for (const u of basis) { wq.push(dot(u, swg)); tq.push(dot(u, ytg)); }
+      const pg: number[] = [];
+      for (const u of basis) for (const j of cols) { let s = 0; for (let r = 0; r < k; r++) s += u[r] * z[j][m[r]]; pg.push(s); }
+      for (const j of cols) { let s = 0; for (const i of m) s += z[j][i] * sw[i]; c0.push(s); }
+      // B_g = P_g Mz P_g' on the non-zero columns
+      const nc = cols.length;
+      for (let a = 0; a < q; a++) for (let c = 0; c < q; c++) {
+        let s = 0;
+        for (let i = 0; i < nc; i++) { const pa = pg[a * nc + i]; if (pa === 0) continue; for (let j = 0; j < nc; j++) s += pa * this.mz[cols[i] * pz + cols[j]] * pg[c * nc + j]; }
+        bq.push(s);
+      }
+      nz.push(...cols); pq.push(...pg);
+      qOff[g + 1] = qOff[g] + q; nzOff[g + 1] = nzOff[g] + nc; pOff[g + 1] = pOff[g] + q * nc; bOff[g + 1] = bOff[g] + q * q;
+    }
+    this.qOff = qOff; this.nzOff = nzOff; this.pOff = pOff; this.bOff = bOff;
+    this.nzCols = Int32Array.from(nz); this.pq = Float64Array.from(pq); this.bq = Float64Array.from(bq);
+    this.c0 = Float64Array.from(c0); this.wq = Float64Array.from(wq); this.tq = Float64Array.from(tq);
+    this.cq = new Float64Array(qOff[count]);
+    this.b = new Float64Array(pz); this.gamma = new Float64Array(pz);
+    this.armOfCluster = new Float64Array(count);
+    this.scratchM = new Float64Array(maxQ * maxQ); this.scratchV = new Float64Array(maxQ * maxQ); this.scratchL = new Float64Array(maxQ);
+    const N = fit.n, K = pz + 1;
     this.c1 = (count / (count - 1)) * ((N - 1) / (N - K));
-    this.at = new Float64Array(n); this.et = new Float64Array(n);
   }
 
-  private mzTimes(v: number[]): number[] { return this.mz.map((row) => row.reduce((s, x, j) => s + x * v[j], 0)); }
-
-  /** The arm's coefficient, SE and t for the arm vector (one value per row). Returns NaNs when the arm is collinear with Z. */
+  /** The arm's coefficient, SE and t for an arm given per row; it must be constant within each cluster. */
   statistic(arm: ArrayLike<number>, se: 'cr1' | 'cr2'): ArmStatistic {
-    const n = this.rows, pz = this.pz, z = this.z, sw = this.sw, at = this.at, et = this.et;
-    const b = new Float64Array(pz);
-    for (let j = 0; j < pz; j++) { const c = z[j]; let s = 0; for (let i = 0; i < n; i++) s += c[i] * sw[i] * arm[i]; b[j] = s; }
-    const gamma = new Float64Array(pz);
-    for (let j = 0; j < pz; j++) { let s = 0; for (let k = 0; k < pz; k++) s += this.mz[j][k] * b[k]; gamma[j] = s; }
-    let ss = 0, sy = 0, sa = 0;
-    for (let i = 0; i < n; i++) { sa += (sw[i] * arm[i]) ** 2; }
-    for (let i = 0; i < n; i++) {
-      let v = sw[i] * arm[i];
-      for (let j = 0; j < pz; j++) v -= z[j][i] * gamma[j];
-      at[i] = v; ss += v * v; sy += v * this.yt[i];
+    const byCluster = this.armOfCluster;
+    byCluster.fill(NaN);
+    for (let i = 0; i < this.rows; i++) {
+      const g = this.ids[i], v = arm[i];
+      if (Number.isNaN(byCluster[g])) byCluster[g] = v;
+      else if (byCluster[g] !== v) throw new Error(`ArmRefit: the arm varies within cluster "${this.clusterLabels[g]}"`);
+    }
+    return this.statisticByCluster(byCluster, se);
+  }
+
+  /** The same for the arm of each cluster index (see clusterLabels). Returns NaNs when the arm is collinear with Z. */
+  statisticByCluster(arm: ArrayLike<number>, se: 'cr1' | 'cr2'): ArmStatistic {
+    const G = this.clusters, pz = this.pz, b = this.b, gamma = this.gamma, mz = this.mz;
+    const qOff = this.qOff, nzOff = this.nzOff, nzCols = this.nzCols, pOff = this.pOff, pq = this.pq, c0 = this.c0, wq = this.wq, tq = this.tq, cq = this.cq;
+    b.fill(0);
+    let sa = 0;
+    for (let g = 0; g < G; g++) {
+      const a = arm[g];
+      if (a === 0) continue;
+      sa += a * a * this.swss[g];
+      for (let k = nzOff[g], e = nzOff[g + 1]; k < e; k++) b[nzCols[k]] += a * c0[k];
+    }
+    for (let j = 0; j < pz; j++) { let s = 0; for (let k = 0; k < pz; k++) s += mz[j * pz + k] * b[k]; gamma[j] = s; }
+    let ss = 0, sy = 0;
+    for (let g = 0; g < G; g++) {
+      const a = arm[g], q0 = qOff[g], q1 = qOff[g + 1], n0 = nzOff[g], nc = nzOff[g + 1] - n0;
+      let p = pOff[g];
+      for (let k = q0; k < q1; k++) {
+        let v = a * wq[k];
+        for (let j = 0; j < nc; j++) v -= pq[p++] * gamma[nzCols[n0 + j]];
+        cq[k] = v; ss += v * v; sy += v * tq[k];
+      }
     }
     if (!(ss > 1e-7 * 1e-7 * sa)) return { estimate: NaN, se: NaN, t: NaN };
     const beta = sy / ss;
-    for (let i = 0; i < n; i++) et[i] = this.yt[i] - beta * at[i];
     let meat = 0;
     if (se === 'cr1') {
-      const u = new Float64Array(this.clusters);
-      for (let i = 0; i < n; i++) u[this.ids[i]] += at[i] * et[i];
-      for (let g = 0; g < this.clusters; g++) meat += u[g] * u[g];
+      for (let g = 0; g < G; g++) {
+        let u = 0;
+        for (let k = qOff[g], e = qOff[g + 1]; k < e; k++) u += cq[k] * (tq[k] - beta * cq[k]);
+        meat += u * u;
+      }
       meat *= this.c1;
     } else {
-      for (let g = 0; g < this.clusters; g++) { const r = this.small[g] ? this.smallCluster(g, ss) : this.largeCluster(g, ss); meat += r * r; }
+      for (let g = 0; g < G; g++) { const u = this.cr2Score(g, beta, ss); meat += u * u; }
     }
     const s = Math.sqrt(meat) / ss;
     return { estimate: beta, se: s, t: beta / s };
   }
 
-  /** a~_g' (I - H_gg)^(-1/2) e_g through the n_g x n_g eigenproblem. */
-  private smallCluster(g: number, ss: number): number {
-    const m = this.members[g], k = m.length, hz = this.hz[g];
-    const a = this.scratchA.length >= k * k ? this.scratchA : (this.scratchA = new Float64Array(k * k));
-    for (let r = 0; r < k; r++) for (let c = 0; c < k; c++) a[r * k + c] = (r === c ? 1 : 0) - hz[r * k + c] - (this.at[m[r]] * this.at[m[c]]) / ss;
-    if (k === 1) { const v = a[0]; return v > 1e-12 ? (this.at[m[0]] * this.et[m[0]]) / Math.sqrt(v) : 0; }
-    const vec = this.scratchV.length >= k * k ? this.scratchV : (this.scratchV = new Float64Array(k * k));
-    const vals = jacobiFlat(a, k, vec, this.scratchL);
-    // sum_l (a~'v_l)(v_l'e) lambda_l^-1/2
+  /** a~_g' (I - H_gg)^(-1/2) e_g in the cluster's q-dimensional basis. */
+  private cr2Score(g: number, beta: number, ss: number): number {
+    const k0 = this.qOff[g], q = this.qOff[g + 1] - k0, cq = this.cq, tq = this.tq, bq = this.bq, b0 = this.bOff[g];
+    if (q === 1) {
+      const c = cq[k0], one = 1 - (bq[b0] + (c * c) / ss);
+      return one > CR2_ZERO ? (c * (tq[k0] - beta * c)) / Math.sqrt(one) : 0;
+    }
+    if (q === 2) {
+      const c0 = cq[k0], c1 = cq[k0 + 1], f0 = tq[k0] - beta * c0, f1 = tq[k0 + 1] - beta * c1;
+      const m00 = bq[b0] + (c0 * c0) / ss, m01 = bq[b0 + 1] + (c0 * c1) / ss, m11 = bq[b0 + 3] + (c1 * c1) / ss;
+      const hd = (m00 - m11) / 2, h = Math.sqrt(hd * hd + m01 * m01), mean = (m00 + m11) / 2;
+      const mu1 = mean + h, mu2 = mean - h, s1 = 1 - mu1, s2 = 1 - mu2;
+      // M - mu2 I = [[hd + h, m01], [m01, h - hd]], each diagonal entry without cancellation
+      const d0 = hd >= 0 ? hd + h : (m01 * m01) / (h - hd), d1 = hd <= 0 ? h - hd : (m01 * m01) / (h + hd);
+      let phi2: number, dd: number;
+      if (s1 > CR2_ZERO && s2 > CR2_ZERO) {
+        const x1 = 1 / Math.sqrt(s1), x2 = 1 / Math.sqrt(s2);
+        phi2 = (mu2 * x2 * x2) / (x2 + 1); // x2 - 1 without cancellation
+        dd = (x1 * x1 * x2 * x2) / (x1 + x2); // (phi1 - phi2) / (mu1 - mu2)
+      } else {
+        const phi1 = s1 > CR2_ZERO ? 1 / Math.sqrt(s1) - 1 : -1;
+        phi2 = s2 > CR2_ZERO ? 1 / Math.sqrt(s2) - 1 : -1;
+        dd = h > 0 ? (phi1 - phi2) / (2 * h) : 0;
+      }
+      const cf = c0 * f0 + c1 * f1, cmf = c0 * (d0 * f0 + m01 * f1) + c1 * (m01 * f0 + d1 * f1);
+      return cf + phi2 * cf + dd * cmf;
+    }
+    const M = this.scratchM, V = this.scratchV;
+    for (let r = 0; r < q; r++) for (let c = 0; c < q; c++) M[r * q + c] = bq[b0 + r * q + c] + (cq[k0 + r] * cq[k0 + c]) / ss;
+    const vals = jacobiFlat(M, q, V, this.scratchL);
     let out = 0;
-    for (let l = 0; l < k; l++) {
-      const lam = vals[l];
-      if (!(lam > 1e-12)) continue;
-      let pa = 0, pe = 0;
-      for (let r = 0; r < k; r++) { pa += vec[r * k + l] * this.at[m[r]]; pe += vec[r * k + l] * this.et[m[r]]; }
-      out += (pa * pe) / Math.sqrt(lam);
+    for (let r = 0; r < q; r++) out += cq[k0 + r] * (tq[k0 + r] - beta * cq[k0 + r]);
+    for (let l = 0; l < q; l++) {
+      const one = 1 - vals[l], phi = one > CR2_ZERO ? 1 / Math.sqrt(one) - 1 : -1;
+      let pc = 0, pf = 0;
+      for (let r = 0; r < q; r++) { const v = V[r * q + l], c = cq[k0 + r]; pc += v * c; pf += v * (tq[k0 + r] - beta * c); }
+      out += phi * pc * pf;
     }
     return out;
   }
-
-  /** The same through the p x p matrix S = L'X_g'X_g L, L L' = (X'WX)^-1 for the design [Z, a~] (block diagonal). */
-  private largeCluster(g: number, ss: number): number {
-    const m = this.members[g], pz = this.pz, P = pz + 1, z = this.z, at = this.at, et = this.et;
-    const q = new Float64Array(P * P);
-    const xa = new Float64Array(P), xe = new Float64Array(P);
-    const qz = this.qz[g];
-    for (let a = 0; a < pz; a++) for (let b = 0; b < pz; b++) q[a * P + b] = qz[a][b];
-    let aa = 0, ae = 0;
-    for (const i of m) {
-      for (let a = 0; a < pz; a++) { const v = z[a][i]; q[a * P + pz] += v * at[i]; xa[a] += v * at[i]; xe[a] += v * et[i]; }
-      aa += at[i] * at[i]; ae += at[i] * et[i];
-    }
-    for (let a = 0; a < pz; a++) q[pz * P + a] = q[a * P + pz];
-    q[pz * P + pz] = aa; xa[pz] = aa; xe[pz] = ae;
-    // L = blockdiag(chol(Mz), 1/sqrt(ss)); S = L' Q L
-    const L = new Float64Array(P * P);
-    for (let a = 0; a < pz; a++) for (let b = 0; b < pz; b++) L[a * P + b] = this.lz[a][b];
-    L[pz * P + pz] = 1 / Math.sqrt(ss);
-    const QL = mul(q, L, P), S = mulT(L, QL, P);
-    const vec = new Float64Array(P * P);
-    const vals = jacobiFlat(S, P, vec);
-    // a~'A e = a~'e + (X'a~)' L K L' (X'e), K = V diag(gA) V'
-    const la = mulTVec(L, xa, P), le = mulTVec(L, xe, P);
-    let corr = 0;
-    for (let l = 0; l < P; l++) {
-      const lam = vals[l], one = 1 - lam;
-      const gA = one <= 1e-12 ? -1 / lam : Math.abs(lam) < 1e-8 ? 0.5 + 0.375 * lam : (1 / Math.sqrt(one) - 1) / lam;
-      let pa = 0, pe = 0;
-      for (let r = 0; r < P; r++) { pa += vec[r * P + l] * la[r]; pe += vec[r * P + l] * le[r]; }
-      corr += gA * pa * pe;
-    }
-    return ae + corr;
-  }
 }
 
-function mul(a: Float64Array, b: Float64Array, n: number): Float64Array {
-  const o = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) for (let k = 0; k < n; k++) { const v = a[i * n + k]; if (v !== 0) for (let j = 0; j < n; j++) o[i * n + j] += v * b[k * n + j]; }
-  return o;
-}
-/** a' b */
-function mulT(a: Float64Array, b: Float64Array, n: number): Float64Array {
-  const o = new Float64Array(n * n);
-  for (let k = 0; k < n; k++) for (let i = 0; i < n; i++) { const v = a[k * n + i]; if (v !== 0) for (let j = 0; j < n; j++) o[i * n + j] += v * b[k * n + j]; }
-  return o;
-}
-/** a' v */
-function mulTVec(a: Float64Array, v: Float64Array, n: number): Float64Array {
-  const o = new Float64Array(n);
-  for (let k = 0; k < n; k++) { const x = v[k]; if (x !== 0) for (let i = 0; i < n; i++) o[i] += a[k * n + i] * x; }
-  return o;
-}
+function dot(a: Float64Array, b: Float64Array): number { let s = 0; for (let i = 0; i < a.length; i++) s += a[i] * b[i]; return s; }
 
 /** Cyclic Jacobi eigen-decomposition of a small symmetric matrix (row-major, overwritten); eigenvectors as columns of `vec`. */
-export function jacobiFlat(a: Float64Array, n: number, vec: Float64Array, vals = new Float64Array(n)): Float64Array {
+export function jacobiFlat(a: Float64Array, n: number, vec: Float64Array, vals: Float64Array = new Float64Array(n)): Float64Array {
   vec.fill(0, 0, n * n);
   for (let i = 0; i < n; i++) vec[i * n + i] = 1;
   for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) { const v = (a[i * n + j] + a[j * n + i]) / 2; a[i * n + j] = v; a[j * n + i] = v; }
