@@ -154,9 +154,15 @@ export class ArmRefit {
     for (let j = 0; j < pz; j++) { let s = 0; for (let k = 0; k < pz; k++) s += mz[j * pz + k] * b[k]; gamma[j] = s; }
     let ss = 0, sy = 0;
     for (let g = 0; g < G; g++) {
-      const a = arm[g], q0 = qOff[g], q1 = qOff[g + 1], n0 = nzOff[g], nc = nzOff[g + 1] - n0;
+      const a = arm[g], q0 = qOff[g], q = qOff[g + 1] - q0, n0 = nzOff[g], nc = nzOff[g + 1] - n0;
       let p = pOff[g];
-      for (let k = q0; k < q1; k++) {
+      if (q === 2) { // the usual case, in one pass over the columns
+        let v0 = a * wq[q0], v1 = a * wq[q0 + 1];
+        for (let j = 0; j < nc; j++) { const gj = gamma[nzCols[n0 + j]]; v0 -= pq[p + j] * gj; v1 -= pq[p + nc + j] * gj; }
+        cq[q0] = v0; cq[q0 + 1] = v1; ss += v0 * v0 + v1 * v1; sy += v0 * tq[q0] + v1 * tq[q0 + 1];
+        continue;
+      }
+      for (let k = q0; k < q0 + q; k++) {
         let v = a * wq[k];
         for (let j = 0; j < nc; j++) v -= pq[p++] * gamma[nzCols[n0 + j]];
         cq[k] = v; ss += v * v; sy += v * tq[k];
@@ -167,20 +173,22 @@ export class ArmRefit {
     let meat = 0;
     if (se === 'cr1') {
       for (let g = 0; g < G; g++) {
-        let u = 0;
-        for (let k = qOff[g], e = qOff[g + 1]; k < e; k++) u += cq[k] * (tq[k] - beta * cq[k]);
+        const q0 = qOff[g], q1 = qOff[g + 1];
+        let u = cq[q0] * (tq[q0] - beta * cq[q0]);
+        for (let k = q0 + 1; k < q1; k++) u += cq[k] * (tq[k] - beta * cq[k]);
         meat += u * u;
       }
       meat *= this.c1;
     } else {
-      for (let g = 0; g < G; g++) { const u = this.cr2Score(g, beta, ss); meat += u * u; }
+      const invSs = 1 / ss;
+      for (let g = 0; g < G; g++) { const u = this.cr2Score(g, beta, ss, invSs); meat += u * u; }
     }
     const s = Math.sqrt(meat) / ss;
     return { estimate: beta, se: s, t: beta / s };
   }
 
   /** a~_g' (I - H_gg)^(-1/2) e_g in the cluster's q-dimensional basis. */
-  private cr2Score(g: number, beta: number, ss: number): number {
+  private cr2Score(g: number, beta: number, ss: number, invSs: number): number {
     const k0 = this.qOff[g], q = this.qOff[g + 1] - k0, cq = this.cq, tq = this.tq, bq = this.bq, b0 = this.bOff[g];
     if (q === 1) {
       const c = cq[k0], one = 1 - (bq[b0] + (c * c) / ss);
@@ -188,22 +196,19 @@ export class ArmRefit {
     }
     if (q === 2) {
       const c0 = cq[k0], c1 = cq[k0 + 1], f0 = tq[k0] - beta * c0, f1 = tq[k0 + 1] - beta * c1;
-      const m00 = bq[b0] + (c0 * c0) / ss, m01 = bq[b0 + 1] + (c0 * c1) / ss, m11 = bq[b0 + 3] + (c1 * c1) / ss;
-      const hd = (m00 - m11) / 2, h = Math.sqrt(hd * hd + m01 * m01), mean = (m00 + m11) / 2;
-      const mu1 = mean + h, mu2 = mean - h, s1 = 1 - mu1, s2 = 1 - mu2;
+      const m00 = bq[b0] + c0 * c0 * invSs, m01 = bq[b0 + 1] + c0 * c1 * invSs, m11 = bq[b0 + 3] + c1 * c1 * invSs;
+      const hd = 0.5 * (m00 - m11), h = Math.sqrt(hd * hd + m01 * m01), mean = 0.5 * (m00 + m11);
+      const s1 = 1 - (mean + h), s2 = 1 - (mean - h); // 1 - mu1 <= 1 - mu2
       // M - mu2 I = [[hd + h, m01], [m01, h - hd]], each diagonal entry without cancellation
-      const d0 = hd >= 0 ? hd + h : (m01 * m01) / (h - hd), d1 = hd <= 0 ? h - hd : (m01 * m01) / (h + hd);
-      let phi2: number, dd: number;
-      if (s1 > CR2_ZERO && s2 > CR2_ZERO) {
-        const x1 = 1 / Math.sqrt(s1), x2 = 1 / Math.sqrt(s2);
-        phi2 = (mu2 * x2 * x2) / (x2 + 1); // x2 - 1 without cancellation
-        dd = (x1 * x1 * x2 * x2) / (x1 + x2); // (phi1 - phi2) / (mu1 - mu2)
-      } else {
-        const phi1 = s1 > CR2_ZERO ? 1 / Math.sqrt(s1) - 1 : -1;
-        phi2 = s2 > CR2_ZERO ? 1 / Math.sqrt(s2) - 1 : -1;
-        dd = h > 0 ? (phi1 - phi2) / (2 * h) : 0;
-      }
+      const d0 = hd >= 0 ? hd + h : (m01 * m01) / (h - hd), d1 = hd >= 0 ? (m01 * m01) / (h + hd) : h - hd;
       const cf = c0 * f0 + c1 * f1, cmf = c0 * (d0 * f0 + m01 * f1) + c1 * (m01 * f0 + d1 * f1);
+      if (s1 > CR2_ZERO) {
+        // G = phi(mu2) I + dd (M - mu2 I), dd = (phi(mu1) - phi(mu2)) / (mu1 - mu2) = x1^2 x2^2 / (x1 + x2), x = (1 - mu)^(-1/2)
+        const r1 = Math.sqrt(s1), r2 = Math.sqrt(s2), t = 1 / (r1 * r2), x1 = r2 * t, x2 = r1 * t;
+        return x2 * cf + ((t * t) / (x1 + x2)) * cmf;
+      }
+      const phi1 = -1, phi2 = s2 > CR2_ZERO ? 1 / Math.sqrt(s2) - 1 : -1;
+      const dd = h > 0 ? (phi1 - phi2) / (2 * h) : 0;
       return cf + phi2 * cf + dd * cmf;
     }
     const M = this.scratchM, V = this.scratchV;
