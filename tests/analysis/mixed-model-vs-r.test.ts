@@ -118,6 +118,26 @@ describe('Kenward-Roger against pbkrtest 0.5.2 (lmerTest summary(fit, ddf = "Ken
     expectMatchesKr(res, R.mlm.la10_reml, 'treat');
     expect(res.se).toBeGreaterThan(res.se_unadjusted!);
   });
+  it('a school variance estimated at 0 (the boundary): Kenward-Roger and Satterthwaite still equal R', () => {
+    // R: lmerTest::lmer(y ~ arm + base + (1 | school), mlm-boundary, REML = TRUE) gives theta = 0; summary(ddf = "Kenward-Roger")
+    const rows = dataRows('mlm-boundary.csv'), m = R.mlm.boundary_reml;
+    const opts = { outcome: 'y', arm: 'arm', cluster: 'school', baseline: 'base', levels: ['school'] };
+    const res = mixedModelItt(rows, { ...opts, ...kr });
+    expect(m.theta).toBe(0);
+    expect(res.variance.school).toBeLessThan(1e-10 * res.variance.residual);
+    expect(res.notes.join(' ')).toMatch(/school variance is estimated at 0/);
+    for (const k of ['(Intercept)', 'arm', 'base']) {
+      const c = res.coefficients.find((x) => x.name === k)!;
+      expectClose(c.se, m.kenward_roger.se[k], TOL, `KR se ${k}`);
+      expectClose(c.df, m.kenward_roger.df[k], TOL, `KR df ${k}`);
+    }
+    const satt = mixedModelItt(rows, opts);
+    for (const k of ['(Intercept)', 'arm', 'base']) {
+      const c = satt.coefficients.find((x) => x.name === k)!;
+      expectClose(c.se, m.se[k], TOL, `se ${k}`);
+      expectClose(c.df, m.df_satterthwaite[k], TOL, `Satterthwaite df ${k}`);
+    }
+  });
   it('the default stays Satterthwaite with the model SE', () => {
     const res = mixedModelItt(dsl, { ...dslOpts, levels: ['school'] });
     expect(res.df_method).toBe('satterthwaite');
