@@ -384,7 +384,7 @@ function polish(f: (theta: number[]) => number, start: number[]): number[] {
   for (let iter = 0; iter < 4; iter++) {
     if (theta.some((t) => t <= 1e-6)) break;
     const g = gradient(f, theta, 1e-3);
-    const H = hessian(f, theta, 1e-3);
+    const H = hessian(f, theta, 1e-3, 1); // the step's direction only: the gradient decides where Newton stops
     let det = 1;
     let stepV: number[];
     if (theta.length === 1) { det = H[0][0]; stepV = [g[0] / H[0][0]]; }
@@ -462,13 +462,13 @@ function jacobian(f: (x: number[]) => number[], x: number[], m: number): number[
   return out;
 }
 
-function hessian(f: (x: number[]) => number, x: number[], rel = 0.1): Matrix {
+function hessian(f: (x: number[]) => number, x: number[], rel = 0.1, rounds = ROUNDS): Matrix {
   const n = x.length, f0 = f(x);
   const H: Matrix = Array.from({ length: n }, () => new Array<number>(n).fill(0));
   for (let i = 0; i < n; i++) for (let j = i; j < n; j++) {
     const seq: number[] = [];
     let hi = step(x[i], rel), hj = step(x[j], rel);
-    for (let r = 0; r < ROUNDS; r++, hi /= 2, hj /= 2) {
+    for (let r = 0; r < rounds; r++, hi /= 2, hj /= 2) {
       const at = (di: number, dj: number) => { const y = x.slice(); y[i] += di; y[j] += dj; return f(y); };
       seq.push(i === j
         ? (at(hi, 0) - 2 * f0 + at(-hi, 0)) / (hi * hi)
