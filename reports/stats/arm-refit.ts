@@ -29,7 +29,8 @@ const CR2_ZERO = 1e-12;
  *   phi(mu) = (1 - mu)^(-1/2) - 1 (or -1 where 1 - mu <= 1e-12),
  * because I - H_gg = (I - Q_g Q_g') + Q_g (I - M_g) Q_g'. phi of a 2 x 2 (the usual case: intercept and
  * baseline span a school's rows) is taken in closed form through its divided difference, which has no
- * cancellation when the eigenvalues are close; larger q_g use Jacobi. Nothing is allocated per draw.
+ * cancellation when the eigenvalues are close; larger q_g use Jacobi (on preallocated scratch: a draw allocates
+ * only the returned object).
  */
 export class ArmRefit {
   readonly rows: number;
