@@ -22,3 +22,34 @@ export function reportDataFromCsv(file: string, opts: { unit: 'school' | 'local_
   };
   return { data, rows };
 }
+
+/**
+ * Hand-built ReportData from a CSV of DSL rows (dsl, school, region, arm 0/1, base, y with NA): one school per
+ * distinct school, PSS-10 total scores at the baseline and endline waves, no LA outcome data.
+ */
+export function surveyReportDataFromCsv(file: string): ReportData {
+  const rows = dataRows(file);
+  const schoolIds = [...new Set(rows.map((r) => r.school))];
+  const urnOf = new Map(schoolIds.map((id, i) => [id, 800000 + i]));
+  const first = new Map(schoolIds.map((id) => [id, rows.find((r) => r.school === id)!]));
+  const { data } = reportDataFromCsv('robust160.csv', { unit: 'school' });
+  const value = (v: string) => (v === '' || v === 'NA' ? null : Number(v));
+  return {
+    ...data,
+    trial: { ...data.trial, title: `R fixture ${file}` },
+    schools: schoolIds.map((id) => ({
+      urn: urnOf.get(id)!, name: id, laCode: first.get(id)!.la ?? 'LA01', laName: first.get(id)!.la ?? 'LA01', phase: 'Primary', type: null, pupils: 200, fsmPercent: null,
+      ofstedRating: null, urbanRural: null, enrolment: 'enrolled', arm: first.get(id)!.arm === '1' ? 'intervention' : 'control', stratum: first.get(id)!.region,
+    })),
+    dsls: rows.map((r) => ({ id: r.dsl, urn: urnOf.get(r.school)!, role: 'DSL', status: 'active' as const })),
+    waves: [
+      { id: 1, name: 'baseline', opensAt: '2025-09-01T00:00:00Z', closesAt: '2025-09-30T00:00:00Z', instruments: ['pss10@1'] },
+      { id: 2, name: 'endline', opensAt: '2026-06-01T00:00:00Z', closesAt: '2026-06-30T00:00:00Z', instruments: ['pss10@1'] },
+    ],
+    scores: rows.flatMap((r) => [
+      { waveId: 1, dslId: r.dsl, instrument: 'pss10@1', scale: 'total', value: value(r.base) },
+      ...(value(r.y) === null ? [] : [{ waveId: 2, dslId: r.dsl, instrument: 'pss10@1', scale: 'total', value: value(r.y) }]),
+    ]),
+    adminOutcomes: [], adminSubWindow: null,
+  };
+}

@@ -9,7 +9,7 @@ import { rubinsRules } from '../../reports/stats';
 import { multipleImputationItt } from '../../reports/analysis';
 import { adminDatasets } from '../../reports/view-models/outcomes';
 import { fixtureDir } from '../analysis/r-fixtures';
-import { reportDataFromCsv } from './csv-report-data';
+import { reportDataFromCsv, surveyReportDataFromCsv } from './csv-report-data';
 
 // Expected values: tests/fixtures/r/robustness-fixtures.json, written by tests/fixtures/r/make-robustness-fixtures.R
 // (R 4.2.2, estimatr 1.0.0 lm_robust se_type "stata" on the pupil-level expansion; clubSandwich 0.5.8 CR2 below 40 schools).
@@ -72,5 +72,26 @@ describe('when the sub-window has no data', () => {
     const view = buildArmComparison({ ...data, adminSubWindow: { ...data.adminSubWindow!, months: ['2026-06', '2026-08'], fromSetting: true, counts: [] } }, clock()).robustness!;
     expect(view.rows.some((r) => r.label.startsWith('Outcome months'))).toBe(false);
     expect(view.sentences).toContain('The sub-window June 2026 to August 2026 has no LA outcome data yet, so the primary model could not be re-run on it.');
+  });
+});
+
+describe('robustness checks of a survey outcome (mlm-dsl.csv: DSLs in 300 schools, 25 endline scores missing)', () => {
+  const view = buildArmComparison(surveyReportDataFromCsv('mlm-dsl.csv'), clock()).robustness!;
+  const row = (label: string) => view.rows.find((x) => x.label.startsWith(label))!;
+  // survey estimates in scale points to 2 decimals (R: robustness-fixtures.json survey)
+  const inPoints = (r: RRow) => ({ estimate: fmtNumber(r.estimate, 2), se: fmtNumber(r.se, 2), ci: fmtCi(r.ci, 2), p: fmtP(r.p) });
+
+  it('the DSL-level primary row and the unweighted model on school means equal R', () => {
+    expect(view.unit).toBe('scale points');
+    expect(pick(row('Primary analysis'))).toEqual(inPoints(R.survey.primary));
+    expect(row('Primary analysis').n).toBe(`${R.survey.primary.n} DSLs in 297 schools`);
+    expect(pick(row('Unweighted, school level'))).toEqual(inPoints(R.survey.unweighted));
+    expect(row('Unweighted, school level').n).toBe(`${R.survey.unweighted.n} schools`);
+  });
+
+  it('no sub-window for a score measured once, said in a sentence; the 25 missing scores are imputed', () => {
+    expect(view.rows.some((r) => r.label.startsWith('Outcome months'))).toBe(false);
+    expect(view.sentences).toContain('The primary outcome is a survey score measured once at endline, so there is no sub-window of months to re-run it on.');
+    expect(row('Multiple imputation').n).toBe(`${R.survey.primary.n + 25} DSLs (25 imputed)`);
   });
 });
