@@ -92,6 +92,12 @@ export interface ReportSettings {
   mlmEffectSize?: 'off' | 'total' | 'within';
   /** Months ('YYYY-MM', first and last) the robustness section re-runs the primary model on; null or absent: the latter half of the outcome window (as the Bolton report's January–March check). */
   robustnessWindow?: [string, string] | null;
+  /** Randomisation inference beside the CR1/CR2 p: `draws` re-runs of the trial's allocation, re-run b seeded set.seed(seed + b) (exact with at most 20 units). Off when absent. */
+  permutation?: { on: boolean; draws: number; seed: number | null };
+  /** Cluster bootstrap CIs (percentile and BCa): `draws` resamples of whole clusters within strata after set.seed(seed). Off when absent. */
+  bootstrap?: { on: boolean; draws: number; seed: number | null };
+  /** CACE by 2SLS beside the dose-response: receipt "at least `threshold` formal sessions", and the dosage as a continuous receipt. Off when absent. */
+  cace?: { on: boolean; threshold: number | null };
   protocolMdes: Partial<ProtocolMdes>;
 }
 

@@ -3,6 +3,7 @@ import type { Db } from './db';
 import { derivedContacts, outcomeCoverage } from './outcome-repo';
 import { isImported, previewsBefore } from './allocation-export-repo';
 import { loadDesignFacts } from './report-design-repo';
+import { loadInferenceSettings, saveInferenceSettings } from './report-inference-settings-repo';
 import { NotFoundError, ValidationError } from '../../shared/errors';
 import { TIDIER_FIELD_NAMES, type TidierFieldName } from '../domain/report-inputs/parse';
 import type {
@@ -221,9 +222,9 @@ const defaultSettings: ReportSettings = { primaryOutcome: null, effectSize: 'gla
 export function loadReportSettings(db: Db, trialId: string): ReportSettings {
   const s = db.prepare('SELECT primary_outcome, effect_size, se_type, admin_missing_months, mlm_effect_size, robustness_window, protocol_mdes FROM report_settings WHERE trial_id = ?').get(trialId) as
     { primary_outcome: string | null; effect_size: 'glass' | 'hedges'; se_type: 'auto' | 'cr1' | 'cr2'; admin_missing_months: 'complete' | 'prorate'; mlm_effect_size: 'off' | 'total' | 'within'; robustness_window: string | null; protocol_mdes: string } | undefined;
-  if (!s) return { ...defaultSettings, protocolMdes: {} };
+  if (!s) return { ...defaultSettings, protocolMdes: {}, ...loadInferenceSettings(db, trialId) };
   const window = s.robustness_window ? (s.robustness_window.split('/') as [string, string]) : null;
-  return { primaryOutcome: s.primary_outcome, effectSize: s.effect_size, seType: s.se_type, adminMissingMonths: s.admin_missing_months, mlmEffectSize: s.mlm_effect_size, robustnessWindow: window, protocolMdes: parseJson(s.protocol_mdes, {}) };
+  return { primaryOutcome: s.primary_outcome, effectSize: s.effect_size, seType: s.se_type, adminMissingMonths: s.admin_missing_months, mlmEffectSize: s.mlm_effect_size, robustnessWindow: window, protocolMdes: parseJson(s.protocol_mdes, {}), ...loadInferenceSettings(db, trialId) };
 }
 
 /** Creates or replaces a trial's report settings. */
@@ -234,6 +235,7 @@ export function saveReportSettings(db: Db, trialId: string, settings: Partial<Re
     ON CONFLICT (trial_id) DO UPDATE SET primary_outcome = excluded.primary_outcome, effect_size = excluded.effect_size, se_type = excluded.se_type,
     admin_missing_months = excluded.admin_missing_months, mlm_effect_size = excluded.mlm_effect_size, robustness_window = excluded.robustness_window, protocol_mdes = excluded.protocol_mdes, updated_at = excluded.updated_at`)
     .run(trialId, merged.primaryOutcome, merged.effectSize, merged.seType, merged.adminMissingMonths ?? 'complete', merged.mlmEffectSize ?? 'off', merged.robustnessWindow ? merged.robustnessWindow.join('/') : null, JSON.stringify(merged.protocolMdes), at);
+  saveInferenceSettings(db, trialId, merged);
 }
 
 /** The quotes an evaluator selected for the IPE report. */

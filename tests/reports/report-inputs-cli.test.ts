@@ -158,7 +158,8 @@ describe('description and settings', () => {
   it('sets report settings; options not given keep their value; bad values are refused', async () => {
     expect((await cli('settings', 'set', '--trial', 'cost47', '--effect-size', 'hedges', '--icc', '0.08')).code).toBe(0);
     expect((await cli('settings', 'set', '--trial', 'cost47', '--se-type', 'cr2')).code).toBe(0);
-    expect(loadReportSettings(t.db, 'cost47')).toEqual({ primaryOutcome: null, effectSize: 'hedges', seType: 'cr2', adminMissingMonths: 'complete', mlmEffectSize: 'off', robustnessWindow: null, protocolMdes: { icc: 0.08 } });
+    expect(loadReportSettings(t.db, 'cost47')).toEqual({ primaryOutcome: null, effectSize: 'hedges', seType: 'cr2', adminMissingMonths: 'complete', mlmEffectSize: 'off', robustnessWindow: null, protocolMdes: { icc: 0.08 },
+      permutation: { on: false, draws: 10000, seed: null }, bootstrap: { on: false, draws: 2000, seed: null }, cace: { on: false, threshold: null } });
     const bad = await cli('settings', 'set', '--trial', 'cost47', '--power', '1.2');
     expect(bad.code).toBe(1);
     expect(bad.err).toContain('Power must be a number above 0 and below 1');

@@ -11,6 +11,17 @@ import { addCostAudited, removeCostAudited, saveSettingsAudited, setDescriptionA
 import { costBasisLabel, evaluationQuestions, TIDIER_DEFAULTS } from '../../../reports/view-models/ipe';
 import { fmtPounds } from '../../../reports/view-models/format';
 import type { Db } from '../../storage/db';
+import type { ReportSettings } from '../../../reports/view-models/report-data';
+
+/** "permutation test 10000 re-runs (seed 7), bootstrap off, CACE at least 3 formal sessions". */
+function inferenceSummary(s: ReportSettings): string {
+  const p = s.permutation, b = s.bootstrap, c = s.cace;
+  return [
+    p?.on ? `permutation test ${p.draws} re-runs (seed ${p.seed})` : 'permutation test off',
+    b?.on ? `bootstrap ${b.draws} resamples (seed ${b.seed})` : 'bootstrap off',
+    c?.on ? `CACE at least ${c.threshold} formal sessions and by dosage` : 'CACE off',
+  ].join(', ');
+}
 
 function trialOf(ctx: CliContext): { db: Db; trialId: string } {
   const trialId = requiredString(ctx, 'trial');
@@ -93,6 +104,8 @@ function descriptionSet(ctx: CliContext): number {
 const SETTINGS_OPTIONS: Array<[string, keyof SettingsFields]> = [
   ['primary-outcome', 'primaryOutcome'], ['effect-size', 'effectSize'], ['se-type', 'seType'], ['missing-months', 'missingMonths'], ['robustness-window', 'robustnessWindow'], ['icc', 'icc'], ['r2-cluster', 'r2Cluster'],
   ['r2-individual', 'r2Individual'], ['cluster-size', 'clusterSize'], ['alpha', 'alpha'], ['power', 'power'],
+  ['permutation', 'permutation'], ['permutation-draws', 'permutationDraws'], ['permutation-seed', 'permutationSeed'],
+  ['bootstrap', 'bootstrap'], ['bootstrap-draws', 'bootstrapDraws'], ['bootstrap-seed', 'bootstrapSeed'], ['cace', 'cace'], ['cace-threshold', 'caceThreshold'],
 ];
 
 function settingsSet(ctx: CliContext): number {
@@ -103,7 +116,7 @@ function settingsSet(ctx: CliContext): number {
   const settings = parseSettings(fields, loadReportSettings(db, trialId));
   saveSettingsAudited(db, trialId, settings, by(ctx));
   const mdes = Object.entries(settings.protocolMdes).map(([k, v]) => `${k} ${v}`).join(', ');
-  ctx.io.stdout(`Report settings of ${trialId}: primary outcome ${settings.primaryOutcome ?? '(default)'}, effect size ${settings.effectSize}, standard errors ${settings.seType}, missing LA outcome months ${settings.adminMissingMonths === 'prorate' ? 'pro-rated' : 'leave the school out'}, robustness months ${settings.robustnessWindow ? settings.robustnessWindow.join(' to ') : '(the latter half of the outcome window)'}; protocol MDES assumptions: ${mdes || '(defaults)'}.\n`);
+  ctx.io.stdout(`Report settings of ${trialId}: primary outcome ${settings.primaryOutcome ?? '(default)'}, effect size ${settings.effectSize}, standard errors ${settings.seType}, missing LA outcome months ${settings.adminMissingMonths === 'prorate' ? 'pro-rated' : 'leave the school out'}, robustness months ${settings.robustnessWindow ? settings.robustnessWindow.join(' to ') : '(the latter half of the outcome window)'}; protocol MDES assumptions: ${mdes || '(defaults)'}; ${inferenceSummary(settings)}.\n`);
   return 0;
 }
 
@@ -118,7 +131,9 @@ export const command: CliCommand = {
        report-inputs description set --trial <id> --file <tidier.json|tidier.md>
        report-inputs settings set --trial <id> [--primary-outcome admin:contacts_nfa|pss10:total] [--effect-size glass|hedges] [--se-type auto|cr1|cr2] [--missing-months complete|prorate]
                                   [--robustness-window <YYYY-MM to YYYY-MM>, '' for the latter half of the outcome window]
-                                  [--icc <x>] [--r2-cluster <x>] [--r2-individual <x>] [--cluster-size <n>] [--alpha <x>] [--power <x>]`,
+                                  [--icc <x>] [--r2-cluster <x>] [--r2-individual <x>] [--cluster-size <n>] [--alpha <x>] [--power <x>]
+                                  [--permutation on|off] [--permutation-draws <n>] [--permutation-seed <n>] [--bootstrap on|off] [--bootstrap-draws <n>] [--bootstrap-seed <n>]
+                                  [--cace on|off] [--cace-threshold <k>]`,
   description: `
 Costs feed the IPE report's cost per setting and per DSL (settings and DSLs engaged in the intervention arm).
 A per-setting cost is charged to every engaged setting; with --shared-by n one package at that price serves n
@@ -127,7 +142,12 @@ DSL evaluation forms ("quote list" shows them with the ids to use); the report p
 description file is JSON ({"why": "...", "modifications": "..."}) or Markdown with a "## <field>" heading per
 TIDieR field (name, why, what_materials, what_procedures, who_provided, how, where, when_how_much, tailoring,
 modifications, how_well_planned, how_well_actual, or their labels such as "## 10. Modifications"); an empty
-section restores the default text. Settings not given keep their value; "" restores a default.`,
+section restores the default text. Settings not given keep their value; "" restores a default.
+--permutation on adds the permutation p (re-runs of the trial's own allocation, --permutation-draws of them, 100
+to 100,000, default 10,000; re-run b seeded set.seed(seed + b); exact with 20 units or fewer) beside the CR1/CR2 p;
+--bootstrap on adds cluster-bootstrap percentile and BCa CIs (--bootstrap-draws 100 to 20,000, default 2,000);
+--cace on adds the CACE beside the dose-response, for receipt of at least --cace-threshold formal sessions and
+for the dosage as a continuous receipt. Each needs its seed (or threshold) when switched on.`,
   options: [
     { name: 'trial', type: 'string', valueName: '<id>', description: 'the trial' },
     { name: 'item', type: 'string', valueName: '<text>', description: 'cost add: what the cost is for; quote: the form item (e.g. dsl_evaluation_experience)' },

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { ValidationError, type FieldProblem } from '../../../shared/errors';
 import type { ProtocolMdes, ReportCost, ReportSettings } from '../../../reports/view-models/report-data';
+import { INFERENCE_FIELD_NAMES, parseInferenceFields, type InferenceFields } from './inference-settings';
 
 /** Cost bases as the forms and the CLI name them, and as they are stored. */
 export const COST_BASES = { 'per-setting-per-year': 'per_school', 'per-dsl': 'per_dsl', total: 'total' } as const;
@@ -55,7 +56,7 @@ export function parseCost(fields: CostFields): ReportCost {
 }
 
 /** Settings fields: undefined keeps the stored value, '' goes back to the default. */
-export interface SettingsFields {
+export interface SettingsFields extends InferenceFields {
   primaryOutcome?: string; effectSize?: string; seType?: string; missingMonths?: string; mlmEffectSize?: string; robustnessWindow?: string;
   icc?: string; r2Cluster?: string; r2Individual?: string; clusterSize?: string; alpha?: string; power?: string;
 }
@@ -63,7 +64,7 @@ export interface SettingsFields {
 /** Form/option names of the settings fields (the pointers of their problems). */
 export const SETTINGS_FIELD_NAMES: Record<keyof SettingsFields, string> = {
   primaryOutcome: 'primary-outcome', effectSize: 'effect-size', seType: 'se-type', missingMonths: 'missing-months', mlmEffectSize: 'mlm-effect-size', robustnessWindow: 'robustness-window', icc: 'icc', r2Cluster: 'r2-cluster',
-  r2Individual: 'r2-individual', clusterSize: 'cluster-size', alpha: 'alpha', power: 'power',
+  r2Individual: 'r2-individual', clusterSize: 'cluster-size', alpha: 'alpha', power: 'power', ...INFERENCE_FIELD_NAMES,
 };
 
 const decimal = (name: string, min: number, max: number, openMax: boolean) => z.string().trim()
@@ -107,14 +108,15 @@ export function parseSettings(fields: SettingsFields, current: ReportSettings): 
     ...Object.fromEntries(MDES_KEYS.map(([f, m]) => [SETTINGS_FIELD_NAMES[f], pick(f, str(current.protocolMdes[m] as number | undefined))])),
   };
   const r = settingsSchema.safeParse(raw);
-  if (!r.success) fail('The report settings were not saved', problemsOf(r.error));
+  const inference = parseInferenceFields(fields, current);
+  if (!r.success || inference.problems.length) fail('The report settings were not saved', [...(r.success ? [] : problemsOf(r.error)), ...inference.problems]);
   const protocolMdes: Partial<ProtocolMdes> = {};
   for (const [f, m] of MDES_KEYS) {
     const v = r.data[SETTINGS_FIELD_NAMES[f] as keyof typeof r.data];
     if (v !== '') (protocolMdes as Record<string, number>)[m] = Number(v);
   }
   return { primaryOutcome: r.data['primary-outcome'] || null, effectSize: r.data['effect-size'], seType: r.data['se-type'], adminMissingMonths: r.data['missing-months'], mlmEffectSize: r.data['mlm-effect-size'],
-    robustnessWindow: robustnessWindowOf(r.data['robustness-window']), protocolMdes };
+    robustnessWindow: robustnessWindowOf(r.data['robustness-window']), protocolMdes, ...inference.value };
 }
 
 function robustnessWindowOf(v: string): [string, string] | null {

@@ -22,6 +22,7 @@ import { authOf } from './auth';
 import { field, fieldList } from './body';
 import { errorItems, fieldMessages, problemsOrThrow, sendPage } from './page';
 import { trialOr404 } from './trial-routes';
+import { inferenceFormValues, inferenceFormView } from './inference-settings-form';
 
 const param = (req: Request, name: string) => String((req.params as Record<string, string>)[name] ?? '');
 const by = (res: Response, deps: AppDeps): Actor => ({ actor: actorOf(authOf(res).user), at: deps.clock().toISOString() });
@@ -139,7 +140,7 @@ function settingsPage(req: Request, res: Response, deps: AppDeps, t: Trial, form
     'primary-outcome': s.primaryOutcome ?? '', 'effect-size': s.effectSize, 'se-type': s.seType, 'missing-months': s.adminMissingMonths ?? 'complete', 'mlm-effect-size': s.mlmEffectSize ?? 'off',
     'robustness-window': s.robustnessWindow ? `${s.robustnessWindow[0]} to ${s.robustnessWindow[1]}` : '',
     icc: str(s.protocolMdes.icc), 'r2-cluster': str(s.protocolMdes.r2Cluster), 'r2-individual': str(s.protocolMdes.r2Individual),
-    'cluster-size': str(s.protocolMdes.clusterSize), alpha: str(s.protocolMdes.alpha), power: str(s.protocolMdes.power),
+    'cluster-size': str(s.protocolMdes.clusterSize), alpha: str(s.protocolMdes.alpha), power: str(s.protocolMdes.power), ...inferenceFormValues(s),
   };
   const options = outcomeOptions(deps, t);
   if (current['primary-outcome'] && !options.some((o) => o.value === current['primary-outcome'])) options.push({ value: current['primary-outcome'], label: current['primary-outcome'] });
@@ -152,6 +153,7 @@ function settingsPage(req: Request, res: Response, deps: AppDeps, t: Trial, form
     effectSizes: radios('effect-size', [['glass', 'Glass\'s delta (adjusted difference ÷ control-group SD), as the Bolton report'], ['hedges', 'Hedges\' g (pooled SD, small-sample correction)']]),
     seTypes: radios('se-type', [['auto', 'Automatic: CR2 (Bell–McCaffrey) with fewer than 40 clusters or when local authorities are randomised, else CR1'], ['cr1', 'CR1 (Stata-style cluster-robust)'], ['cr2', 'CR2 (Bell–McCaffrey)']]),
     missingMonths: radios('missing-months', [['complete', 'Leave out a school whose LA data miss any month of the outcome or baseline window (default; the report lists them)'], ['prorate', 'Pro-rate: scale up a window with at least half its months (window sum × months in window ÷ months with data); the report names this setting']]),
+    inference: inferenceFormView(current, fieldMessages(SETTINGS_FIELDS, problems), radios),
     mlmEffectSizes: radios('mlm-effect-size', [['off', 'No: least-squares effect sizes only (default)'], ['total', 'Yes, leading with Hedges\' g on the total variance (school + within), as EEF reports'], ['within', 'Yes, leading with Hedges\' g on the within-school variance']]),
     mdes: [
       { name: 'icc', label: 'Intracluster correlation (school)', hint: 'Default 0.05' },
