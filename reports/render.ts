@@ -8,6 +8,7 @@ import { buildArmComparison, type ArmComparisonView } from './view-models/arm-co
 import type { FigureView } from './view-models/common';
 import { buildIpe, type IpeView } from './view-models/ipe';
 import type { ReportData } from './view-models/report-data';
+import type { InferenceTools } from './view-models/inference';
 
 export type ReportKind = 'arm-comparison' | 'ipe';
 export const REPORT_KINDS: ReportKind[] = ['arm-comparison', 'ipe'];
@@ -16,6 +17,8 @@ export interface RenderOptions {
   clock: () => Date;
   /** Called as work proceeds (fraction 0..1 and what is happening), e.g. for a progress bar. */
   onProgress?: (fraction: number, stage: string) => void;
+  /** The allocation procedures for the permutation test and bootstrap (server/domain/randomisation/inference-tools.ts); without them the report says they were not run. */
+  inference?: InferenceTools;
 }
 
 const templatesDir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'templates');
@@ -59,15 +62,15 @@ export function numberFigures(figures: FigureView[]): void {
 }
 
 /** Builds the view-model for a report kind from report data (analysis and formatting; no SVG yet). */
-export function buildReportView(data: ReportData, kind: ReportKind, generatedAt: Date): ArmComparisonView | IpeView {
-  return kind === 'arm-comparison' ? buildArmComparison(data, generatedAt) : buildIpe(data, generatedAt);
+export function buildReportView(data: ReportData, kind: ReportKind, generatedAt: Date, inference: InferenceTools | null = null): ArmComparisonView | IpeView {
+  return kind === 'arm-comparison' ? buildArmComparison(data, generatedAt, inference) : buildIpe(data, generatedAt);
 }
 
 /** Renders a report from already-gathered data (pure apart from reading templates; used by tests and the benchmark). */
 export async function renderReportHtml(data: ReportData, kind: ReportKind, options: RenderOptions): Promise<string> {
   const progress = options.onProgress ?? (() => {});
   progress(0.1, 'analysing');
-  const view = buildReportView(data, kind, options.clock());
+  const view = buildReportView(data, kind, options.clock(), options.inference ?? null);
   const figures = figuresOf(view);
   numberFigures(figures);
   for (let i = 0; i < figures.length; i++) {

@@ -19,6 +19,7 @@ import { mdesTable, type MdesTableView } from './mdes-table';
 import { robustnessSection, type RobustnessView } from './robustness';
 import { fmtMeanInUnit, secondaryCaption, splitByUnit, unitHeadings } from './outcome-units';
 import { designOutcomes, designRows, type DesignOutcomesView } from './design-table';
+import { inferenceSection, outcomeInference, type InferenceTools, type InferenceView, type OutcomeInference } from './inference';
 import type { ArmName, ReportData, ReportSchool } from './report-data';
 
 export interface OutcomeRowView {
@@ -55,6 +56,8 @@ export interface ArmComparisonView {
   kind: 'arm-comparison';
   /** Multilevel-model effect sizes of the survey outcomes, when the report settings ask for them. */
   mlm: { rows: Array<{ label: string; lead: string; other: string; icc: string; p: string }>; leadName: string; otherName: string; note: string; problems: string[] } | null;
+  /** Permutation p and bootstrap CIs beside Tables 3 and 4, the CACE beside the dose-response (reports/view-models/inference.ts). */
+  inference: InferenceView;
   title: string; subtitle: string; trialId: string; generatedOn: string; demoNotice: string | null;
   design: LabelValue[];
   /** Each outcome with its measure and data source (the design table's second part). */
@@ -564,7 +567,7 @@ export function choosePrimary(outcomes: OutcomeDataset[], setting: string | null
   return outcomes.find((o) => o.key === 'admin:contacts_nfa') ?? outcomes[0];
 }
 
-export function buildArmComparison(data: ReportData, generatedAt: Date): ArmComparisonView {
+export function buildArmComparison(data: ReportData, generatedAt: Date, tools: InferenceTools | null = null): ArmComparisonView {
   const allocated = data.schools.filter(isAllocated);
   const coverage = adminCoverage(data, allocated as Array<ReportSchool & { arm: ArmName }>);
   const outcomes = [...adminDatasets(data, coverage), ...surveyDatasets(data)];
@@ -628,6 +631,7 @@ export function buildArmComparison(data: ReportData, generatedAt: Date): ArmComp
     responseRates: responseRatesSection(data),
     compliance: complianceSection(data, primary),
     mlm: mlmSection(analysed, data),
+    inference: inferenceSection(analysed.map((a) => ({ dataset: a.dataset, result: a.result, primary: a === primary })), data, tools, (d) => ittOptionsFor(d, data)),
     mdes: mdesTable(data, allocated, primary ? primary.dataset : null),
     robustness: robustnessSection(data, primary, (d, extra) => analyse(d, data, extra), (d) => ittOptionsFor(d, data)),
     appendix: {
@@ -645,16 +649,19 @@ export interface ReportEstimate {
   model: { formula: string; weight: 'pupils' | null; cluster: 'urn'; baseline: boolean; strata: boolean; se_type: 'cr1' | 'cr2'; effect_size: 'glass' | 'hedges' };
   n: number; clusters: number; estimate: number; se: number; df: number; p: number; ci: [number, number];
   effect_size: { kind: string; value: number; ci: [number, number]; sd: number };
+  /** With inference tools and the report settings asking (or local authorities randomised): as reports/view-models/inference.ts. */
+  permutation?: OutcomeInference['permutation']; bootstrap?: OutcomeInference['bootstrap']; cace?: OutcomeInference['cace'];
 }
 
 /**
  * The report's primary and secondary estimates as numbers (for `dslkit report arm-comparison --json` and the
  * export's analysis.R check): the same datasets, options and choice of primary as buildArmComparison.
  */
-export function reportEstimates(data: ReportData): { primary: ReportEstimate | null; secondary: ReportEstimate[]; not_analysed: Array<{ key: string; label: string; reason: string }> } {
+export function reportEstimates(data: ReportData, tools: InferenceTools | null = null): { primary: ReportEstimate | null; secondary: ReportEstimate[]; not_analysed: Array<{ key: string; label: string; reason: string }> } {
   const outcomes = [...adminDatasets(data), ...surveyDatasets(data)];
   const primaryDataset = choosePrimary(outcomes, data.settings.primaryOutcome);
   const analysed = outcomes.map((o) => analyse(o, data));
+  const inference = tools ? new Map(outcomeInference(analysed.map((a) => ({ dataset: a.dataset, result: a.result, primary: false })), data, tools, (d) => ittOptionsFor(d, data)).results.map(({ key, ...rest }) => [key, rest])) : null;
   const toEstimate = (a: Analysed): ReportEstimate => {
     const r = a.result!;
     const baseline = a.dataset.hasBaseline;
@@ -667,6 +674,7 @@ export function reportEstimates(data: ReportData): { primary: ReportEstimate | n
       },
       n: r.n, clusters: r.clusters, estimate: r.estimate, se: r.se, df: r.df, p: r.p, ci: r.ci,
       effect_size: { kind: r.effect_size.kind, value: r.effect_size.value, ci: r.effect_size.ci, sd: r.effect_size.sd },
+      ...inference?.get(a.dataset.key),
     };
   };
   const primary = primaryDataset ? analysed.find((a) => a.dataset.key === primaryDataset.key) ?? null : null;

@@ -64,6 +64,9 @@ export const command: CliCommand = {
     'arm-comparison --json prints the report\'s estimates unformatted instead: "primary" and "secondary" outcomes, each',
     'with its model (formula, weight, clustering, standard errors), n, clusters, estimate, se, df, p, ci and effect_size,',
     'and "not_analysed" with the reason for each outcome that could not be. The export\'s analysis.R reproduces them in R.',
+    'When the report settings ask (or local authorities were randomised), each outcome also carries "permutation" (p, draws,',
+    'exact, method, seeds, model_p), "bootstrap" (percentile, bca, draws) and "cace" ("sessions" and "dosage": estimate, se,',
+    'df, p, ci, receipt_by_arm, first_stage), or {"problem": "..."} where the data make one impossible; as dslkit analyse.',
   ].join('\n'),
   options: [
     { name: 'trial', type: 'string', valueName: '<id>', description: 'trial id' },
@@ -83,7 +86,8 @@ export const command: CliCommand = {
       const db = ctx.openDb();
       const { loadReportData } = await import('../../storage/report-data-repo');
       const { reportEstimates } = await import('../../../reports/view-models/arm-comparison');
-      ctx.io.stdout(`${JSON.stringify({ trial: trialId, ...reportEstimates(loadReportData(db, requireTrial(db, trialId).id)) }, null, 2)}\n`);
+      const { inferenceTools } = await import('../../domain/randomisation/inference-tools');
+      ctx.io.stdout(`${JSON.stringify({ trial: trialId, ...reportEstimates(loadReportData(db, requireTrial(db, trialId).id), inferenceTools) }, null, 2)}\n`);
       return 0;
     }
     const out = requiredString(ctx, 'out');
