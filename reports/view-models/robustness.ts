@@ -40,11 +40,13 @@ export function robustnessSection(data: ReportData, primary: PrimaryAnalysis | n
   const sentences: string[] = [];
   const num = (x: number) => fmtNumber(x * scale, digits);
   const ci = (c: [number, number]) => fmtCi([c[0] * scale, c[1] * scale], digits);
-  const nOf = (r: IttResult) => (prop ? `${fmtInt(r.clusters)} schools (${fmtInt(r.n_effective)} pupils)` : `${fmtInt(r.n)} DSLs in ${fmtInt(r.clusters)} schools`);
+  const opts = optionsOf(d);
+  const clusterName = opts.cluster === 'urn' ? 'school' : 'local authority';
+  const nOf = (r: IttResult) => (prop ? `${fmtInt(r.n)} schools (${fmtInt(r.n_effective)} pupils)` : `${fmtInt(r.n)} DSLs in ${fmtInt(r.clusters)} ${clusterName === 'school' ? 'schools' : 'local authorities'}`);
   const add = (label: string, r: IttResult, method: string, n = nOf(r)) => rows.push({ label, estimate: num(r.estimate), se: num(r.se), ci: ci(r.ci), p: fmtP(r.p), n, method });
   const seName = (r: IttResult) => (r.se_type === 'cr2' ? 'CR2 with Satterthwaite df' : `CR1, df ${fmtInt(r.df)}`);
 
-  add('Primary analysis (Table 3)', primary.result, `As Table 3: outcome on arm, baseline and strata${prop ? ', weighted by pupils' : ''}; ${seName(primary.result)}, clustered by school.`);
+  add('Primary analysis (Table 3)', primary.result, `As Table 3: outcome on arm, baseline and strata${prop ? ', weighted by pupils' : ''}; ${seName(primary.result)}, clustered by ${clusterName}.`);
 
   // 1. The primary model on a sub-window of the outcome window (administrative outcomes only).
   const sub = data.adminSubWindow;
@@ -74,7 +76,6 @@ export function robustnessSection(data: ReportData, primary: PrimaryAnalysis | n
   else sentences.push(`The unweighted school-level model could not be estimated: ${u.problem}.`);
 
   // 3. Multiple imputation of missing outcomes.
-  const opts = optionsOf(d);
   const miData = miRows(d, data);
   const missing = miData.filter((r) => (r.y === null || r.y === undefined) && (!d.hasBaseline || typeof r.baseline === 'number') && (!prop || typeof r.pupils === 'number')).length;
   if (missing === 0) {
