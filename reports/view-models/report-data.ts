@@ -119,6 +119,16 @@ export interface ReportDesignFacts {
   allocationFile: string | null;
   answerKeys: ReportAnswerKey[];
 }
+/** A school covariate beyond GIAS (dslkit import covariates: ever-FSM, EAL, SEN support, KS2), with the files its values came from (none: not held). */
+export interface ReportCovariate {
+  key: string; column: string; label: string;
+  sources: Array<{ file: string; sha256: string; importedAt: string }>;
+}
+/** One school's value of a covariate: null with the reason ('blank', or the file's code such as SUPP) when the file gave none. */
+export interface ReportCovariateValue { urn: number; covariate: string; value: number | null; missing: string | null }
+
+/** Table 2's comparison column (national or LA figures) as the evaluator entered it: a heading and figures by characteristic key. */
+export interface ReportComparison { heading: string; figures: Record<string, number> }
 
 export interface ReportData {
   trial: ReportTrial;
@@ -148,4 +158,9 @@ export interface ReportData {
   settings: ReportSettings;
   /** Absent in hand-built data: the design table then names no allocation file and only bundled answer keys. */
   design?: ReportDesignFacts;
+  /** Every covariate dslkit can import, each with its sources (absent in hand-built data: none held). */
+  covariates?: ReportCovariate[];
+  covariateValues?: ReportCovariateValue[];
+  /** Table 2's comparison figures (report inputs); absent or null when none were entered. */
+  comparison?: ReportComparison | null;
 }

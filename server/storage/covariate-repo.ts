@@ -7,6 +7,7 @@ import { COVARIATES, covariateColumns, covariateDef, covariateNamed, validateCov
 import { sha256Hex } from '../domain/randomisation/randomise';
 import { appendAudit } from './audit-repo';
 import { requireTrial } from './trial-repo';
+import type { ReportCovariate, ReportCovariateValue } from '../../reports/view-models/report-data';
 
 export interface CovariateImportResult {
   rows: number;
@@ -102,4 +103,15 @@ export function trialCovariates(db: Db, trialId: string): TrialCovariates {
   }));
   const values = db.prepare('SELECT urn, covariate, value, missing, import_id AS importId FROM school_covariates WHERE trial_id = ? ORDER BY urn, covariate').all(trialId) as HeldCovariateValue[];
   return { imports, values };
+}
+
+/** The covariates for a trial's reports and export: every covariate dslkit knows, with the files its values came from, and the values. */
+export function reportCovariates(db: Db, trialId: string): { covariates: ReportCovariate[]; covariateValues: ReportCovariateValue[] } {
+  const held = trialCovariates(db, trialId);
+  const byId = new Map(held.imports.map((i) => [i.id, i]));
+  const covariates = COVARIATES.map((c): ReportCovariate => {
+    const ids = [...new Set(held.values.filter((v) => v.covariate === c.key).map((v) => v.importId))].sort((a, b) => a - b);
+    return { key: c.key, column: c.column, label: c.label, sources: ids.map((id) => byId.get(id)!).map((i) => ({ file: i.source, sha256: i.sha256, importedAt: i.importedAt })) };
+  });
+  return { covariates, covariateValues: held.values.map(({ urn, covariate, value, missing }) => ({ urn, covariate, value, missing })) };
 }

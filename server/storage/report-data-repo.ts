@@ -1,6 +1,8 @@
 // SQL that gathers everything one trial's reports need (registry, allocation, waves, scores, sessions, admin outcomes, forms, costs, quotes) into plain ReportData; plus the writes for report inputs (costs, quotes, descriptions, settings).
 import type { Db } from './db';
 import { derivedContacts, outcomeCoverage } from './outcome-repo';
+import { reportCovariates } from './covariate-repo';
+import { loadComparison } from './report-comparison-repo';
 import { isImported, previewsBefore } from './allocation-export-repo';
 import { loadDesignFacts } from './report-design-repo';
 import { loadInferenceSettings, saveInferenceSettings } from './report-inference-settings-repo';
@@ -136,6 +138,7 @@ export function loadReportData(db: Db, trialId: string): ReportData {
     schools, dsls, waves, invitations, waveResponses, scores, sessions, adminOutcomes, adminWindows, adminCoverage, derivedContacts: admin.derivedContacts, adminSubWindow, forms, costs, quotes, descriptions,
     settings,
     design: loadDesignFacts(db, trialId),
+    ...reportCovariates(db, trialId), comparison: loadComparison(db, trialId),
   };
 }
 

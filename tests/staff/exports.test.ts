@@ -10,6 +10,8 @@ import { parseCsv } from '../../server/domain/csv';
 import { captureIo, tempDir } from '../helpers/temp';
 import { dataFixture, ons, pss, type DataFixture } from './data-fixture';
 import { request, signIn, type Signed } from './fixture';
+import { importCovariates } from '../../server/storage/covariate-repo';
+import { schoolPseudonym } from '../../server/domain/exports/pseudonyms';
 
 let f: DataFixture;
 let ev: Signed;
@@ -24,9 +26,13 @@ function have(cmd: string, args: string[]): boolean {
 const rAvailable = have('Rscript', ['-e', 'library(haven)']) || Boolean(process.env.CI);
 const pandasAvailable = have('/usr/bin/python3', ['-c', 'import pandas']) || Boolean(process.env.CI);
 
+/** Covariates imported for t1 (issue 13): ever-FSM and KS2 expected for three of its four schools; EAL, SEN and KS2 higher not held. */
+const covariatesCsv = 'URN,PNUMFSMEVER,PTRWM_EXP\n100001,26.7,63\n100002,31.5,SUPP\n100003,12,\n';
+
 beforeAll(async () => {
   f = await dataFixture();
   ev = await signIn(f, 'evaluator');
+  importCovariates(f.server.deps.db, covariatesCsv, { trialId: 't1', source: 'census-2019.csv', actor: 'test', at: f.now.t.toISOString() });
   const zip = await request(f, ev, 'get', '/staff/trials/t1/exports/t1-export.zip');
   expect(zip.status).toBe(200);
   expect(zip.headers.get('content-type')).toBe('application/zip');
@@ -131,6 +137,66 @@ describe('the bundle', () => {
     expect((fs.statSync(zipFile).mode & 0o777).toString(8)).toBe('600');
     const audits = f.server.deps.db.prepare("SELECT count(*) AS n FROM audit_log WHERE action = 'export'").get() as { n: number };
     expect(audits.n).toBe(1 + 3 + 2); // the zip, three single files and two CLI runs (the 404 is not an export)
+  });
+});
+
+describe('covariates in the bundle', () => {
+  /** The planted values by the school's pseudonymous id, in schools.csv's row order. */
+  const planted = () => {
+    const id = (urn: number) => schoolPseudonym(f.server.deps.secret, 't1', urn);
+    const want: Record<string, [number | null, string | null, number | null, string | null]> = {
+      [id(100001)]: [26.7, null, 63, null], [id(100002)]: [31.5, null, null, 'SUPP'], [id(100003)]: [12, null, null, 'blank'], [id(100004)]: [null, 'not_imported', null, 'not_imported'],
+    };
+    return csv('schools.csv').rows.map((r) => ({ row: r.values, want: want[r.values.school_id] }));
+  };
+
+  it('schools.csv holds every covariate imported (and only those), with why a value is blank; the codebook names the file as the source', () => {
+    const header = csv('schools.csv').header;
+    expect(header).toEqual(expect.arrayContaining(['fsm_percent', 'fsm_ever_percent', 'fsm_ever_missing', 'ks2_expected_percent', 'ks2_expected_missing']));
+    for (const absent of ['eal_percent', 'sen_support_percent', 'ks2_higher_percent']) expect(header).not.toContain(absent);
+    for (const { row, want } of planted()) {
+      expect([row.fsm_ever_percent, row.fsm_ever_missing, row.ks2_expected_percent, row.ks2_expected_missing]).toEqual(want.map((v) => (v === null ? '' : String(v))));
+    }
+    const book = new Map(csv('codebook.csv').rows.filter((r) => r.values.file === 'schools.csv').map((r) => [r.values.variable, r.values]));
+    expect(book.get('fsm_ever_percent')).toMatchObject({ label: '% pupils ever eligible for FSM in the past 6 years', type: 'number', unit: 'percent', range: '0 to 100' });
+    expect(book.get('fsm_ever_percent')!.source).toMatch(/^dslkit import covariates, column PNUMFSMEVER of census-2019\.csv \(SHA-256 [0-9a-f]{64}, imported \d{4}-\d{2}-\d{2}\)$/);
+    expect(book.get('ks2_expected_percent')!.label).toBe('KS2: % reaching the expected standard in reading, writing and maths');
+    expect(book.get('ks2_expected_missing')!.values).toContain('SUPP = Suppressed by the DfE (SUPP)');
+    expect(text('load.R')).toContain('fsm_ever_percent = "% pupils ever eligible for FSM in the past 6 years"');
+    expect(text('load.do')).toContain('capture label variable ks2_expected_percent `"KS2: % reaching the expected standard in reading, writing and maths"\'');
+    expect(text('load.do')).toContain('encode ks2_expected_missing, generate(_dslkit_code) label(sch_ks2_expected_missing) noextend');
+  });
+
+  it.skipIf(!rAvailable)('load.R and schools.dta (R haven) carry the covariates with their labels and every value', () => {
+    const dir = path.join(out.dir, 'unzipped');
+    const script = `suppressPackageStartupMessages(library(haven)); source(${JSON.stringify(path.join(dir, 'load.R'))}); d <- read_dta(${JSON.stringify(path.join(dir, 'schools.dta'))});
+      cat(attr(schools$fsm_ever_percent, "label"), paste(ifelse(is.na(schools$fsm_ever_percent), "NA", sprintf("%.10g", schools$fsm_ever_percent)), collapse = ","), paste(as.character(schools$ks2_expected_missing), collapse = ","),
+        attr(d$ks2_expected_percent, "label"), paste(ifelse(is.na(d$fsm_ever_percent), "NA", sprintf("%.10g", d$fsm_ever_percent)), collapse = ","),
+        paste(as.character(as_factor(d$ks2_expected_missing)), collapse = ","), sep = "\n")`;
+    const lines = execFileSync('Rscript', ['-e', script], { cwd: '/tmp', encoding: 'utf8', timeout: 60_000 }).split('\n').slice(1); // after load.R's summary line
+    const p = planted();
+    const num = (i: 0 | 2) => p.map(({ want }) => (want[i] === null ? 'NA' : String(want[i]))).join(',');
+    const why = p.map(({ want }) => ({ SUPP: 'Suppressed by the DfE (SUPP)', blank: 'The imported file left the cell blank', not_imported: 'No imported file held the school' } as Record<string, string>)[want[3] ?? ''] ?? 'NA').join(',');
+    expect(lines[0]).toBe('% pupils ever eligible for FSM in the past 6 years');
+    expect(lines[1].replace(/ /g, '')).toBe(num(0));
+    expect(lines[2]).toBe(why);
+    expect(lines[3]).toBe('KS2: % reaching the expected standard in reading, writing and maths');
+    expect(lines[4].replace(/ /g, '')).toBe(num(0));
+    expect(lines[5]).toBe(why);
+  });
+
+  it.skipIf(!pandasAvailable)('schools.dta (pandas read_stata) carries the covariates with their labels and every value', () => {
+    const py = `import json, pandas as pd
+r = pd.io.stata.StataReader(${JSON.stringify(path.join(out.dir, 'unzipped', 'schools.dta'))})
+d = r.read(convert_categoricals=True)
+print(json.dumps({"labels": r.variable_labels(), "fsm": [None if pd.isna(x) else float(x) for x in d["fsm_ever_percent"]], "ks2": [None if pd.isna(x) else float(x) for x in d["ks2_expected_percent"]], "why": [None if pd.isna(x) else str(x) for x in d["fsm_ever_missing"]]}))`;
+    const got = JSON.parse(execFileSync('/usr/bin/python3', ['-c', py], { encoding: 'utf8', timeout: 60_000 })) as { labels: Record<string, string>; fsm: Array<number | null>; ks2: Array<number | null>; why: Array<string | null> };
+    const p = planted();
+    expect(got.labels.fsm_ever_percent).toBe('% pupils ever eligible for FSM in the past 6 years');
+    expect(got.labels.ks2_expected_missing).toBe('Why ks2_expected_percent is blank');
+    expect(got.fsm).toEqual(p.map(({ want }) => want[0]));
+    expect(got.ks2).toEqual(p.map(({ want }) => want[2]));
+    expect(got.why).toEqual(p.map(({ want }) => (want[1] === 'not_imported' ? 'No imported file held the school' : null)));
   });
 });
 

@@ -2,6 +2,7 @@
 import { getRegistry, type InstrumentDef } from '../../../instruments/registry';
 import { adminDatasets, ADMIN_MEASURE_LABELS, FORM_IDS, isAllocated } from '../../../reports/view-models/outcomes';
 import type { ReportData } from '../../../reports/view-models/report-data';
+import { MISSING_REASONS } from '../imports/covariates';
 
 export type VarType = 'string' | 'integer' | 'number';
 
@@ -106,6 +107,29 @@ function dosageOf(data: ReportData, urn: number): { formal: number; introduction
   };
 }
 
+/** The covariates held (imported for the trial), each as <key>_percent with its source files, and <key>_missing saying why a value is blank. */
+function heldCovariates(data: ReportData) {
+  return (data.covariates ?? []).filter((c) => c.sources.length > 0);
+}
+
+function covariateVariables(data: ReportData): Variable[] {
+  return heldCovariates(data).flatMap((c): Variable[] => [
+    { variable: `${c.key}_percent`, label: c.label, type: 'number', unit: 'percent', range: '0 to 100',
+      source: `dslkit import covariates, column ${c.column} of ${c.sources.map((s) => `${s.file} (SHA-256 ${s.sha256}, imported ${s.importedAt.slice(0, 10)})`).join('; ')}` },
+    { variable: `${c.key}_missing`, label: `Why ${c.key}_percent is blank`, type: 'string', values: [...MISSING_REASONS], source: 'dslkit import covariates' },
+  ]);
+}
+
+function covariateCells(data: ReportData, urn: number): Record<string, Cell> {
+  const cells: Record<string, Cell> = {};
+  for (const c of heldCovariates(data)) {
+    const v = data.covariateValues?.find((x) => x.urn === urn && x.covariate === c.key);
+    cells[`${c.key}_percent`] = v?.value ?? null;
+    cells[`${c.key}_missing`] = v ? (v.value === null ? v.missing : null) : 'not_imported';
+  }
+  return cells;
+}
+
 export function schoolsTable(src: ExportSource): ExportTable {
   const { data } = src;
   const rand = data.randomisation;
@@ -133,6 +157,7 @@ export function schoolsTable(src: ExportSource): ExportTable {
     { variable: 'type', label: 'Type of establishment', type: 'string', source: 'GIAS import' },
     { variable: 'ofsted_rating', label: 'Ofsted rating', type: 'string', source: 'GIAS import' },
     { variable: 'urban_rural', label: 'Urban or rural', type: 'string', source: 'GIAS import' },
+    ...covariateVariables(data),
   ];
   for (const m of measures) {
     const name = ADMIN_MEASURE_LABELS[m] ?? m;
@@ -161,7 +186,7 @@ export function schoolsTable(src: ExportSource): ExportTable {
     const row: Record<string, Cell> = {
       school_id: src.schoolId(s.urn), la_code: s.laCode, la_name: s.laName, arm: s.arm, stratum: s.stratum, allocation_source: s.arm ? allocationSource : 'none',
       status: s.enrolment ?? 'enrolled', attendance_missing: s.attendanceMissing ? 1 : 0, pupils: s.pupils, fsm_percent: s.fsmPercent, phase: s.phase,
-      type: s.type, ofsted_rating: s.ofstedRating, urban_rural: s.urbanRural,
+      type: s.type, ofsted_rating: s.ofstedRating, urban_rural: s.urbanRural, ...covariateCells(data, s.urn),
     };
     for (const m of measures) {
       const o = admin.get(m)?.get(s.urn);

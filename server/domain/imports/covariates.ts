@@ -41,6 +41,16 @@ export function covariateNamed(name: string): CovariateDef | undefined {
  */
 export const MISSING_CODES = ['SUPP', 'NE', 'NA', 'NP', 'LOWCOV', 'NEW', 'x', 'c', 'z'] as const;
 
+/** Why a covariate is blank, as the export's codebook labels it: the file's cell was blank, a DfE code, or no file had the school. */
+export const MISSING_REASONS: ReadonlyArray<{ code: string; label: string }> = [
+  { code: 'blank', label: 'The imported file left the cell blank' },
+  { code: 'SUPP', label: 'Suppressed by the DfE (SUPP)' }, { code: 'NE', label: 'No entries (DfE: NE)' },
+  { code: 'NA', label: 'Not applicable (DfE: NA)' }, { code: 'NP', label: 'Not published (DfE: NP)' },
+  { code: 'LOWCOV', label: 'Low coverage (DfE: LOWCOV)' }, { code: 'NEW', label: 'New school (DfE: NEW)' },
+  { code: 'x', label: 'Not available (x)' }, { code: 'c', label: 'Confidential (c)' }, { code: 'z', label: 'Not applicable (z)' },
+  { code: 'not_imported', label: 'No imported file held the school' },
+];
+
 export interface CovariateValue { covariate: string; value: number | null; missing: string | null }
 export interface CovariateRow { line: number; urn: number; values: CovariateValue[] }
 
