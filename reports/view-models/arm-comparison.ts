@@ -3,20 +3,20 @@ import { consortCounts, ittAnalysis, type ConsortCounts, type ConsortRecord, typ
 import { AUTO_CR2_BELOW } from '../analysis/itt';
 import { mixedModelItt } from '../analysis/mixed-model-itt';
 import { dosageByUrn, dosageSummary } from '../analysis/ipe';
-import { standardisedDifference } from '../stats';
 import {
-  balanceChart, CONSORT_STAGES, consortFlow, dosageChart, forestPlot, outcomeHistogram, outcomeHistogramPanel, responseRatesChart,
+  CONSORT_STAGES, consortFlow, dosageChart, forestPlot, outcomeHistogram, outcomeHistogramPanel, responseRatesChart,
   type ConsortStage, type ForestRow, type HistogramRow,
 } from '../charts';
-import { ARM_LABEL, correlation, figure, mean, reportHeader, sd, type FigureView, type LabelValue } from './common';
+import { ARM_LABEL, correlation, figure, reportHeader, type FigureView, type LabelValue } from './common';
 import {
-  fmtCi, fmtCiPercentagePoints, fmtCountPercent, fmtDate, fmtInt, fmtMeanSd, fmtMonth, fmtNMissing, fmtNOfN, fmtNumber, fmtP,
+  fmtCi, fmtCiPercentagePoints, fmtDate, fmtInt, fmtMonth, fmtNMissing, fmtNumber, fmtP,
   fmtPercent, fmtPercentagePoints, fmtTotalSplit,
 } from './format';
 import { adminDatasets, isAllocated, surveyDatasets, type OutcomeDataset } from './outcomes';
 import { adminCoverage, type CoverageSummary } from './admin-coverage';
 import { mdesTable, type MdesTableView } from './mdes-table';
 import { robustnessSection, type RobustnessView } from './robustness';
+import { schoolCharacteristics, type SchoolCharacteristicsView } from './school-characteristics';
 import { fmtMeanInUnit, secondaryCaption, splitByUnit, unitHeadings } from './outcome-units';
 import { designOutcomes, designRows, type DesignOutcomesView } from './design-table';
 import { inferenceSection, outcomeInference, type InferenceTools, type InferenceView, type OutcomeInference } from './inference';
@@ -73,11 +73,8 @@ export interface ArmComparisonView {
     excluded: { urn: string; arm: string; reason: string }[];
     excludedNote: string | null;
   } | null;
-  baseline: {
-    categorical: { group: string; rows: { label: string; interventionN: string; interventionCount: string; controlN: string; controlCount: string }[] }[];
-    continuous: { label: string; interventionN: string; interventionMean: string; controlN: string; controlMean: string; standardisedDifference: string }[];
-    figure: FigureView | null;
-  };
+  /** Table 2 (school-characteristics.ts). */
+  baseline: SchoolCharacteristicsView;
   primary: OutcomeTableView | null;
   /** Plain sentence when the primary outcome has no data yet (instead of a table of empty cells). */
   primaryPending: string | null;
@@ -403,86 +400,6 @@ function coverageSection(data: ReportData, allocated: ReportSchool[], coverage: 
   };
 }
 
-// ---- baseline characteristics (Table 2) -----------------------------------------------------
-
-const OFSTED_ORDER = ['Outstanding', 'Good', 'Requires improvement', 'Inadequate'];
-
-function categoricalGroup(group: string, allocated: ReportSchool[], pick: (s: ReportSchool) => string | null, order: string[] = []) {
-  const levels = [...new Set(allocated.map(pick).filter((v): v is string => v !== null && v !== ''))]
-    .sort((a, b) => {
-      const ia = order.indexOf(a); const ib = order.indexOf(b);
-      if (ia >= 0 || ib >= 0) return (ia < 0 ? 99 : ia) - (ib < 0 ? 99 : ib);
-      return a < b ? -1 : a > b ? 1 : 0;
-    });
-  const arm = (a: ArmName) => allocated.filter((s) => s.arm === a);
-  const rows = levels.map((level) => {
-    const cells = ARMS.map((a) => {
-      const all = arm(a);
-      const known = all.filter((s) => pick(s) !== null && pick(s) !== '');
-      const count = known.filter((s) => pick(s) === level).length;
-      return { n: fmtNOfN(count, all.length, all.length - known.length), count: fmtCountPercent(count, known.length) };
-    });
-    return { label: level, interventionN: cells[0].n, interventionCount: cells[0].count, controlN: cells[1].n, controlCount: cells[1].count };
-  });
-  return { group, rows };
-}
-
-interface ContinuousInput { label: string; values: Record<ArmName, { value: number | null }[]>; digits: number }
-
-function continuousRows(inputs: ContinuousInput[]) {
-  const balance: { characteristic: string; standardisedDifference: number }[] = [];
-  const rows = inputs.map((c) => {
-    const stats = ARMS.map((a) => {
-      const all = c.values[a];
-      const xs = all.map((v) => v.value).filter((v): v is number => v !== null && Number.isFinite(v));
-      return { all: all.length, xs, mean: mean(xs), sd: sd(xs) };
-    });
-    const [i, k] = stats;
-    const d = i.mean !== null && k.mean !== null && i.sd !== null && k.sd !== null ? standardisedDifference(i.mean, i.sd, k.mean, k.sd) : null;
-    if (d !== null) balance.push({ characteristic: c.label, standardisedDifference: d });
-    return {
-      label: c.label,
-      interventionN: fmtNOfN(i.xs.length, i.all, i.all - i.xs.length), interventionMean: fmtMeanSd(i.mean, i.sd, c.digits),
-      controlN: fmtNOfN(k.xs.length, k.all, k.all - k.xs.length), controlMean: fmtMeanSd(k.mean, k.sd, c.digits),
-      standardisedDifference: d === null ? 'n/a' : fmtNumber(d, 2),
-    };
-  });
-  return { rows, balance };
-}
-
-function baselineSection(data: ReportData, allocated: ReportSchool[], outcomes: OutcomeDataset[], primaryKey: string | null) {
-  const categorical = [
-    categoricalGroup('Ofsted overall effectiveness', allocated, (s) => s.ofstedRating, OFSTED_ORDER),
-    categoricalGroup('School type', allocated, (s) => s.type),
-    categoricalGroup('Urban/rural location', allocated, (s) => s.urbanRural),
-    categoricalGroup('Phase', allocated, (s) => s.phase),
-    categoricalGroup('Local authority', allocated, (s) => s.laName),
-  ].filter((g) => g.rows.length > 0);
-  const bySchool = (pick: (s: ReportSchool) => number | null) => ({
-    intervention: allocated.filter((s) => s.arm === 'intervention').map((s) => ({ value: pick(s) })),
-    control: allocated.filter((s) => s.arm === 'control').map((s) => ({ value: pick(s) })),
-  });
-  const inputs: ContinuousInput[] = [
-    { label: '% pupils eligible for free school meals', values: bySchool((s) => s.fsmPercent), digits: 1 },
-    { label: 'Number of pupils on roll', values: bySchool((s) => s.pupils), digits: 1 },
-  ];
-  for (const o of outcomes) {
-    if (!o.hasBaseline || (o.kind === 'proportion' && o.key !== primaryKey)) continue;
-    const vals = (arm: ArmName) => o.rows.filter((r) => r.arm === arm).map((r) => ({ value: typeof r.baseline === 'number' ? (o.kind === 'proportion' ? r.baseline * 100 : r.baseline) : null }));
-    inputs.push({
-      label: o.kind === 'proportion' ? `Prior year: ${o.label} as % of pupils` : `Baseline survey: ${o.label} (DSLs)`,
-      values: { intervention: vals('intervention'), control: vals('control') }, digits: o.kind === 'proportion' ? 2 : 1,
-    });
-  }
-  const { rows, balance } = continuousRows(inputs);
-  void data;
-  return {
-    categorical,
-    continuous: rows,
-    figure: balance.length ? figure('2', balanceChart({ id: 'balance', rows: balance })) : null,
-  };
-}
-
 // ---- response rates, compliance, MDES -----------------------------------------------------
 
 function responseRatesSection(data: ReportData) {
@@ -608,7 +525,7 @@ export function buildArmComparison(data: ReportData, generatedAt: Date, tools: I
     consort: { figure: consort.figure, rows: consort.rows, notes: consort.notes },
     attrition: attritionSection(allocated, primary, consort.counts),
     coverage: coverageSection(data, allocated, coverage),
-    baseline: baselineSection(data, allocated, outcomes, primary?.dataset.key ?? null),
+    baseline: schoolCharacteristics(data, allocated, outcomes, primary?.dataset.key ?? null),
     primary: primaryShown ? outcomeTable([primaryShown], data, 'Table 3. Primary analysis') : null,
     primaryPending: primary && primary.pending ? `The primary outcome, ${primary.dataset.label}, cannot be analysed yet: ${waitingFor(primary)}.` : null,
     secondary: splitByUnit(secondary).map((list, i, all) => outcomeTable(list, data, secondaryCaption(list[0].dataset.kind, i, all.length))),

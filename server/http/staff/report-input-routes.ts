@@ -13,6 +13,7 @@ import { listProgrammeCosts, loadForms, loadQuotes, loadReportData, loadReportSe
 import { addCostAudited, removeCostAudited, saveSettingsAudited, setDescriptionAudited, setQuotesAudited, type Actor, type QuoteRef } from '../../storage/report-input-repo';
 import { listWaves } from '../../storage/wave-repo';
 import type { Trial } from '../../storage/trial-repo';
+import { loadComparison } from '../../storage/report-comparison-repo';
 import { getRegistry } from '../../../instruments/registry';
 import { buildIpe, costBasisLabel, evaluationQuestions, TIDIER_DEFAULTS } from '../../../reports/view-models/ipe';
 import { ADMIN_MEASURE_LABELS, FORM_IDS } from '../../../reports/view-models/outcomes';
@@ -38,6 +39,8 @@ const noticeOf = (req: Request) => SAVED[typeof req.query.saved === 'string' ? r
 
 
 
+const comparisonStatus = (deps: AppDeps, t: Trial) => { const c = loadComparison(deps.db, t.id); return c ? `${Object.keys(c.figures).length} figures: ${c.heading}` : 'none entered'; };
+
 // ---- overview -------------------------------------------------------------------------------------
 
 function indexPage(req: Request, res: Response, deps: AppDeps, t: Trial): void {
@@ -51,6 +54,7 @@ function indexPage(req: Request, res: Response, deps: AppDeps, t: Trial): void {
       { href: `${base(t)}/costs`, text: 'Programme costs', status: `${costs.length} entered` },
       { href: `${base(t)}/quotes`, text: 'Quotes from evaluation forms', status: `${quotes.length} selected` },
       { href: `${base(t)}/description`, text: 'Intervention description (TIDieR)', status: `${described} of ${TIDIER_FIELD_NAMES.length} fields entered` },
+      { href: `${base(t)}/comparison`, text: 'Table 2 comparison figures (national or LA)', status: comparisonStatus(deps, t) },
       { href: `${base(t)}/settings`, text: 'Report settings', status: `primary outcome ${s.primaryOutcome ?? 'default'}, ${s.effectSize === 'glass' ? 'Glass\'s delta' : 'Hedges\' g'}, standard errors ${s.seType}, missing LA outcome months ${s.adminMissingMonths === 'prorate' ? 'pro-rated' : 'leave the school out'}` },
     ],
   });

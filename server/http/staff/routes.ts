@@ -17,6 +17,7 @@ import { allocationRoutes } from './allocation-routes';
 import { startPageRoutes } from './start-page-routes';
 import { auditRoutes } from './audit-routes';
 import { covariateRoutes } from './covariate-routes';
+import { reportComparisonRoutes } from './report-comparison-routes';
 
 export const staffRoutes: readonly StaffRoute[] = [
   ...accountRoutes,
@@ -36,4 +37,5 @@ export const staffRoutes: readonly StaffRoute[] = [
   ...allocationRoutes,
   ...startPageRoutes,
   ...covariateRoutes,
+  ...reportComparisonRoutes,
 ];
