@@ -32,7 +32,7 @@ export interface CaceResult {
  * non-compliance with binary receipt and no covariates it equals ITT / (difference in receipt).
  */
 export function caceAnalysis(rows: DataRow[], opts: CaceOptions): CaceResult {
-  if (opts.weight) throw new ValidationError('CACE is fitted on unweighted rows in this version; give no --weight with --received.');
+  if (opts.weight && opts.weightKind === 'analytic') throw new ValidationError('The CACE takes frequency weights (--weight), not analytic weights (--aweight).');
   if (opts.dosage) throw new ValidationError('--received replaces --dosage for the CACE; give one of them.');
   if (!rows.slice(0, 50).some((r) => opts.received in r)) throw new ValidationError(`The received column "${opts.received}" is not in the data.`);
   const prep = prepareItt(rows, opts);
@@ -55,7 +55,8 @@ export function caceAnalysis(rows: DataRow[], opts: CaceOptions): CaceResult {
   if (byArm.intervention === byArm.control) throw new ValidationError('Receipt does not differ between the arms, so the arm cannot instrument it (the CACE is not identified).');
   let fit;
   try {
-    fit = twoStageLeastSquares(exogenous, { name: 'received', values: receipt }, instrument, y, cluster, itt.se_type, opts.level ?? 0.95);
+    if (prep.weight && itt.se_type === 'cr2') throw new Error('with frequency weights the CACE has CR1 standard errors only (CR2 with weights is not offered); use --se cr1');
+    fit = twoStageLeastSquares(exogenous, { name: 'received', values: receipt }, instrument, y, cluster, itt.se_type, opts.level ?? 0.95, prep.weight ? keep.map((i) => prep.weight![i]) : undefined);
   } catch (err) {
     throw new ValidationError(`The CACE could not be estimated: ${(err as Error).message.replace(/^twoStageLeastSquares: /, '')}.`);
   }

@@ -1,4 +1,4 @@
-// Two-stage least squares with one endogenous regressor (receipt) instrumented by the arm, with CR1 and CR2 standard errors as R estimatr::iv_robust.
+// Two-stage least squares with one endogenous regressor (receipt) instrumented by the arm, with CR1 and CR2 standard errors as R estimatr::iv_robust (frequency weights: CR1 as on the expanded rows).
 import { cr1Variance } from './cr1-variance';
 import { cr2Variance } from './cr2-variance';
 import { coefficientTest, type CoefficientTest } from './coefficient-test';
@@ -17,13 +17,16 @@ export interface TwoStageFit {
  * enter the sandwich with the projected regressors X^ = [W, D^]:
  *   CR1: c (X^'X^)^-1 (sum_g X^_g'e_g e_g'X^_g) (X^'X^)^-1 on G - 1 df, c = G/(G-1) (N-1)/(N-K);
  *   CR2: the Bell-McCaffrey adjustment with the hat matrix of X^, Satterthwaite df,
- * which is what estimatr::iv_robust(se_type = "stata" | "CR2") computes. Unweighted.
+ * which is what estimatr::iv_robust(se_type = "stata" | "CR2") computes. With frequency weights (whole numbers of
+ * units per row, e.g. pupils) both stages are weighted and CR1 uses s_g = sum w e x^ and N = sum of weights: exactly
+ * iv_robust(se_type = "stata") on the rows expanded w times. CR2 with weights is not offered (refused).
  */
-export function twoStageLeastSquares(exogenous: DesignColumn[], endogenous: DesignColumn, instrument: DesignColumn, y: ArrayLike<number>, cluster: ArrayLike<string>, se: 'cr1' | 'cr2', level = 0.95): TwoStageFit {
-  const first = weightedLeastSquares([...exogenous, instrument], endogenous.values);
+export function twoStageLeastSquares(exogenous: DesignColumn[], endogenous: DesignColumn, instrument: DesignColumn, y: ArrayLike<number>, cluster: ArrayLike<string>, se: 'cr1' | 'cr2', level = 0.95, weights?: ArrayLike<number>): TwoStageFit {
+  if (weights && se === 'cr2') throw new Error('twoStageLeastSquares: CR2 with frequency weights is not offered; use CR1');
+  const first = weightedLeastSquares([...exogenous, instrument], endogenous.values, weights, 'frequency');
   if (first.dropped.includes(instrument.name)) throw new Error(`twoStageLeastSquares: the instrument ${instrument.name} is collinear with the covariates`);
   const fitted = Float64Array.from(endogenous.values, (d, i) => d - first.residuals[i]);
-  const second = weightedLeastSquares([...exogenous, { name: endogenous.name, values: fitted }], y);
+  const second = weightedLeastSquares([...exogenous, { name: endogenous.name, values: fitted }], y, weights, 'frequency');
   if (second.dropped.includes(endogenous.name)) throw new Error(`twoStageLeastSquares: the fitted ${endogenous.name} is collinear with the covariates (a weak or useless instrument)`);
   // structural residuals with the observed receipt
   const cols = second.names.map((n) => (n === endogenous.name ? endogenous.values : exogenous.find((c) => c.name === n)!.values));

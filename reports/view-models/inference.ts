@@ -171,8 +171,7 @@ export function outcomeInference(outcomes: InferenceOutcome[], data: ReportData,
       if (attendanceMissing) notes.add('The CACE leaves out schools whose attendance record is missing (their receipt is unknown).');
       const fit = (received: 'sessions' | 'dose', threshold?: number): CaceResult | Problem => {
         if (!data.sessions.some((x) => x.kind !== 'adhoc')) return { problem: 'no supervision sessions are logged, so receipt is 0 in both arms and the CACE cannot be estimated' };
-        if (o.dataset.kind === 'proportion') return { problem: 'the administrative outcomes are proportions weighted by pupils, and dslkit\'s two-stage least squares does not take weights yet' };
-        try { return caceAnalysis(caceRows, { ...opts, weight: undefined, received, threshold }); } catch (err) { return { problem: message(err) }; }
+        try { return caceAnalysis(caceRows, { ...opts, received, threshold }); } catch (err) { return { problem: message(err).replace(/^The CACE could not be estimated: /, '') }; }
       };
       out.cace = { sessions: fit('sessions', k), dosage: fit('dose') };
     }

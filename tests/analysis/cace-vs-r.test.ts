@@ -57,3 +57,17 @@ describe('dslkit analyse --received', () => {
     expect(typeof j.estimate).toBe('number');
   });
 });
+
+describe('CACE with frequency weights (pupils) against iv_robust on the expanded rows (make-report-inference-fixtures.R)', () => {
+  const W = JSON.parse(fs.readFileSync(path.join(fixtureDir, 'report-inference-fixtures.json'), 'utf8')).cace_weighted;
+  const weighted = dataRows('cace-weighted.csv');
+  it('at least 3 sessions and sessions as a dose, CR1 (se_type = "stata", N = sum of weights)', () => {
+    // R: iv_robust(y ~ base + factor(stratum) + took3 | base + factor(stratum) + arm, data = rows repeated pupils times, clusters = school, se_type = "stata")
+    expectIv(caceAnalysis(weighted, { ...base, weight: 'pupils', threshold: 3, se: 'cr1' }), W.threshold3_cr1);
+    expectIv(caceAnalysis(weighted, { ...base, weight: 'pupils', se: 'cr1' }), W.dose_cr1);
+  });
+  it('CR2 with weights and analytic weights are refused in a sentence', () => {
+    expect(() => caceAnalysis(weighted, { ...base, weight: 'pupils', se: 'cr2' })).toThrow(/CR1 standard errors only/);
+    expect(() => caceAnalysis(weighted, { ...base, weight: 'pupils', weightKind: 'analytic', se: 'cr1' })).toThrow(/frequency weights/);
+  });
+});

@@ -80,7 +80,8 @@ CACE (--received <col>): the complier average causal effect of receiving supervi
 squares with the randomised arm as the instrument for receipt and the ITT model's covariates, clustering and
 standard errors (CR1 or CR2, as estimatr::iv_robust). --received-threshold k makes receipt "at least k"
 (e.g. sessions attended >= 3); without it the column is a continuous dose (e.g. sessions attended). It is the
-effect on those who take supervision up when offered, not on everyone offered it. --json adds cace: {estimate,
+effect on those who take supervision up when offered, not on everyone offered it. With --weight (frequency
+weights, e.g. pupils) both stages are weighted and the SEs are CR1 as on the expanded rows; CR2 with weights is refused. --json adds cace: {estimate,
 se, df, p, ci, receipt_by_arm, first_stage}.
 
 --proportion: the outcome is a proportion of the weight; the effect-size SD is the pupil-level 0/1 SD of the control group.
