@@ -20,6 +20,7 @@ import { schoolCharacteristics, type SchoolCharacteristicsView } from './school-
 import { fmtMeanInUnit, secondaryCaption, splitByUnit, unitHeadings } from './outcome-units';
 import { designOutcomes, designRows, type DesignOutcomesView } from './design-table';
 import { inferenceSection, outcomeInference, type InferenceTools, type InferenceView, type OutcomeInference } from './inference';
+import { evaluatorSections, type EvaluatorSectionsView } from './evaluator-sections';
 import type { ArmName, ReportData, ReportSchool } from './report-data';
 
 export interface OutcomeRowView {
@@ -62,6 +63,8 @@ export interface ArmComparisonView {
   design: LabelValue[];
   /** Each outcome with its measure and data source (the design table's second part). */
   designOutcomes: DesignOutcomesView;
+  /** The sections the evaluator writes (executive summary, introduction, logic model, Table 6 key conclusions, interpretation, limitations). */
+  sections: EvaluatorSectionsView;
   /** A plain sentence when there are no outcome data to analyse yet. */
   noOutcomes: string | null;
   consort: { figure: FigureView; rows: { stage: string; intervention: string; control: string; all: string }[]; notes: string[] };
@@ -521,6 +524,7 @@ export function buildArmComparison(data: ReportData, generatedAt: Date, tools: I
     ...reportHeader(data, 'Arm comparison: impact evaluation report', generatedAt),
     design: designRows(data, allocated),
     designOutcomes: designOutcomes(data, outcomes, primaryDataset?.key ?? null),
+    sections: evaluatorSections(data, 'arm-comparison'),
     noOutcomes: noOutcomeParts.length ? noOutcomeParts.join(' ') : null,
     consort: { figure: consort.figure, rows: consort.rows, notes: consort.notes },
     attrition: attritionSection(allocated, primary, consort.counts),

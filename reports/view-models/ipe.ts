@@ -7,6 +7,7 @@ import { dosageChart } from '../charts';
 import { ARM_LABEL, figure, reportHeader, type FigureView, type LabelValue } from './common';
 import { fmtHours, fmtInt, fmtNumber, fmtPercent, fmtPounds, fmtWeeks } from './format';
 import type { ReportData } from './report-data';
+import { evaluatorSections, type EvaluatorSectionsView } from './evaluator-sections';
 
 /** TIDieR checklist items (Hoffmann et al. 2014, BMJ 348:g1687) with defaults taken from the Bolton report's intervention description. */
 export const TIDIER_DEFAULTS: { field: string; label: string; text: string }[] = [
@@ -37,6 +38,8 @@ export interface IpeView {
   sessionForms: { rows: LabelValue[]; note: string };
   evaluation: { summary: string; questions: { title: string; respondents: string; detail: string; quotes: string[] }[]; empty: string | null };
   tidier: { label: string; text: string; source: string }[];
+  /** The evaluator's introduction, logic model and limitations (the sections of the evaluation this report shares). */
+  sections: EvaluatorSectionsView;
   costs: { lines: { item: string; basis: string; amount: string; total: string; note: string }[]; rows: LabelValue[]; empty: string | null };
 }
 
@@ -129,6 +132,7 @@ export function buildIpe(data: ReportData, generatedAt: Date): IpeView {
       })),
       empty: evals.forms === 0 ? 'No evaluation forms have been returned.' : null,
     },
+    sections: evaluatorSections(data, 'ipe'),
     tidier: TIDIER_DEFAULTS.map((d) => {
       const entered = data.descriptions[d.field];
       return { label: d.label, text: entered ?? d.text, source: entered ? 'entered for this trial' : 'default description' };

@@ -156,6 +156,8 @@ export interface ReportData {
   quotes: ReportQuote[];
   descriptions: Record<string, string>;
   settings: ReportSettings;
+  /** The evaluator's Markdown for each written report section (executive_summary, key_conclusions ...); absent or missing keys are empty. */
+  evaluatorSections?: Partial<Record<string, string>>;
   /** Absent in hand-built data: the design table then names no allocation file and only bundled answer keys. */
   design?: ReportDesignFacts;
   /** Every covariate dslkit can import, each with its sources (absent in hand-built data: none held). */

@@ -6,6 +6,7 @@ import { loadComparison } from './report-comparison-repo';
 import { isImported, previewsBefore } from './allocation-export-repo';
 import { loadDesignFacts } from './report-design-repo';
 import { loadInferenceSettings, saveInferenceSettings } from './report-inference-settings-repo';
+import { loadReportSections } from './report-section-repo';
 import { NotFoundError, ValidationError } from '../../shared/errors';
 import { TIDIER_FIELD_NAMES, type TidierFieldName } from '../domain/report-inputs/parse';
 import type {
@@ -139,6 +140,7 @@ export function loadReportData(db: Db, trialId: string): ReportData {
     settings,
     design: loadDesignFacts(db, trialId),
     ...reportCovariates(db, trialId), comparison: loadComparison(db, trialId),
+    evaluatorSections: loadReportSections(db, trialId),
   };
 }
 

@@ -2,6 +2,7 @@
 import { seedDemo, DEMO_TRIAL_ID } from '../../server/domain/demo/seed-demo';
 import type { Db } from '../../server/storage/db';
 import { addProgrammeCost, selectQuote, setInterventionDescription } from '../../server/storage/report-data-repo';
+import { setReportSectionsAudited } from '../../server/storage/report-section-repo';
 
 export const FIXTURE_NOW = new Date('2026-03-01T10:00:00Z');
 export const fixtureClock = () => FIXTURE_NOW;
@@ -39,5 +40,11 @@ export function seedReportFixture(db: Db): { trialId: string; hostileResponseId:
   // The demo itself enters the £1,500 per setting per year (seed 004); the fixture adds a shared cost on top.
   addProgrammeCost(db, trialId, { item: 'Supervisor training', amountPence: 240000, basis: 'total', note: 'shared between settings' }, at);
   setInterventionDescription(db, trialId, 'modifications', 'Sessions moved online during school closures.', 'cli:fixture', at);
+  // Three of the evaluator's sections written (Markdown, one with text that must stay text), three left empty so the report says so.
+  setReportSectionsAudited(db, trialId, {
+    executive_summary: 'This **synthetic** trial tests supervision of DSLs by a social worker.\n\nQuestions to <mailto:evaluation@example.org>.',
+    key_conclusions: '1. No difference in contacts leading to NFA.\n2. Secondary outcomes are *exploratory*.\n3. Fewer than half of schools received every session.',
+    limitations: `Outcome data cover all sources of contacts, not only schools. ${HOSTILE_ANSWER}`,
+  }, { actor: 'cli:fixture', at });
   return { trialId, hostileResponseId };
 }
