@@ -192,16 +192,26 @@ describe.skipIf(!haveChromium)('staff journeys in a real Chromium', () => {
     await page.waitForLoadState('domcontentloaded');
     expect(await page.locator('.govuk-error-summary').count()).toBe(1);
     await axe(page, 'costs with errors');
-    for (const [slug, name] of [['quotes', 'quote picker'], ['description', 'TIDieR description'], ['settings', 'report settings']]) {
+    for (const [slug, name] of [['quotes', 'quote picker'], ['description', 'TIDieR description'], ['settings', 'report settings'], ['sections', 'report sections']]) {
       await page.goto(`${base}/${slug}`);
       expect(await page.getByRole('heading', { level: 1 }).count()).toBe(1);
       await axe(page, name);
     }
+    // The character count (govuk-frontend's script) counts what is typed; a javascript: link is refused with the error summary.
+    await page.locator('#introduction').fill('See [this](javascript:alert(1)).');
+    const status = page.locator('.govuk-character-count:has(#introduction) .govuk-character-count__status');
+    await expect.poll(() => status.textContent()).toMatch(/You have 19,968 characters remaining/);
+    await page.getByRole('button', { name: 'Save report sections' }).click();
+    await page.waitForLoadState('domcontentloaded');
+    expect(await page.locator('.govuk-error-summary a[href="#introduction"]').textContent()).toContain('Links in the introduction must start with https://');
+    await axe(page, 'report sections with errors');
+    await page.goto(`${f.server.url}/staff/trials/${f.ids.trial}/reports`);
+    await axe(page, 'reports list');
     await context.close();
   });
 
   it('axe-core: no violation of any impact (region included) on any page visited', () => {
-    expect(axeResults.map((r) => r.page).sort()).toEqual(['TIDieR description', 'accounts', 'audit log', 'costs with errors', 'fieldwork monitor', 'log-session form', 'quote picker', 'randomise preview', 'report inputs', 'report settings', 'sign-in', 'supervisor home', 'trial list', 'trial page']);
+    expect(axeResults.map((r) => r.page).sort()).toEqual(['TIDieR description', 'accounts', 'audit log', 'costs with errors', 'fieldwork monitor', 'log-session form', 'quote picker', 'randomise preview', 'report inputs', 'report sections', 'report sections with errors', 'report settings', 'reports list', 'sign-in', 'supervisor home', 'trial list', 'trial page']);
     const found = axeResults.filter((r) => r.violations.length).map((r) => `${r.page}: ${r.violations.map((v) => `${v.id} (${v.impact}) ${v.help} at ${JSON.stringify(v.nodes.map((n) => n.target))}`).join('; ')}`);
     expect(found).toEqual([]);
   });

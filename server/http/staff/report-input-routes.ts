@@ -24,6 +24,7 @@ import { field, fieldList } from './body';
 import { errorItems, fieldMessages, problemsOrThrow, sendPage } from './page';
 import { trialOr404 } from './trial-routes';
 import { inferenceFormValues, inferenceFormView } from './inference-settings-form';
+import { sectionsStatus } from './report-section-routes';
 
 const param = (req: Request, name: string) => String((req.params as Record<string, string>)[name] ?? '');
 const by = (res: Response, deps: AppDeps): Actor => ({ actor: actorOf(authOf(res).user), at: deps.clock().toISOString() });
@@ -53,6 +54,7 @@ function indexPage(req: Request, res: Response, deps: AppDeps, t: Trial): void {
     tasks: [
       { href: `${base(t)}/costs`, text: 'Programme costs', status: `${costs.length} entered` },
       { href: `${base(t)}/quotes`, text: 'Quotes from evaluation forms', status: `${quotes.length} selected` },
+      { href: `${base(t)}/sections`, text: 'Report sections (executive summary, key conclusions, introduction, logic model, interpretation, limitations)', status: sectionsStatus(deps, t.id) },
       { href: `${base(t)}/description`, text: 'Intervention description (TIDieR)', status: `${described} of ${TIDIER_FIELD_NAMES.length} fields entered` },
       { href: `${base(t)}/comparison`, text: 'Table 2 comparison figures (national or LA)', status: comparisonStatus(deps, t) },
       { href: `${base(t)}/settings`, text: 'Report settings', status: `primary outcome ${s.primaryOutcome ?? 'default'}, ${s.effectSize === 'glass' ? 'Glass\'s delta' : 'Hedges\' g'}, standard errors ${s.seType}, missing LA outcome months ${s.adminMissingMonths === 'prorate' ? 'pro-rated' : 'leave the school out'}` },

@@ -12,6 +12,7 @@ import { dashboardStaffRoutes } from '../dashboards/staff-routes';
 import { programmeStaffRoutes } from '../programme/staff-routes';
 import { programmeSetupRoutes } from '../programme/setup-routes';
 import { reportInputRoutes } from './report-input-routes';
+import { reportSectionRoutes } from './report-section-routes';
 import { schoolStatusRoutes } from './school-status-routes';
 import { allocationRoutes } from './allocation-routes';
 import { startPageRoutes } from './start-page-routes';
@@ -33,6 +34,7 @@ export const staffRoutes: readonly StaffRoute[] = [
   ...programmeStaffRoutes,
   ...programmeSetupRoutes,
   ...reportInputRoutes,
+  ...reportSectionRoutes,
   ...schoolStatusRoutes,
   ...allocationRoutes,
   ...startPageRoutes,

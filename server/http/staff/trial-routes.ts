@@ -30,6 +30,8 @@ import { readDateInput, type DateInputResult } from './date-input';
 import { audienceFilter } from '../../storage/wave-audience-repo';
 import { audienceText, parseArms } from '../../domain/waves/audience';
 import { waveInstrumentRefusal } from '../../domain/session-forms/forms';
+import { loadReportSections } from '../../storage/report-section-repo';
+import { emptySections } from '../../../reports/view-models/evaluator-sections';
 
 /** The trial and wave named in the URL, or 404. */
 function waveOf(req: Request, deps: AppDeps): { t: Trial; w: NonNullable<ReturnType<typeof getWaveById>> } {
@@ -317,7 +319,11 @@ export const trialRoutes: StaffRoute[] = [
     method: 'get', path: '/trials/:trialId/reports', roles: evaluatorRoles, summary: 'reports list',
     handler: (req, res, deps) => {
       const t = trialOr404(deps, param(req, 'trialId'));
-      sendPage(req, res, 'staff/reports', { title: `Reports: ${t.title}`, phase: phaseOf(t), trial: t, backLink: `/staff/trials/${t.id}` });
+      const texts = loadReportSections(deps.db, t.id);
+      sendPage(req, res, 'staff/reports', {
+        title: `Reports: ${t.title}`, phase: phaseOf(t), trial: t, backLink: `/staff/trials/${t.id}`,
+        emptyArm: emptySections(texts, 'arm-comparison').join('; '), emptyIpe: emptySections(texts, 'ipe').join('; '),
+      });
     },
   },
   {
