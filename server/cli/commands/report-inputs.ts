@@ -1,10 +1,13 @@
-// `dslkit report-inputs`: enter what the reports need: programme costs, quotes chosen from evaluation forms, the TIDieR description and report settings (every change audited).
+// `dslkit report-inputs`: enter what the reports need: programme costs, quotes chosen from evaluation forms, the TIDieR description, the evaluator's report sections and report settings (every change audited).
 import fs from 'node:fs';
 import path from 'node:path';
 import { requiredString, stringOption, UsageError, type CliCommand, type CliContext } from '../command';
 import { NotFoundError } from '../../../shared/errors';
 import { COST_BASIS_NAMES, parseCost, parseSettings, parseTidierFile, type SettingsFields } from '../../domain/report-inputs/parse';
 import { quoteChoices } from '../../domain/report-inputs/quote-choices';
+import { parseSections, sectionKeyOf } from '../../domain/report-inputs/report-sections';
+import { listReportSections, setReportSectionsAudited } from '../../storage/report-section-repo';
+import { EVALUATOR_SECTIONS } from '../../../reports/view-models/evaluator-sections';
 import { getTrial } from '../../storage/trial-repo';
 import { listProgrammeCosts, loadForms, loadQuotes, loadReportSettings } from '../../storage/report-data-repo';
 import { addCostAudited, removeCostAudited, saveSettingsAudited, setDescriptionAudited, setQuotesAudited, type Actor } from '../../storage/report-input-repo';
@@ -101,6 +104,40 @@ function descriptionSet(ctx: CliContext): number {
   return 0;
 }
 
+const SECTION_NAMES = EVALUATOR_SECTIONS.map((s) => s.key.replace(/_/g, '-'));
+
+function sectionOf(ctx: CliContext): string {
+  const name = requiredString(ctx, 'section');
+  if (!sectionKeyOf(name)) throw new UsageError(`--section "${name}" is not a report section (one of ${SECTION_NAMES.join(', ')})`);
+  return name;
+}
+
+function sectionList(ctx: CliContext): number {
+  const { db, trialId } = trialOf(ctx);
+  const stored = new Map(listReportSections(db, trialId).map((s) => [s.section as string, s]));
+  for (const s of EVALUATOR_SECTIONS) {
+    const row = stored.get(s.key);
+    ctx.io.stdout(`${s.key.replace(/_/g, '-')}\t${row ? `${row.body.length} characters, saved ${row.updatedAt.slice(0, 10)}` : 'not yet written'}\t${s.title}\n`);
+  }
+  return 0;
+}
+
+function sectionSet(ctx: CliContext, clear: boolean): number {
+  const { db, trialId } = trialOf(ctx);
+  const name = sectionOf(ctx);
+  let text = '';
+  if (!clear) {
+    const file = path.resolve(requiredString(ctx, 'file'));
+    if (!/\.(md|markdown|txt)$/i.test(file)) throw new UsageError('--file must be a Markdown (.md) or text (.txt) file');
+    text = fs.readFileSync(file, 'utf8');
+    if (!text.trim()) throw new UsageError(`${path.basename(file)} is empty; to empty the section use: report-inputs section clear --trial ${trialId} --section ${name}`);
+  }
+  const changed = setReportSectionsAudited(db, trialId, parseSections({ [name]: text }), by(ctx));
+  const title = EVALUATOR_SECTIONS.find((s) => s.key === sectionKeyOf(name))!.title;
+  ctx.io.stdout(changed.length ? `${clear ? 'Cleared' : 'Saved'} the ${title.toLowerCase()} of ${trialId}.\n` : `The ${title.toLowerCase()} of ${trialId} already ${clear ? 'was empty' : 'had this text'}; nothing changed.\n`);
+  return 0;
+}
+
 const SETTINGS_OPTIONS: Array<[string, keyof SettingsFields]> = [
   ['primary-outcome', 'primaryOutcome'], ['effect-size', 'effectSize'], ['se-type', 'seType'], ['missing-months', 'missingMonths'], ['robustness-window', 'robustnessWindow'], ['icc', 'icc'], ['r2-cluster', 'r2Cluster'],
   ['r2-individual', 'r2Individual'], ['cluster-size', 'clusterSize'], ['alpha', 'alpha'], ['power', 'power'],
@@ -122,13 +159,16 @@ function settingsSet(ctx: CliContext): number {
 
 export const command: CliCommand = {
   name: 'report-inputs',
-  summary: 'enter report inputs: programme costs, evaluation-form quotes, TIDieR description, report settings',
+  summary: 'enter report inputs: programme costs, evaluation-form quotes, TIDieR description, report sections, report settings',
   usage: `report-inputs cost add --trial <id> --item <text> --amount-pounds <1500> --basis per-setting-per-year|per-dsl|total [--shared-by <n>] [--note <text>]
        report-inputs cost list --trial <id>
        report-inputs cost remove --trial <id> --id <cost id>
        report-inputs quote list --trial <id>
        report-inputs quote select|deselect --trial <id> --response <id> --item <item>
        report-inputs description set --trial <id> --file <tidier.json|tidier.md>
+       report-inputs section list --trial <id>
+       report-inputs section set --trial <id> --section <${SECTION_NAMES.join('|')}> --file <text.md>
+       report-inputs section clear --trial <id> --section <name>
        report-inputs settings set --trial <id> [--primary-outcome admin:contacts_nfa|pss10:total] [--effect-size glass|hedges] [--se-type auto|cr1|cr2] [--missing-months complete|prorate]
                                   [--robustness-window <YYYY-MM to YYYY-MM>, '' for the latter half of the outcome window]
                                   [--icc <x>] [--r2-cluster <x>] [--r2-individual <x>] [--cluster-size <n>] [--alpha <x>] [--power <x>]
@@ -142,7 +182,10 @@ DSL evaluation forms ("quote list" shows them with the ids to use); the report p
 description file is JSON ({"why": "...", "modifications": "..."}) or Markdown with a "## <field>" heading per
 TIDieR field (name, why, what_materials, what_procedures, who_provided, how, where, when_how_much, tailoring,
 modifications, how_well_planned, how_well_actual, or their labels such as "## 10. Modifications"); an empty
-section restores the default text. Settings not given keep their value; "" restores a default.
+section restores the default text. Report sections (executive summary, key conclusions, introduction, logic
+model, interpretation, limitations) are Markdown files, one per section; the reports print them escaped (links
+only to https, http and mailto) and say where a section is still empty. Key conclusions: one numbered item
+each. Settings not given keep their value; "" restores a default.
 --permutation on adds the permutation p (re-runs of the trial's own allocation, --permutation-draws of them, 100
 to 100,000, default 10,000; re-run b seeded set.seed(seed + b); exact with 20 units or fewer) beside the CR1/CR2 p;
 --bootstrap on adds cluster-bootstrap percentile and BCa CIs (--bootstrap-draws 100 to 20,000, default 2,000);
@@ -157,7 +200,8 @@ for the dosage as a continuous receipt. Each needs its seed (or threshold) when 
     { name: 'note', type: 'string', valueName: '<text>', description: 'cost add: a note shown beside the cost' },
     { name: 'id', type: 'string', valueName: '<cost id>', description: 'cost remove: the cost (see cost list)' },
     { name: 'response', type: 'string', valueName: '<id>', description: 'quote select|deselect: the form response (see quote list)' },
-    { name: 'file', type: 'string', valueName: '<file>', description: 'description set: a .json or .md TIDieR description' },
+    { name: 'file', type: 'string', valueName: '<file>', description: 'description set: a .json or .md TIDieR description; section set: the section\'s Markdown' },
+    { name: 'section', type: 'string', valueName: '<name>', description: `section set|clear: ${SECTION_NAMES.join(', ')}` },
     ...SETTINGS_OPTIONS.map(([name]) => ({ name, type: 'string' as const, valueName: '<value>', description: `settings set: ${name.replace(/-/g, ' ')}` })),
   ],
   usesDb: true,
@@ -172,8 +216,11 @@ for the dosage as a continuous receipt. Each needs its seed (or threshold) when 
       case 'quote select': return quoteSet(ctx, true);
       case 'quote deselect': return quoteSet(ctx, false);
       case 'description set': return descriptionSet(ctx);
+      case 'section list': return sectionList(ctx);
+      case 'section set': return sectionSet(ctx, false);
+      case 'section clear': return sectionSet(ctx, true);
       case 'settings set': return settingsSet(ctx);
-      default: throw new UsageError(what ? `unknown action "${ctx.positionals.join(' ')}"` : 'say what to do: cost add|list|remove, quote list|select|deselect, description set or settings set');
+      default: throw new UsageError(what ? `unknown action "${ctx.positionals.join(' ')}"` : 'say what to do: cost add|list|remove, quote list|select|deselect, description set, section list|set|clear or settings set');
     }
   },
 };
