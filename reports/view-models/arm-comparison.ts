@@ -87,7 +87,8 @@ export interface ArmComparisonView {
   secondaryPending: string | null;
   forest: FigureView | null;
   distributions: { primary: FigureView[]; secondary: FigureView[] };
-  responseRates: { rows: { wave: string; arm: string; invited: string; completed: string; rate: string }[]; figure: FigureView | null };
+  /** paper: of the completed, how many were paper returns; anyPaper shows that column (none: every response was made on the web). */
+  responseRates: { rows: { wave: string; arm: string; invited: string; completed: string; paper: string; rate: string }[]; figure: FigureView | null; anyPaper: boolean };
   compliance: { rows: { category: string; schools: string }[]; total: string; figure: FigureView; doseResponse: string; note: string };
   mdes: MdesTableView;
   /** Robustness checks of the primary outcome (robustness.ts); null while it has no result. */
@@ -409,17 +410,19 @@ function responseRatesSection(data: ReportData) {
   const armOf = new Map(data.schools.filter(isAllocated).map((s) => [s.urn, s.arm]));
   const dslArm = new Map(data.dsls.map((d) => [d.id, armOf.get(d.urn)]));
   const chartRows: { wave: string; arm: 'Intervention' | 'Control'; invited: number; completed: number }[] = [];
+  const paper: number[] = [];
   for (const w of data.waves) {
     for (const arm of ARMS) {
       const invited = data.invitations.filter((i) => i.waveId === w.id && dslArm.get(i.dslId) === arm).length;
-      const completed = data.waveResponses.filter((r) => r.waveId === w.id && r.status === 'complete' && dslArm.get(r.dslId) === arm).length;
-      if (invited > 0 || completed > 0) chartRows.push({ wave: w.name, arm: ARM_LABEL[arm], invited, completed });
+      const done = data.waveResponses.filter((r) => r.waveId === w.id && r.status === 'complete' && dslArm.get(r.dslId) === arm);
+      if (invited > 0 || done.length > 0) { chartRows.push({ wave: w.name, arm: ARM_LABEL[arm], invited, completed: done.length }); paper.push(done.filter((r) => r.paper).length); }
     }
   }
   const chart = chartRows.length ? responseRatesChart({ id: 'response-rates', rows: chartRows }) : null;
   return {
-    rows: chartRows.map((r) => ({ wave: r.wave, arm: r.arm, invited: fmtInt(r.invited), completed: fmtInt(r.completed), rate: fmtPercent(r.completed, r.invited) })),
+    rows: chartRows.map((r, i) => ({ wave: r.wave, arm: r.arm, invited: fmtInt(r.invited), completed: fmtInt(r.completed), paper: fmtInt(paper[i]), rate: fmtPercent(r.completed, r.invited) })),
     figure: chart ? figure('4', chart) : null,
+    anyPaper: paper.some((n) => n > 0),
   };
 }
 

@@ -44,7 +44,11 @@ export interface ReportWave { id: number; name: 'baseline' | 'midpoint' | 'endli
 
 export interface ReportInvitation { waveId: number; dslId: string }
 
-export interface ReportWaveResponse { id: number; waveId: number; dslId: string; status: 'partial' | 'complete'; submittedAt: string | null }
+export interface ReportWaveResponse {
+  id: number; waveId: number; dslId: string; status: 'partial' | 'complete'; submittedAt: string | null;
+  /** A paper or legacy return typed in (dslkit import responses); absent in hand-built data (web). */
+  paper?: boolean;
+}
 
 export interface ReportScore { waveId: number; dslId: string; instrument: string; scale: string; value: number | null }
 

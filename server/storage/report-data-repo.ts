@@ -96,8 +96,10 @@ export function loadReportData(db: Db, trialId: string): ReportData {
   const invitations = db.prepare(`SELECT i.wave_id AS waveId, i.dsl_id AS dslId FROM invitations i JOIN waves w ON w.id = i.wave_id
     WHERE w.trial_id = ? ORDER BY i.wave_id, i.dsl_id`).all(trialId) as ReportInvitation[];
 
-  const waveResponses = db.prepare(`SELECT r.id, r.wave_id AS waveId, r.dsl_id AS dslId, r.status, r.submitted_at AS submittedAt
-    FROM responses r JOIN waves w ON w.id = r.wave_id WHERE w.trial_id = ? AND r.dsl_id IS NOT NULL ORDER BY r.wave_id, r.dsl_id`).all(trialId) as ReportWaveResponse[];
+  const waveResponses = (db.prepare(`SELECT r.id, r.wave_id AS waveId, r.dsl_id AS dslId, r.status, r.submitted_at AS submittedAt,
+      EXISTS (SELECT 1 FROM response_sources p WHERE p.response_id = r.id) AS paper
+    FROM responses r JOIN waves w ON w.id = r.wave_id WHERE w.trial_id = ? AND r.dsl_id IS NOT NULL ORDER BY r.wave_id, r.dsl_id`).all(trialId) as
+    Array<Omit<ReportWaveResponse, 'paper'> & { paper: number }>).map((r): ReportWaveResponse => ({ ...r, paper: r.paper === 1 }));
 
   const scores = db.prepare(`SELECT r.wave_id AS waveId, r.dsl_id AS dslId, s.instrument, s.scale, s.value
     FROM scores s JOIN responses r ON r.id = s.response_id JOIN waves w ON w.id = r.wave_id

@@ -80,7 +80,7 @@ describe('fieldwork pages', () => {
     const csv = await request(f, ev, 'get', `${base()}/schools.csv?wave=${f.ids.wave}`);
     expect(csv.headers.get('content-type')).toMatch(/text\/csv/);
     const table = parseCsv(await csv.text(), 'download');
-    expect(table.header).toEqual(['wave', 'urn', 'school', 'arm', 'local_authority', 'invited', 'not_started', 'partial', 'complete', 'response_rate', 'opted_out']);
+    expect(table.header).toEqual(['wave', 'urn', 'school', 'arm', 'local_authority', 'invited', 'not_started', 'partial', 'complete', 'paper', 'response_rate', 'opted_out']);
     expect(table.rows.find((r) => r.values.urn === '100002')!.values).toMatchObject({ complete: '1', invited: '1', response_rate: '1.0000' });
   });
 

@@ -68,9 +68,9 @@ const mailState = (deps: AppDeps) => (deps.outbox
 
 function monitorPage(req: Request, res: Response, deps: AppDeps, t: Trial): void {
   const cells = fieldworkCounts(deps.db, t.id);
-  const head = (...cols: string[]) => [...cols, num('Invited'), num('Partial'), num('Complete'), num('Response rate')];
+  const head = (...cols: string[]) => [...cols, num('Invited'), num('Partial'), num('Complete'), num('Of which on paper'), num('Response rate')];
   const rows = <K extends object>(key: (c: (typeof cells)[number]) => string, label: (c: (typeof cells)[number]) => K, show: (k: K) => string[]) =>
-    rollUp(cells, key, label).map((r) => [...show(r), r.invited, r.partial, r.complete, percent(r.rate)]);
+    rollUp(cells, key, label).map((r) => [...show(r), r.invited, r.partial, r.complete, r.paper ?? 0, percent(r.rate)]);
   const now = deps.clock();
   const waves = listWaves(deps.db, t.id);
   const totals = messageTotals(deps.db, t.id);
@@ -106,14 +106,14 @@ function monitorPage(req: Request, res: Response, deps: AppDeps, t: Trial): void
 const SCHOOL_COLUMNS = [
   { key: 'school', label: 'School' }, { key: 'arm', label: 'Arm' }, { key: 'la', label: 'Local authority' },
   { key: 'invited', label: 'Invited', numeric: true }, { key: 'notStarted', label: 'Not started', numeric: true },
-  { key: 'partial', label: 'Partial', numeric: true }, { key: 'complete', label: 'Complete', numeric: true },
+  { key: 'partial', label: 'Partial', numeric: true }, { key: 'complete', label: 'Complete', numeric: true }, { key: 'paper', label: 'Of which on paper', numeric: true },
   { key: 'rate', label: 'Response rate', numeric: true }, { key: 'optedOut', label: 'Opted out of reminders', numeric: true },
 ] as const;
 type SchoolColumn = (typeof SCHOOL_COLUMNS)[number]['key'];
 
 function schoolRows(deps: AppDeps, t: Trial, w: Wave) {
   return fieldworkBySchool(deps.db, t.id, w.id).map((r) => withRate({
-    urn: r.urn, school: `${r.schoolName} (${r.urn})`, arm: r.arm, la: `${r.laName} (${r.laCode})`, invited: r.invited, partial: r.partial, complete: r.complete, optedOut: r.optedOut,
+    urn: r.urn, school: `${r.schoolName} (${r.urn})`, arm: r.arm, la: `${r.laName} (${r.laCode})`, invited: r.invited, partial: r.partial, complete: r.complete, paper: r.paper, optedOut: r.optedOut,
   }));
 }
 
@@ -236,10 +236,10 @@ export const fieldworkRoutes: StaffRoute[] = [
     handler: (req, res, deps) => {
       const t = trialOr404(deps, param(req, 'trialId'));
       const w = waveFromQuery(req, deps, t);
-      const rows = schoolRows(deps, t, w).map((r) => ({ wave: w.name, urn: r.urn, school: r.school.replace(/ \(\d+\)$/, ''), arm: r.arm, local_authority: r.la, invited: r.invited, not_started: r.notStarted, partial: r.partial, complete: r.complete, response_rate: r.rate === null ? '' : r.rate.toFixed(4), opted_out: r.optedOut }));
+      const rows = schoolRows(deps, t, w).map((r) => ({ wave: w.name, urn: r.urn, school: r.school.replace(/ \(\d+\)$/, ''), arm: r.arm, local_authority: r.la, invited: r.invited, not_started: r.notStarted, partial: r.partial, complete: r.complete, paper: r.paper, response_rate: r.rate === null ? '' : r.rate.toFixed(4), opted_out: r.optedOut }));
       appendAudit(deps.db, { ...who(res, deps), action: 'fieldwork.download', trialId: t.id, detail: { wave: w.name, schools: rows.length } });
       res.set('Cache-Control', 'no-store').type('text/csv').attachment(`${t.id}-${w.name}-response-by-school.csv`)
-        .send(toCsv(['wave', 'urn', 'school', 'arm', 'local_authority', 'invited', 'not_started', 'partial', 'complete', 'response_rate', 'opted_out'], rows));
+        .send(toCsv(['wave', 'urn', 'school', 'arm', 'local_authority', 'invited', 'not_started', 'partial', 'complete', 'paper', 'response_rate', 'opted_out'], rows));
     },
   },
   {
