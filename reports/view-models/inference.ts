@@ -1,4 +1,5 @@
 // Randomisation inference, cluster bootstrap and CACE in the arm-comparison report (issue 15): the report settings' choices run on each analysed outcome's rows, unformatted (for --json) and as tables with one-line method notes.
+import { createHash } from 'node:crypto';
 import { permutationTest, type AllocationProcedure, type InferenceUnit, type PermutationResult } from '../analysis/randomisation-inference';
 import { clusterBootstrap, type BootstrapResult } from '../analysis/cluster-bootstrap';
 import { caceAnalysis, type CaceResult } from '../analysis/cace';
@@ -18,6 +19,17 @@ export interface InferenceTools {
 
 /** An analysed outcome as buildArmComparison holds it (the fields used here). */
 export interface InferenceOutcome { dataset: OutcomeDataset; result: { se_type: 'cr1' | 'cr2' } | null; primary: boolean }
+
+/**
+ * Results by a hash of everything they depend on (the outcome's rows, model, design and settings): a report
+ * rendered again from unchanged data reuses them instead of re-running thousands of refits. In-process, at most
+ * CACHE_MAX outcomes (oldest dropped first).
+ */
+const resultCache = new Map<string, Omit<OutcomeInference, 'key'>>();
+const CACHE_MAX = 200;
+const cacheStats = { hits: 0, misses: 0 };
+/** Hits and misses of the result cache since the process started (for tests and the bench). */
+export function inferenceCacheStats(): { hits: number; misses: number; entries: number } { return { ...cacheStats, entries: resultCache.size }; }
 
 /** The seed and draws used when local authorities were randomised and the settings set no permutation test. */
 export const LA_DEFAULT_PERMUTATION = { draws: 10_000, seed: 1 };
@@ -145,6 +157,16 @@ export function outcomeInference(outcomes: InferenceOutcome[], data: ReportData,
     const out: OutcomeInference = { key: o.dataset.key };
     const base: IttOptions = { ...optionsOf(o.dataset), se: o.result.se_type };
     const opts: IttOptions = isProblem(design) ? base : { ...base, cluster: design.cluster, clustersAreLas: design.las };
+    const cacheKey = createHash('sha256').update(JSON.stringify([rows, opts, design, s.permutation, s.bootstrap, s.cace, wantPermutation, wantBootstrap, wantCace,
+      data.sessions.some((x) => x.kind !== 'adhoc'), data.trial.sessionsIntended, tools !== null])).digest('base64');
+    const cached = resultCache.get(cacheKey);
+    if (cached) {
+      cacheStats.hits++;
+      resultCache.delete(cacheKey); resultCache.set(cacheKey, cached); // most recently used last
+      results.push({ key: o.dataset.key, ...cached });
+      continue;
+    }
+    cacheStats.misses++;
     if (wantPermutation) {
       const settings = s.permutation?.on ? { draws: s.permutation.draws, seed: s.permutation.seed ?? LA_DEFAULT_PERMUTATION.seed } : LA_DEFAULT_PERMUTATION;
       try {
@@ -176,6 +198,10 @@ export function outcomeInference(outcomes: InferenceOutcome[], data: ReportData,
       out.cace = { sessions: fit('sessions', k), dosage: fit('dose') };
     }
     results.push(out);
+    const { key: _key, ...rest } = out;
+    void _key;
+    resultCache.set(cacheKey, rest);
+    if (resultCache.size > CACHE_MAX) resultCache.delete(resultCache.keys().next().value!);
   }
   return { results, design, notes: [...notes] };
 }

@@ -13,6 +13,7 @@ import { parseCsv, toCsv } from '../../server/domain/csv';
 import { schoolPseudonym } from '../../server/domain/exports/pseudonyms';
 import { inferenceTools } from '../../server/domain/randomisation/inference-tools';
 import { buildArmComparison } from '../../reports/view-models/arm-comparison';
+import { inferenceCacheStats } from '../../reports/view-models/inference';
 import { renderReportHtml } from '../../reports/render';
 import { fmtP } from '../../reports/view-models/format';
 import type { ReportData } from '../../reports/view-models/report-data';
@@ -147,6 +148,24 @@ describe('with every setting on, the report equals dslkit analyse on its own exp
     expect(cace).toContain(`<th scope="row">${primary.label}</th><td>At least 2 formal sessions</td>`);
     expect(cace).not.toContain('n/a');
     expect(/\bNaN\b|undefined/.exec(html)?.[0] ?? null).toBe(null);
+  });
+});
+
+describe('the result cache', () => {
+  it('a second render of unchanged data reuses every outcome\'s results; a changed outcome value is recomputed', () => {
+    setSettings({ permutation: 'on', permutationDraws: '300', permutationSeed: '5', bootstrap: 'off', cace: 'off' });
+    const data = loadReportData(db, DEMO_TRIAL_ID);
+    const first = buildArmComparison(data, now, inferenceTools).inference;
+    const before = inferenceCacheStats();
+    const again = buildArmComparison(data, now, inferenceTools).inference;
+    const after = inferenceCacheStats();
+    expect(again).toEqual(first);
+    expect(after.misses).toBe(before.misses);
+    expect(after.hits - before.hits).toBeGreaterThan(5);
+    // one school's count changes: that outcome's rows change, so it is refitted (a miss), the others are hits
+    const changed = { ...data, adminOutcomes: data.adminOutcomes.map((o, i) => (i === 0 ? { ...o, outcomeCount: (o.outcomeCount ?? 0) + 3 } : o)) };
+    buildArmComparison(changed, now, inferenceTools);
+    expect(inferenceCacheStats().misses - after.misses).toBe(1);
   });
 });
 

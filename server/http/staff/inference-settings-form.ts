@@ -24,7 +24,7 @@ export function inferenceFormView(current: Record<string, string>, errors: Recor
       hint: 'Re-runs the trial\'s own allocation procedure on the same schools or local authorities and refits the model each time, for a p-value beside the CR1 or CR2 p. With 20 units or fewer every possible allocation is used instead, so the p is exact. When local authorities were randomised the report always shows it.',
       radios: radios('permutation', [['off', 'No (default)'], ['on', 'Yes']]),
       inputs: [
-        input('permutation-draws', 'Number of re-randomisations', `Between ${PERMUTATION_DRAWS.min} and ${PERMUTATION_DRAWS.max.toLocaleString('en-GB')}; default ${PERMUTATION_DRAWS.default.toLocaleString('en-GB')}`),
+        input('permutation-draws', 'Number of re-randomisations', `Between ${PERMUTATION_DRAWS.min} and ${PERMUTATION_DRAWS.max.toLocaleString('en-GB')}; default ${PERMUTATION_DRAWS.default.toLocaleString('en-GB')}. More make the first report after a change slower (a few seconds for 10,000 on 300 schools); the results are kept until the data change`),
         input('permutation-seed', 'Seed', 'A whole number; re-run b uses R\'s set.seed(seed + b), so R can re-derive every allocation'),
       ],
     },
