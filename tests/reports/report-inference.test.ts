@@ -222,6 +222,15 @@ describe('local authorities randomised (the ten-LA design)', () => {
     expect(notes).toContain('Shown although the report settings do not ask for it: the trial randomised 10 local authorities');
   });
 
+  it('an imported allocation is re-run by its declared method, and the note names it', () => {
+    const base = laTrial(loadReportData(db, DEMO_TRIAL_ID));
+    const data = { ...base, randomisation: { ...base.randomisation!, method: 'imported: LAs stratified by region, Stata 16', imported: true } };
+    const view = buildArmComparison(data, now, inferenceTools);
+    const row = view.inference.secondary!.rows.find((r) => r.label.startsWith('Perceived Stress'))!;
+    expect(row.permutation).toBe(`${fmtP(R.permutation.la10_exact.p)} (exact)`);
+    expect(view.inference.secondary!.notes.join(' ')).toContain('the imported allocation\'s declared method ("LAs stratified by region, Stata 16"), re-run as a stratified allocation');
+  });
+
   it('--json carries it too, with the observed t of R\'s CR2 fit clustered by LA; the bootstrap resamples LAs within regions as R does', async () => {
     const { reportEstimates } = await import('../../reports/view-models/arm-comparison');
     const base = laTrial(loadReportData(db, DEMO_TRIAL_ID));
