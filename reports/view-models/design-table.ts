@@ -7,6 +7,7 @@ import type { LabelValue } from './common';
 import { fmtDate, fmtInt, fmtMonth, fmtNumber } from './format';
 import { FORM_IDS, type OutcomeDataset } from './outcomes';
 import type { ArmName, ReportData, ReportSchool } from './report-data';
+import { blockingFsm, type BlockingFsm } from './blocking-fsm';
 
 export interface DesignOutcomeRow { outcome: string; role: 'Primary' | 'Secondary'; measure: string; source: string }
 
@@ -36,9 +37,9 @@ function listStrata(strata: Array<[string, ReportSchool[]]>, max = 10): string {
   return `${shown.join(', ')}${strata.length > max ? ` and ${strata.length - max} more` : ''}`;
 }
 
-const fsmRange = (schools: ReportSchool[]) => {
-  const v = schools.map((s) => s.fsmPercent).filter((x): x is number => typeof x === 'number');
-  return v.length ? `${fmtNumber(Math.min(...v), 1)}–${fmtNumber(Math.max(...v), 1)}% FSM` : '% FSM not recorded';
+const fsmRange = (schools: ReportSchool[], fsm: BlockingFsm) => {
+  const v = schools.map(fsm.value).filter((x): x is number => typeof x === 'number');
+  return v.length ? `${fmtNumber(Math.min(...v), 1)}–${fmtNumber(Math.max(...v), 1)}${fsm.label}` : `${fsm.label} not recorded`;
 };
 
 /** The blocking or strata of the allocation, named as the allocation recorded them; the models include one dummy per stratum when there are several. */
@@ -55,8 +56,9 @@ export function blockingText(data: ReportData, allocated: ReportSchool[]): strin
   }
   if (!r.imported && r.method === 'niesr-fsm-median' && strata.every(([name]) => FSM_BLOCKS.includes(name)) && strata.length === 2) {
     const [high, low] = [strata.find(([n]) => n === 'fsm-high')![1], strata.find(([n]) => n === 'fsm-low')![1]];
-    const med = median(allocated.map((s) => s.fsmPercent).filter((x): x is number => typeof x === 'number'));
-    parts.push(`2 blocks by % free school meals (niesr-fsm-median): the lower half of schools by % FSM, “fsm-low” (${plural(low.length, 'school')}, ${fsmRange(low)}), and the upper half, “fsm-high” (${plural(high.length, 'school')}, ${fsmRange(high)}), split at the median${med === null ? '' : ` of ${fmtNumber(med, 1)}% FSM`}; arms alternate in random order within each block`);
+    const fsm = blockingFsm(data);
+    const med = median(allocated.map(fsm.value).filter((x): x is number => typeof x === 'number'));
+    parts.push(`2 blocks by ${fsm.label === '% FSM' ? '% free school meals' : fsm.label} (niesr-fsm-median): the lower half of schools by ${fsm.label}, “fsm-low” (${plural(low.length, 'school')}, ${fsmRange(low, fsm)}), and the upper half, “fsm-high” (${plural(high.length, 'school')}, ${fsmRange(high, fsm)}), split at the median${med === null ? '' : ` of ${fmtNumber(med, 1)}${fsm.label}`}; arms alternate in random order within each block`);
   } else if (strata.length > 1) {
     const from = r.imported
       ? (columns.length ? `from the imported file's “${columns.join('”, “')}” column` : 'recorded in the imported file')

@@ -8,6 +8,7 @@ import type { DataRow, IttOptions } from '../analysis/types';
 import { fmtCi, fmtCiPercentagePoints, fmtInt, fmtNumber, fmtP, fmtPercentagePoints } from './format';
 import type { OutcomeDataset } from './outcomes';
 import type { ReportData } from './report-data';
+import { blockingFsm } from './blocking-fsm';
 
 /** What the report needs from the randomisation code (server/domain/randomisation/inference-tools.ts supplies it). */
 export interface InferenceTools {
@@ -76,6 +77,7 @@ function designOf(data: ReportData): Design | Problem {
 /** The outcome's rows with each school's LA code, % FSM, formal sessions and dosage (receipt for the CACE). */
 function inferenceRows(dataset: OutcomeDataset, data: ReportData): { rows: DataRow[]; attendanceMissing: number } {
   const schools = new Map(data.schools.map((s) => [s.urn, s]));
+  const fsm = blockingFsm(data); // the FSM variable the allocation blocked on (PercentageFSM or the imported ever-FSM)
   const formal = new Map<number, Set<number>>(), intro = new Set<number>();
   for (const s of data.sessions) {
     if (s.kind === 'adhoc') continue;
@@ -92,7 +94,7 @@ function inferenceRows(dataset: OutcomeDataset, data: ReportData): { rows: DataR
     const dose = Math.min(1, ((intro.has(urn) ? 1 : 0) + sessions) / (intended + 1));
     const missing = s?.attendanceMissing === true;
     if (missing && r.y !== null && r.y !== undefined) attendanceMissing++;
-    return { ...r, la: s?.laCode ?? null, fsm: s?.fsmPercent ?? null, sessions: missing ? null : sessions, dose: missing ? null : dose, attendance_missing: missing ? 1 : 0 };
+    return { ...r, la: s?.laCode ?? null, fsm: s ? fsm.value(s) : null, sessions: missing ? null : sessions, dose: missing ? null : dose, attendance_missing: missing ? 1 : 0 };
   });
   return { rows, attendanceMissing };
 }

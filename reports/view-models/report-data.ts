@@ -23,6 +23,8 @@ export interface ReportRandomisation {
   imported?: boolean;
   /** Balance previews (each audited with its seed) looked at before the allocation was locked. */
   previews?: number;
+  /** niesr-fsm-median: the column the blocks were made on (PercentageFSM, or PNUMFSMEVER: the imported ever-FSM); absent or null: PercentageFSM. */
+  fsmColumn?: string | null;
 }
 
 export interface ReportSchool {

@@ -67,8 +67,8 @@ function loadTrial(db: Db, trialId: string): ReportTrial {
 /** Reads one trial's report data. Throws NotFoundError when the trial does not exist. */
 export function loadReportData(db: Db, trialId: string): ReportData {
   const trial = loadTrial(db, trialId);
-  const r = db.prepare('SELECT method, algorithm_version, seed, input_sha256, strata, cluster, created_at FROM randomisations WHERE trial_id = ?').get(trialId) as
-    { method: string; algorithm_version: string; seed: number; input_sha256: string; strata: string; cluster: string | null; created_at: string } | undefined;
+  const r = db.prepare('SELECT method, algorithm_version, seed, input_sha256, strata, cluster, created_at, fsm_column FROM randomisations WHERE trial_id = ?').get(trialId) as
+    { method: string; algorithm_version: string; seed: number; input_sha256: string; strata: string; cluster: string | null; created_at: string; fsm_column: string | null } | undefined;
 
   // Schools in the trial: those listed in trial_schools plus any allocated without a listing.
   const schools = (db.prepare(`
@@ -136,7 +136,7 @@ export function loadReportData(db: Db, trialId: string): ReportData {
     trial,
     randomisation: r ? {
       method: r.method, algorithmVersion: r.algorithm_version, seed: r.seed, inputSha256: r.input_sha256, strata: parseJson<string[]>(r.strata, []), cluster: r.cluster, createdAt: r.created_at,
-      imported: isImported(r), previews: previewsBefore(db, trialId, r.created_at).count,
+      imported: isImported(r), previews: previewsBefore(db, trialId, r.created_at).count, fsmColumn: r.fsm_column,
     } : null,
     schools, dsls, waves, invitations, waveResponses, scores, sessions, adminOutcomes, adminWindows, adminCoverage, derivedContacts: admin.derivedContacts, adminSubWindow, forms, costs, quotes, descriptions,
     settings,

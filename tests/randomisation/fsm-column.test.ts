@@ -9,6 +9,9 @@ import { readAudit } from '../../server/storage/audit-repo';
 import { getRandomisation } from '../../server/storage/allocation-repo';
 import { parseCsv } from '../../server/domain/csv';
 import { captureIo, tempDir } from '../helpers/temp';
+import { loadReportData } from '../../server/storage/report-data-repo';
+import { blockingText } from '../../reports/view-models/design-table';
+import { isAllocated } from '../../reports/view-models/outcomes';
 
 const sample = path.join(__dirname, '../fixtures/randomisation/schools-gias-sample.csv');
 const clock = () => new Date('2026-03-02T09:00:00Z');
@@ -102,6 +105,16 @@ describe('randomise --trial --fsm-column PNUMFSMEVER (the imported ever-FSM cova
     expect(again.code).toBe(0);
     expect(fs.readFileSync(file('again.csv'), 'utf8')).toBe(fs.readFileSync(file('ever.csv'), 'utf8'));
     expect(fs.readFileSync(file('again.input.csv'), 'utf8')).toBe(input);
+    // the report's design table names the variable and its median, not GIAS's PercentageFSM
+    const db2 = openDatabase(dbFile);
+    const data = loadReportData(db2, 'ever');
+    db2.close();
+    expect(data.randomisation!.fsmColumn).toBe('PNUMFSMEVER');
+    const sorted = urns.map(everFsm).sort((a, b) => a - b); // 200 schools: R's median() is the mean of the 100th and 101st
+    const med = (sorted[99] + sorted[100]) / 2;
+    const text = blockingText(data, data.schools.filter(isAllocated));
+    expect(text).toContain('2 blocks by % ever-FSM (PNUMFSMEVER) (niesr-fsm-median)');
+    expect(text).toContain(`split at the median of ${med.toFixed(1)}% ever-FSM (PNUMFSMEVER)`);
   });
 
   it('imported covariates leave a randomisation without --fsm-column exactly as before (input SHA-256 over the GIAS columns only)', async () => {
