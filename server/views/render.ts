@@ -35,6 +35,8 @@ export interface LayoutModel {
   /** Let search engines index the page (published dashboards only). */
   indexable?: boolean;
   footerNote?: string | null;
+  /** A one-view success message after a POST-redirect-GET (GOV.UK success notification banner). */
+  flash?: { heading: string; body: string } | null;
 }
 
 const hb = Handlebars.create();
@@ -82,7 +84,7 @@ function viewFile(view: string): string {
 const layoutDefaults: Required<Omit<LayoutModel, 'title'>> = {
   serviceName: 'dslkit', homeHref: '/staff', user: null, csrfToken: null, nav: [], phase: 'BETA',
   phaseText: 'This is a new service. Check important numbers against the trial records.',
-  errors: [], backLink: null, assetBase: '/govuk', scripts: true, indexable: false, footerNote: null,
+  errors: [], backLink: null, assetBase: '/govuk', scripts: true, indexable: false, footerNote: null, flash: null,
 };
 
 /** Renders a view (its model is everything in `model`) inside the layout. All {{text}} is HTML-escaped; missing fields throw. */

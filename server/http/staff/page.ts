@@ -4,6 +4,7 @@ import { renderPage, type ErrorItem, type LayoutModel, type NavItem } from '../.
 import { roleLabels, evaluatorRoles, type Role } from '../../domain/auth/roles';
 import { getAuth } from './auth';
 import { DslkitError, type FieldProblem } from '../../../shared/errors';
+import { takeFlash } from './flash';
 
 const navByRole: Record<Role, Array<{ text: string; href: string }>> = {
   admin: [{ text: 'Trials', href: '/staff/trials' }, { text: 'Programmes', href: '/staff/programmes' }, { text: 'Audit log', href: '/staff/audit' }, { text: 'Accounts', href: '/staff/accounts' }],
@@ -28,9 +29,10 @@ export function chromeFor(req: Request, res: Response): Partial<LayoutModel> {
   };
 }
 
-/** Renders `view` in the layout and sends it (no caching: staff pages hold personal data). */
+/** Renders `view` in the layout and sends it (no caching: staff pages hold personal data); a page viewed after a saving redirect shows its "saved" message once. */
 export function sendPage(req: Request, res: Response, view: string, model: LayoutModel & Record<string, unknown>, status = 200): void {
-  const html = renderPage(view, { ...chromeFor(req, res), ...model });
+  const flash = req.method === 'GET' && status < 400 ? takeFlash(req, res) : null;
+  const html = renderPage(view, { ...chromeFor(req, res), flash, ...model });
   res.status(status).set('Cache-Control', 'no-store').type('html').send(html);
 }
 
