@@ -95,3 +95,15 @@ export function listSessionFormRecipients(db: Db, trialId: string, filter: { sin
     WHERE s.trial_id = ? AND d.status = 'active' AND s.held_on >= ? ORDER BY s.held_on, s.id, sa.urn, sa.dsl_id`)
     .all(trialId, filter.sinceHeldOn ?? '0000-00-00') as SessionFormRecipient[];
 }
+
+export interface AttendeeFormProgress { sessionId: number; dslId: string; urn: number; returned: number; recordWritten: boolean }
+
+/** For each (session, attending DSL, not erased) of a supervisor in a trial: how many of the DSL's session forms are returned and whether the record of supervision is written. */
+export function attendeeFormProgress(db: Db, trialId: string, supervisorUserId: number): AttendeeFormProgress[] {
+  return (db.prepare(`SELECT sa.session_id AS sessionId, sa.dsl_id AS dslId, sa.urn,
+      (SELECT count(*) FROM session_forms f JOIN responses r ON r.session_form_id = f.id AND r.status = 'complete' WHERE f.session_id = sa.session_id AND f.dsl_id = sa.dsl_id) AS returned,
+      EXISTS (SELECT 1 FROM responses r WHERE r.supervision_session_id = sa.session_id AND r.dsl_id = sa.dsl_id) AS recorded
+    FROM supervision_attendees sa JOIN supervision_sessions s ON s.id = sa.session_id JOIN dsls d ON d.id = sa.dsl_id
+    WHERE s.trial_id = ? AND s.supervisor_user_id = ? AND d.status <> 'erased'`).all(trialId, supervisorUserId) as Array<Omit<AttendeeFormProgress, 'recordWritten'> & { recorded: number }>)
+    .map(({ recorded, ...r }) => ({ ...r, recordWritten: recorded === 1 }));
+}

@@ -34,3 +34,10 @@ export function instrumentName(key: string): string {
 export function instrumentNames(keys: readonly string[]): string {
   return keys.map(instrumentName).join(', ');
 }
+
+const natural = new Intl.Collator('en-GB', { numeric: true, sensitivity: 'base' });
+
+/** Compares names as a person sorts them: "DSL 2" before "DSL 10", case and accents aside. */
+export function naturalCompare(a: string, b: string): number {
+  return natural.compare(a, b);
+}

@@ -32,6 +32,7 @@ function schoolsCsv(): { file: string; rows: number } {
 }
 
 async function signInAs(context: BrowserContext, who: Who): Promise<Page> {
+  context.setDefaultTimeout(10_000); // a missing element fails the step with its locator, not the whole test's timeout
   const page = await context.newPage();
   await page.goto(`${f.server.url}/staff/login`);
   await page.getByLabel('Email address').fill(f.emails[who]);
@@ -137,9 +138,9 @@ describe.skipIf(!haveChromium)('staff journeys in a real Chromium', () => {
     const page = await signInAs(context, 'supervisor');
     expect(new URL(page.url()).pathname).toBe('/staff/supervision');
     await axe(page, 'supervisor home');
-    const schedule = () => page.locator('table', { hasText: 'Schedule' });
+    const schedule = () => page.locator('table', { hasText: 'what needs doing first' });
     // Fixture: School 100002 has had no session yet; School 100001 had one on 2026-02-01.
-    expect(await schedule().locator('tr', { hasText: 'School 100002' }).textContent()).toContain('no session yet');
+    expect(await schedule().locator('tr', { hasText: 'School 100002' }).textContent()).toContain('No session yet');
 
     await page.getByRole('button', { name: 'Log a session' }).click();
     await page.waitForURL(/\/sessions\/new$/);
@@ -152,15 +153,21 @@ describe.skipIf(!haveChromium)('staff journeys in a real Chromium', () => {
     await page.getByLabel('Bob Best').check(); // School 100002
     expect(await page.getByLabel('Cat Cole').count()).toBe(0); // another supervisor's DSL is not offered
     await page.getByRole('button', { name: 'Save session' }).click();
-    await page.waitForURL(/\/staff\/supervision$/);
+    await page.waitForURL(/\/staff\/supervision\/t1\/sessions\/\d+$/);
+    expect(await page.locator('.govuk-notification-banner--success').textContent()).toContain('Session saved');
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Session on 28 February 2026');
+    await page.reload();
+    expect(await page.locator('.govuk-notification-banner--success').count()).toBe(0); // shown once
 
-    const sessions = page.locator('table', { hasText: 'Sessions you have logged' });
-    const row = sessions.locator('tr', { hasText: '28 February 2026' });
-    expect(await row.textContent()).toMatch(/Formal supervision.*Face to face.*group.*120.*Ann Able, Bob Best/s);
+    await page.goto(`${f.server.url}/staff/supervision`);
     for (const school of ['School 100001', 'School 100002']) {
       // every 4-6 weeks after 2026-02-28: next due from 2026-03-28, by 2026-04-11; today (2026-03-02) not yet due
-      expect(await schedule().locator('tr', { hasText: school }).textContent()).toMatch(/28 February 2026.*28 March 2026.*11 April 2026.*not yet due/s);
+      expect(await schedule().locator('tr', { hasText: school }).textContent()).toMatch(/Not yet due.*28 February 2026.*28 March 2026.*11 April 2026/s);
     }
+    await page.getByRole('link', { name: 'School 100002 (100002)' }).click();
+    await page.waitForURL(/\/schools\/100002$/);
+    const sessions = page.locator('table', { hasText: 'Sessions held with this school' });
+    expect(await sessions.locator('tr', { hasText: '28 February 2026' }).textContent()).toMatch(/Formal supervision.*Face to face, group.*Bob Best/s);
     const stored = f.server.deps.db.prepare("SELECT format, duration_minutes AS minutes FROM supervision_sessions WHERE held_on = '2026-02-28'").all();
     expect(stored).toEqual([{ format: 'group', minutes: 120 }]);
     await context.close();

@@ -61,8 +61,11 @@ describe('objects of others are 404', () => {
     expect(n).toBe(1); // only the fixture's session of supervisor 2
   });
   it('the supervisor home never shows survey answers or scores, and shows only their own DSLs', async () => {
-    const html = await (await request(f, signed.supervisor!, 'get', '/staff/supervision')).text();
-    expect(html).toContain('Ann Able');
+    const home = await (await request(f, signed.supervisor!, 'get', '/staff/supervision')).text();
+    const school = await (await request(f, signed.supervisor!, 'get', '/staff/supervision/t1/schools/100001')).text();
+    expect((await request(f, signed.supervisor!, 'get', '/staff/supervision/t1/schools/100003')).status).toBe(404); // another supervisor's school
+    const html = home + school;
+    expect(school).toContain('Ann Able');
     expect(html).not.toContain('Cat Cole');
     expect(html).not.toMatch(/score|pss10/i);
   });

@@ -9,7 +9,7 @@ import { captureIo } from '../helpers/temp';
 let f: StaffFixture;
 let sue: Signed;
 const cli = async (...args: string[]) => { const cap = captureIo(); const code = await runCli([...args, '--db', f.server.deps.db.name], cap.io, {}, () => f.now.t); return { code, out: cap.out(), err: cap.err() }; };
-const scheduleRow = (html: string, urn: number) => new RegExp(`School ${urn} \\(${urn}\\)</th>([\\s\\S]*?)</tr>`).exec(html)?.[1].replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').trim();
+const scheduleRow = (html: string, urn: number) => new RegExp(`School ${urn} \\(${urn}\\)(?:</a>)?</th>([\\s\\S]*?)</tr>`).exec(html)?.[1].replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').trim();
 
 beforeAll(async () => {
   f = await staffFixture();
@@ -22,7 +22,7 @@ describe('scheduleRows', () => {
   const at = (...days: string[]) => days.map((heldOn, i) => ({ kind: i === 0 ? 'introduction' : 'formal', heldOn, attendees: [{ urn: 1 }] }));
   it('a fixed 4-week interval, due by the end date at the latest', () => {
     expect(scheduleRows(school, at('2025-01-06'), { intervalWeeks: [4, 4], endsOn: '2025-01-31', sessionsIntended: 3 }, '2025-01-20')[0])
-      .toEqual({ school: 'S (1)', last: '2025-01-06', held: 1, dueFrom: '', dueBy: '', state: 'intervention ended' });
+      .toEqual({ urn: 1, school: 'S (1)', last: '2025-01-06', held: 1, dueFrom: '', dueBy: '', state: 'intervention ended' });
     expect(scheduleRows(school, at('2025-01-06'), { intervalWeeks: [4, 6], endsOn: '2025-02-10', sessionsIntended: 3 }, '2025-02-04')[0])
       .toMatchObject({ dueFrom: '2025-02-03', dueBy: '2025-02-10', state: 'due now' });
   });
@@ -47,15 +47,16 @@ describe('trial settings on the supervisor\'s pages', () => {
   });
   it('the schedule says the plan and follows it: 4 weeks after 2026-02-01 is overdue on 2026-03-02; nothing is due after the end date', async () => {
     const html = await (await request(f, sue, 'get', '/staff/supervision')).text();
-    expect(html).toContain('Schedule (a session every 4 weeks, the introduction and 2 formal sessions, until 15 April 2026)');
-    expect(scheduleRow(html, 100001)).toBe('1 February 2026 1 1 March 2026 1 March 2026 OVERDUE');
+    expect(html).toContain('The plan: a session every 4 weeks, the introduction and 2 formal sessions, until 15 April 2026.');
+    expect(scheduleRow(html, 100001)).toBe('Overdue 1 (last 1 February 2026) by 1 March 2026 2 DSL forms, 1 record outstanding at School 100001 Log a session for School 100001');
     // the intervention ended yesterday
     expect((await cli('trial', 'set', 't1', '--ends-on', '2026-03-01')).code).toBe(0);
     try {
       const later = await (await request(f, sue, 'get', '/staff/supervision')).text();
-      expect(scheduleRow(later, 100001)).toBe('1 February 2026 1 intervention ended');
-      expect(scheduleRow(later, 100002)).toBe('none 0 intervention ended');
-      expect(later).not.toContain('need a session now');
+      expect(scheduleRow(later, 100001)).toBe('Intervention ended 1 (last 1 February 2026) – 2 DSL forms, 1 record outstanding at School 100001 Log a session for School 100001');
+      expect(scheduleRow(later, 100002)).toBe('Intervention ended None yet – None Log a session for School 100002');
+      expect(later).not.toMatch(/need a session now|>Overdue<|OVERDUE/);
+      expect(later).toContain('The intervention ended on 1 March 2026: no more sessions are due.');
     } finally { await cli('trial', 'set', 't1', '--ends-on', '2026-04-15'); }
   });
 });
@@ -68,7 +69,7 @@ describe('session topics', () => {
     expect(res.status).toBe(303);
     const stored = f.server.deps.db.prepare("SELECT s.topics_note AS note, group_concat(t.code) AS codes FROM supervision_sessions s JOIN session_topics t ON t.session_id = s.id WHERE s.held_on = '2026-03-01' GROUP BY s.id").get();
     expect(stored).toEqual({ note: 'Attendance <b>and</b> "exclusions"', codes: expect.stringMatching(/^(early-help,thresholds|thresholds,early-help)$/) });
-    const home = await (await request(f, sue, 'get', '/staff/supervision')).text();
+    const home = await (await request(f, sue, 'get', res.headers.get('location')!)).text(); // the new session's page
     expect(home).toContain('Thresholds and referrals; Early Help; Attendance &lt;b&gt;and&lt;/b&gt; &quot;exclusions&quot;');
     expect(home).not.toContain('<b>and</b>');
   });

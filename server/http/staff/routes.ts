@@ -6,6 +6,7 @@ import { fieldworkRoutes } from './fieldwork-routes';
 import { dataRoutes } from './data-routes';
 import { supervisionRoutes } from './supervision-routes';
 import { sessionFormRoutes } from './session-form-routes';
+import { supervisionSchoolRoutes } from './supervision-school-routes';
 import { recordRoutes } from './record-routes';
 import { userAdminRoutes } from './user-admin-routes';
 import { dashboardStaffRoutes } from '../dashboards/staff-routes';
@@ -28,6 +29,7 @@ export const staffRoutes: readonly StaffRoute[] = [
   ...dataRoutes,
   ...supervisionRoutes,
   ...sessionFormRoutes,
+  ...supervisionSchoolRoutes,
   ...recordRoutes,
   ...userAdminRoutes,
   ...dashboardStaffRoutes,

@@ -8,6 +8,7 @@ import { issueSessionForms, sessionFormsOf } from '../../storage/session-form-re
 import { requireOwnSession, supervisedSchools, supervisorTrials, recordedDsls } from '../../storage/supervision-repo';
 import { authOf } from './auth';
 import { sendPage } from './page';
+import { dateText } from '../../views/format';
 import { kindLabels, modeLabels, topicText } from './supervision-routes';
 
 const param = (req: Request, name: string) => String((req.params as Record<string, string>)[name] ?? '');
@@ -30,7 +31,7 @@ export const sessionFormRoutes: StaffRoute[] = [
         forms: forms.filter((f) => f.dslId === a.dslId).map((f) => ({ label: SESSION_FORM_LABEL[f.instrument], link: `${deps.config.publicUrl}/s/${f.token}`, state: STATE_LABEL[f.state] })),
         record: { href: `/staff/supervision/${t.id}/sessions/${s.id}/record?dsl=${encodeURIComponent(a.dslId)}`, text: recorded.has(a.dslId) ? 'Open the record (written)' : 'Write the record' },
       }));
-      sendPage(req, res, 'staff/session', { title: `Session on ${s.heldOn}`, phase: t.isDemo ? 'DEMO' : 'BETA', trial: t, session: s, missing, createHref: `/staff/supervision/${t.id}/sessions/${s.id}/forms`, kind: kindLabels[s.kind], mode: modeLabels[s.mode], topics: topicText(s), dsls, backLink: '/staff/supervision' });
+      sendPage(req, res, 'staff/session', { title: `Session on ${dateText(s.heldOn)}`, phase: t.isDemo ? 'DEMO' : 'BETA', trial: t, session: s, missing, createHref: `/staff/supervision/${t.id}/sessions/${s.id}/forms`, kind: kindLabels[s.kind], mode: modeLabels[s.mode], topics: topicText(s), dsls, backLink: '/staff/supervision' });
     },
   },
   {

@@ -1,26 +1,23 @@
 // Supervisor console: their schools and DSLs, schedule and overdue schools, logging a session (individual or group), the record-of-supervision form.
 import type { Request, Response } from 'express';
-import { dateText, dateTimeText, instrumentNames } from '../../views/format';
-
-/** A schedule cell: ISO dates in words, other words ('none', 'now') as they are. */
-const shownDate = (v: string) => (/^\d{4}-\d{2}-\d{2}/.test(v) ? dateText(v) : v);
+import { dateText, naturalCompare } from '../../views/format';
 import type { AppDeps } from '../../deps';
 import type { StaffRoute } from './route-table';
 import { actorOf } from '../../domain/auth/roles';
 import { DslkitError, NotFoundError } from '../../../shared/errors';
-import { findSupervisionRecord, listSessions, logSession, recordCounts, requireOwnSession, saveSupervisionRecord, SESSION_KINDS, SESSION_MODES, supervisedSchools, supervisorTrials } from '../../storage/supervision-repo';
+import { findSupervisionRecord, listSessions, logSession, requireOwnSession, saveSupervisionRecord, SESSION_KINDS, SESSION_MODES, supervisedSchools, supervisorTrials, type SessionRecord, type SupervisedSchool, type SupervisorTrial } from '../../storage/supervision-repo';
 import { getRegistry, validateAnswers, type InstrumentDef } from '../../../instruments/registry';
-import { tableModel } from '../../views/render';
 import { authOf } from './auth';
 import { field, fieldList } from './body';
 import { errorItems, sendPage } from './page';
-import { scheduleRows } from './schedule-view';
+import { byWhatNeedsDoing, matchesFilter, scheduleRows, WORK_FILTERS, type WorkFilter, type WorkRow } from './schedule-view';
+import { setFlash } from './flash';
 import { intervalText } from '../../domain/supervision/trial-settings';
 import { trialTopics } from '../../storage/trial-settings-repo';
 import { programmePackages } from '../../storage/session-package-repo';
-import { issueSessionForms } from '../../storage/session-form-repo';
+import { attendeeFormProgress, issueSessionForms } from '../../storage/session-form-repo';
 import { queueSessionFormMessages } from '../../storage/outbox-decisions';
-import { RECORD_INSTRUMENT } from '../../domain/session-forms/forms';
+import { RECORD_INSTRUMENT, sessionFormsFor } from '../../domain/session-forms/forms';
 
 const supervisorOnly = ['supervisor'] as const;
 const param = (req: Request, name: string) => String((req.params as Record<string, string>)[name] ?? '');
@@ -40,10 +37,104 @@ function ownTrial(res: Response, deps: AppDeps, trialId: string) {
   return t;
 }
 
+/** The supervisor's schools in a trial and each school's DSLs, in natural order ("DSL 2" before "DSL 10"). */
+export function mySchools(deps: AppDeps, userId: number, trialId: string): SupervisedSchool[] {
+  return supervisedSchools(deps.db, userId, trialId)
+    .map((s) => ({ ...s, dsls: [...s.dsls].sort((a, b) => naturalCompare(a.name, b.name) || a.id.localeCompare(b.id)) }))
+    .sort((a, b) => naturalCompare(a.name, b.name) || a.urn - b.urn);
+}
+
+/** A schedule date in words; other words ('none', 'now') as they are. */
+export const shownDate = (v: string) => (/^\d{4}-\d{2}-\d{2}/.test(v) ? dateText(v) : v);
+
+/** How the page words a school's state, with the GOV.UK tag colour it is shown in. */
+export const STATE_TAGS: Record<WorkRow['state'], { text: string; colour: string }> = {
+  overdue: { text: 'Overdue', colour: 'red' }, 'due now': { text: 'Due now', colour: 'orange' }, 'no session yet': { text: 'No session yet', colour: 'yellow' },
+  'not yet due': { text: 'Not yet due', colour: 'blue' }, 'all sessions held': { text: 'All sessions held', colour: 'green' }, 'intervention ended': { text: 'Intervention ended', colour: 'grey' },
+};
+
+/** Each school's schedule with the DSL forms not returned and records not written from its sessions (this supervisor's). */
+export function workRows(deps: AppDeps, userId: number, t: SupervisorTrial, schools: SupervisedSchool[], sessions: SessionRecord[]): WorkRow[] {
+  const today = deps.clock().toISOString().slice(0, 10);
+  const kindOf = new Map(sessions.map((s) => [s.id, s.kind]));
+  const forms = new Map<number, number>();
+  const records = new Map<number, number>();
+  for (const p of attendeeFormProgress(deps.db, t.id, userId)) {
+    const expected = sessionFormsFor(kindOf.get(p.sessionId) ?? 'formal').length;
+    forms.set(p.urn, (forms.get(p.urn) ?? 0) + Math.max(0, expected - p.returned));
+    // a record of supervision is written for the introduction and formal sessions; ad-hoc contact needs none
+    if (!p.recordWritten && kindOf.get(p.sessionId) !== 'adhoc') records.set(p.urn, (records.get(p.urn) ?? 0) + 1);
+  }
+  const names = new Map(schools.map((s) => [s.urn, s.name]));
+  return scheduleRows(schools, sessions, t, today).map((r) => ({ ...r, name: names.get(r.urn) ?? String(r.urn), formsToReturn: forms.get(r.urn) ?? 0, recordsToWrite: records.get(r.urn) ?? 0 }));
+}
+
+const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+
+/** The words of a school's "forms and records" cell: what is still to come back or be written, or that nothing is. */
+export function outstandingText(r: Pick<WorkRow, 'formsToReturn' | 'recordsToWrite'>): string {
+  const parts = [r.formsToReturn ? `${plural(r.formsToReturn, 'DSL form')} not returned` : null, r.recordsToWrite ? `${plural(r.recordsToWrite, 'record')} to write` : null].filter(Boolean);
+  return parts.length ? parts.join(', ') : 'Nothing outstanding';
+}
+
+/** The short form for the page's table: "6 DSL forms, 2 records", or "None". */
+export function outstandingShort(r: Pick<WorkRow, 'formsToReturn' | 'recordsToWrite'>): string {
+  const parts = [r.formsToReturn ? plural(r.formsToReturn, 'DSL form') : null, r.recordsToWrite ? plural(r.recordsToWrite, 'record') : null].filter(Boolean);
+  return parts.length ? parts.join(', ') : 'None';
+}
+
+/** When the next session is due, in words. */
+export function dueText(r: WorkRow): string {
+  if (!r.dueFrom && !r.dueBy) return '–';
+  if (r.dueFrom === 'now') return r.dueBy === 'now' ? 'now' : `now, by ${shownDate(r.dueBy)}`;
+  return r.dueFrom === r.dueBy ? `by ${shownDate(r.dueBy)}` : `${shownDate(r.dueFrom)} to ${shownDate(r.dueBy)}`;
+}
+
+/** The schedule's plan in words: "a session every 4 to 6 weeks, the introduction and 3 formal sessions, until 31 August 2026". */
+function planText(t: SupervisorTrial): string {
+  return [`a session ${intervalText(t.intervalWeeks)}`, t.sessionsIntended === null ? null : `the introduction and ${plural(t.sessionsIntended, 'formal session')}`, t.endsOn ? `until ${dateText(t.endsOn)}` : null].filter(Boolean).join(', ');
+}
+
+function homePage(req: Request, res: Response, deps: AppDeps): void {
+  const me = authOf(res).user;
+  const today = deps.clock().toISOString().slice(0, 10);
+  const stateParam = typeof req.query.state === 'string' ? req.query.state : '';
+  const state = WORK_FILTERS.some((f) => f.value === stateParam) ? stateParam as WorkFilter : null;
+  const school = typeof req.query.school === 'string' ? req.query.school.slice(0, 100) : '';
+  const filtering = state !== null || school.trim() !== '';
+  const mine = supervisorTrials(deps.db, me.id);
+  const trials = mine.map((t) => {
+    const schools = mySchools(deps, me.id, t.id);
+    const all = byWhatNeedsDoing(workRows(deps, me.id, t, schools, listSessions(deps.db, { trialId: t.id, supervisorUserId: me.id })), naturalCompare);
+    const shown = all.filter((r) => matchesFilter(r, { state, school }));
+    const ended = t.endsOn !== null && today > t.endsOn;
+    const needing = all.filter((r) => r.state === 'overdue' || r.state === 'due now' || r.state === 'no session yet').length;
+    return {
+      id: t.id, title: t.title, isProgramme: t.kind === 'programme',
+      plan: ended ? `The intervention ended on ${dateText(t.endsOn)}: no more sessions are due. Forms and records of the sessions held can still be completed.` : `The plan: ${planText(t)}.`,
+      needing: needing ? `${plural(needing, 'school needs', 'schools need')} a session now.` : '',
+      newHref: `/staff/supervision/${t.id}/sessions/new`,
+      count: filtering ? `Showing ${shown.length} of ${plural(all.length, t.kind === 'programme' ? 'setting' : 'school')}` : `${plural(all.length, t.kind === 'programme' ? 'setting' : 'school')}, what needs doing first at the top`,
+      rows: shown.map((r) => ({
+        name: r.name, urn: r.urn, href: `/staff/supervision/${t.id}/schools/${r.urn}`, sessions: r.held ? `${r.held} (last ${shownDate(r.last)})` : 'None yet', due: dueText(r),
+        tag: STATE_TAGS[r.state], outstanding: outstandingShort(r), hasOutstanding: r.formsToReturn + r.recordsToWrite > 0,
+        logHref: `/staff/supervision/${t.id}/sessions/new?school=${r.urn}`,
+      })),
+    };
+  });
+  sendPage(req, res, 'staff/supervision', {
+    title: 'My supervision', trials, phase: mine.some((t) => t.isDemo) ? 'DEMO' : 'BETA',
+    filter: { school, filtering, states: [{ value: '', text: 'Any state', selected: state === null }, ...WORK_FILTERS.map((f) => ({ ...f, selected: f.value === state }))] },
+  });
+}
+
 function newSessionPage(req: Request, res: Response, deps: AppDeps, trialId: string, errors: ReturnType<typeof errorItems> = [], status = 200): void {
   const t = ownTrial(res, deps, trialId);
-  const chosen = fieldList(req, 'dsls');
-  const schools = supervisedSchools(deps.db, authOf(res).user.id, t.id).map((s) => ({
+  const mine = mySchools(deps, authOf(res).user.id, t.id);
+  // "Log a session" from a school's row ticks that school's active DSLs; a re-shown form keeps what was ticked
+  const fromSchool = req.method === 'GET' && typeof req.query.school === 'string' ? mine.find((s) => String(s.urn) === req.query.school) : undefined;
+  const chosen = fromSchool ? fromSchool.dsls.filter((d) => d.status === 'active').map((d) => d.id) : fieldList(req, 'dsls');
+  const schools = mine.map((s) => ({
     ...s, dsls: s.dsls.map((d) => ({ ...d, inputId: `dsl-${d.id}`, checked: chosen.includes(d.id) })),
   }));
   sendPage(req, res, 'staff/session-new', {
@@ -103,36 +194,12 @@ function recordPage(req: Request, res: Response, deps: AppDeps, errors: ReturnTy
   sendPage(req, res, 'staff/session-record', {
     title: `Record of supervision, ${dateText(s.heldOn)}`, phase: t.isDemo ? 'DEMO' : 'BETA', trial: t, session: s, errors, backLink: `/staff/supervision/${t.id}/sessions/${s.id}`,
     savedOn: saved ? dateText(saved.updatedAt) : null,
-    items: recordItems(def, values), attendees: s.attendees.map((a, i) => ({ id: a.dslId, inputId: i ? `dsl-${i}` : 'dsl', name: names.get(a.dslId) ?? a.dslId, checked: dslId === a.dslId })),
+    items: recordItems(def, values), attendees: s.attendees.map((a) => ({ id: a.dslId, name: names.get(a.dslId) ?? a.dslId })).sort((a, b) => naturalCompare(a.name, b.name)).map((a, i) => ({ ...a, inputId: i ? `dsl-${i}` : 'dsl', checked: dslId === a.id })),
   }, status);
 }
 
 export const supervisionRoutes: StaffRoute[] = [
-  {
-    method: 'get', path: '/supervision', roles: supervisorOnly, summary: 'supervisor home: schools, DSLs, schedule, sessions',
-    handler: (req, res, deps) => {
-      const me = authOf(res).user;
-      const today = deps.clock().toISOString().slice(0, 10);
-      const trials = supervisorTrials(deps.db, me.id).map((t) => {
-        const schools = supervisedSchools(deps.db, me.id, t.id);
-        const sessions = listSessions(deps.db, { trialId: t.id, supervisorUserId: me.id });
-        const names = new Map(schools.flatMap((s) => s.dsls.map((d) => [d.id, d.name] as const)));
-        const records = recordCounts(deps.db, sessions.map((s) => s.id));
-        const schedule = scheduleRows(schools, sessions, t, today);
-        const plan = [`a session ${intervalText(t.intervalWeeks)}`, t.sessionsIntended === null ? null : `the introduction and ${t.sessionsIntended} formal session${t.sessionsIntended === 1 ? '' : 's'}`, t.endsOn ? `until ${dateText(t.endsOn)}` : null].filter(Boolean).join(', ');
-        return {
-          ...t, newHref: `/staff/supervision/${t.id}/sessions/new`, overdue: schedule.filter((r) => r.state === 'overdue' || r.state === 'no session yet').length,
-          schedule: tableModel(`Schedule (${plan})`, ['School', 'Last session', { text: 'Sessions held', numeric: true }, 'Next due from', 'Due by', 'State'], schedule.map((r) => [{ text: r.school, header: true }, shownDate(r.last), r.held, shownDate(r.dueFrom), shownDate(r.dueBy), r.state === 'overdue' ? 'OVERDUE' : r.state])),
-          schools: tableModel('Your schools and DSLs', ['School', 'DSLs'], schools.map((s) => [{ text: `${s.name} (${s.urn})`, header: true }, s.dsls.map((d) => d.status === 'active' ? d.name : `${d.name} (withdrawn)`).join(', ') || 'none yet'])),
-          sessions: tableModel('Sessions you have logged', ['Date', 'Kind', 'Mode', 'Format', { text: 'Minutes', numeric: true }, 'DSLs', 'Topics', 'Forms and records'], sessions.map((s) => [
-            dateText(s.heldOn), kindLabels[s.kind], modeLabels[s.mode], s.format, s.durationMinutes, s.attendees.map((a) => names.get(a.dslId) ?? a.dslId).join(', '), topicText(s),
-            { text: `Forms and records (${records.get(s.id) ?? 0} of ${s.attendees.length} record${s.attendees.length === 1 ? '' : 's'} written)`, href: `/staff/supervision/${t.id}/sessions/${s.id}` },
-          ]), 'No sessions logged yet.'),
-        };
-      });
-      sendPage(req, res, 'staff/supervision', { title: 'My supervision', trials, phase: trials.some((t) => t.isDemo) ? 'DEMO' : 'BETA' });
-    },
-  },
+  { method: 'get', path: '/supervision', roles: supervisorOnly, summary: 'supervisor home: what needs doing first at each school, filterable by state and name', handler: (req, res, deps) => homePage(req, res, deps) },
   { method: 'get', path: '/supervision/:trialId/sessions/new', roles: supervisorOnly, summary: 'log-a-session form', handler: (req, res, deps) => newSessionPage(req, res, deps, param(req, 'trialId')) },
   {
     method: 'post', path: '/supervision/:trialId/sessions', roles: supervisorOnly, summary: 'log a session',
@@ -153,10 +220,11 @@ export const supervisionRoutes: StaffRoute[] = [
           if (deps.outbox) queueSessionFormMessages(deps.db, t.id, id, { actor: actorOf(me), at });
         })();
         deps.outbox?.wake();
-        res.redirect(303, '/staff/supervision');
+        setFlash(req, res, 'session-saved');
+        res.redirect(303, `/staff/supervision/${t.id}/sessions/${id}`);
       } catch (err) {
         if (!(err instanceof DslkitError) || err.status >= 500) throw err;
-        const firstDsl = supervisedSchools(deps.db, me.id, t.id).flatMap((s) => s.dsls)[0];
+        const firstDsl = mySchools(deps, me.id, t.id).flatMap((s) => s.dsls)[0];
         const items = errorItems(err.problems).map((e) => (e.href === '#dsls' ? { ...e, href: firstDsl ? `#dsl-${firstDsl.id}` : null } : e.href === '#topics' && !trialTopics(deps.db, t.id).length ? { ...e, href: null } : e));
         newSessionPage(req, res, deps, t.id, items, err.status);
       }
@@ -177,6 +245,7 @@ export const supervisionRoutes: StaffRoute[] = [
       const problems = validateAnswers([def], answers, 'complete');
       if (problems.length) { recordPage(req, res, deps, problems.map((p) => ({ text: p.detail, href: `#${p.pointer.split('/').pop()}` })), 400); return; }
       saveSupervisionRecord(deps.db, { sessionId: s.id, authorUserId: me.id, dslId, instrument: RECORD_INSTRUMENT, answers, at: deps.clock().toISOString() });
+      setFlash(req, res, 'record-saved');
       res.redirect(303, `/staff/supervision/${t.id}/sessions/${s.id}`);
     },
   },
