@@ -44,6 +44,11 @@ hb.registerHelper('eq', (a: unknown, b: unknown) => a === b);
 hb.registerHelper('date', (iso: unknown) => dateText(typeof iso === 'string' ? iso : null));
 hb.registerHelper('dateTime', (iso: unknown) => dateTimeText(typeof iso === 'string' ? iso : null));
 hb.registerHelper('instrument', (key: unknown) => instrumentName(String(key)));
+/** `{{#withUniqueId "table" as |id|}}`: an id unique within one rendered page ("table-1", "table-2"), the context unchanged; for captions that name a scrolling table's region. */
+let idCounter = 0;
+hb.registerHelper('withUniqueId', function (this: unknown, prefix: unknown, options: Handlebars.HelperOptions) {
+  return options.fn(this, { data: options.data, blockParams: [`${String(prefix)}-${++idCounter}`] });
+});
 hb.registerHelper('includes', (list: unknown, item: unknown) => Array.isArray(list) && list.includes(item));
 
 const compileOptions = { strict: true, noEscape: false } as const;
@@ -90,6 +95,7 @@ const layoutDefaults: Required<Omit<LayoutModel, 'title'>> = {
 /** Renders a view (its model is everything in `model`) inside the layout. All {{text}} is HTML-escaped; missing fields throw. */
 export function renderPage(view: string, model: LayoutModel & Record<string, unknown>): string {
   loadPartials();
+  idCounter = 0;
   const full = { ...layoutDefaults, ...model } as Record<string, unknown>;
   if (full.phase === 'DEMO' && model.phaseText === undefined) full.phaseText = 'Demonstration: every school, person and answer on this page is synthetic.';
   full.isDemo = full.phase === 'DEMO';
