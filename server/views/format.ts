@@ -2,7 +2,7 @@
 import { getRegistry } from '../../instruments/registry';
 
 const dayFormat = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'Europe/London' });
-const timeFormat = new Intl.DateTimeFormat('en-GB', { hour: 'numeric', minute: '2-digit', hour12: true, timeZone: 'Europe/London' });
+const timeFormat = new Intl.DateTimeFormat('en-GB', { hour: 'numeric', minute: '2-digit', hourCycle: 'h12', timeZone: 'Europe/London' });
 
 /** A stored date ('2025-08-08') or timestamp ('2025-08-08T09:30:00Z') as "8 August 2025"; a date-only value is that calendar day, a timestamp its day in London. Unreadable input is returned as given. */
 export function dateText(iso: string | null | undefined): string {
@@ -13,7 +13,7 @@ export function dateText(iso: string | null | undefined): string {
   return dayFormat.format(d);
 }
 
-/** A timestamp as "8 August 2025, 9:30am" (London time). */
+/** A timestamp as "8 August 2025, 9:30am" (London time; noon is 12:00pm, never 0:00pm). */
 export function dateTimeText(iso: string | null | undefined): string {
   if (!iso) return '–';
   const d = new Date(iso);

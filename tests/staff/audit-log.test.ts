@@ -1,6 +1,7 @@
 // The audit log page: a readable table (names for `user:N`, dates in words, detail as text not JSON), newest first, 50 a page, filtered by trial, action and person.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appendAudit } from '../../server/storage/audit-repo';
+import { actorName, detailText } from '../../server/domain/audit/audit-text';
 import { request, signIn, staffFixture, type Signed, type StaffFixture } from './fixture';
 
 const rows = (html: string) => [...html.matchAll(/<tr class="govuk-table__row">([\s\S]*?)<\/tr>/g)].map((m) => m[1].replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').trim()).filter((r) => r && !r.startsWith('When'));
@@ -53,5 +54,13 @@ describe('audit log page', () => {
     expect(html).toContain(`of ${expected} entries`);
     for (const row of rows(html)) { expect(row).toContain('User evaluator'); expect(row).toContain('Test export'); expect(row).toContain('a1'); }
     expect(html).toMatch(/<option value="user:\d+" selected>User evaluator<\/option>/);
+  });
+});
+
+describe('audit detail in words', () => {
+  it('cuts a hash to its start so the table can wrap, and names the demo seeding as dslkit', () => {
+    const hash = '6a8fbfd3c36fdffda2214ecfb4588bf2630fff39220dd01ffa6a8fbfd3c36fdf';
+    expect(detailText({ method: 'niesr-fsm-median', input_sha256: hash })).toBe('method: niesr-fsm-median; input sha256: 6a8fbfd3c36f…');
+    expect(actorName('system:demo', new Map())).toBe('dslkit (demo)');
   });
 });

@@ -11,6 +11,9 @@ describe('date and instrument helpers', () => {
     // 23:30 UTC on 31 March 2026 is 00:30 BST on 1 April in London
     expect(dateText('2026-03-31T23:30:00Z')).toBe('1 April 2026');
     expect(dateTimeText('2025-08-08T08:30:00Z')).toBe('8 August 2025, 9:30am');
+    // noon and midnight in London (GMT in November): 12 o'clock, never "0:00pm"
+    expect(dateTimeText('2026-11-20T12:00:00Z')).toBe('20 November 2026, 12:00pm');
+    expect(dateTimeText('2026-11-20T00:05:00Z')).toBe('20 November 2026, 12:05am');
     expect(instrumentName('pss10@1')).toMatch(/Perceived Stress Scale/);
     expect(instrumentName('nosuch@9')).toBe('nosuch@9');
   });

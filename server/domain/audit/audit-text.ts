@@ -4,7 +4,7 @@ const MAX_DETAIL = 160;
 /** The person behind an actor string: the staff member's name for `user:<id>`, else the actor as written ('system', 'anonymous', 'cli'). */
 export function actorName(actor: string, names: ReadonlyMap<number, string>): string {
   const m = /^user:(\d+)$/.exec(actor);
-  if (!m) return actor === 'anonymous' ? 'Someone not signed in' : actor === 'system' ? 'dslkit (automatic)' : actor;
+  if (!m) return actor === 'anonymous' ? 'Someone not signed in' : actor === 'system' ? 'dslkit (automatic)' : actor.startsWith('system:') ? `dslkit (${actor.slice(7)})` : actor;
   return names.get(Number(m[1])) ?? `Deleted account ${m[1]}`;
 }
 
@@ -12,7 +12,9 @@ function valueText(v: unknown): string {
   if (v === null || v === undefined) return '–';
   if (Array.isArray(v)) return v.map(valueText).join(', ');
   if (typeof v === 'object') return Object.entries(v as Record<string, unknown>).map(([k, x]) => `${k} ${valueText(x)}`).join(', ');
-  return String(v);
+  const text = String(v);
+  // a hash or token (one long word) is cut to its start, which is enough to recognise it and lets the table wrap
+  return /^\S{33,}$/.test(text) ? `${text.slice(0, 12)}…` : text;
 }
 
 /** "key: value; key: value" (instrument keys through `instrumentName`), keys spaced out of camelCase/snake_case, cut to a readable length. Empty detail reads as a dash. */
