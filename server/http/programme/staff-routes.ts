@@ -15,7 +15,7 @@ export const programmeStaffRoutes: readonly StaffRoute[] = [
       const prog = getProgramme(deps.db, String(req.params.programmeId));
       if (!prog || (user.role === 'la_officer' && user.laCode !== prog.laCode)) throw new NotFoundError('There is no such programme.');
       const report = yearEndReport(loadProgrammeFacts(deps.db, prog.id));
-      sendPage(req, res, 'programme/report', { title: `${report.title}: year-end report`, phase: prog.isDemo ? 'DEMO' : 'BETA', ...reportViewModel(report) });
+      sendPage(req, res, 'programme/report', { title: `${report.title}: year-end report`, phase: prog.isDemo ? 'DEMO' : 'BETA', backLink: `/staff/programmes/${encodeURIComponent(prog.id)}`, ...reportViewModel(report) });
     },
   },
 ];

@@ -4,7 +4,8 @@ import { dateText, dateTimeText, instrumentNames } from '../../views/format';
 import type { Request, Response } from 'express';
 import type { AppDeps } from '../../deps';
 import type { StaffRoute } from './route-table';
-import { evaluatorRoles, actorOf } from '../../domain/auth/roles';
+import { evaluatorRoles, actorOf, roleLabels } from '../../domain/auth/roles';
+import { withStaffChrome } from './report-chrome';
 import { DslkitError, NotFoundError, ValidationError } from '../../../shared/errors';
 import { toCsv } from '../../domain/csv';
 import { createTrial, getTrial, listTrials, trialCounts, type Trial } from '../../storage/trial-repo';
@@ -337,8 +338,9 @@ export const trialRoutes: StaffRoute[] = [
       const html = await renderReport(deps.db, { trialId: t.id, kind, clock: deps.clock });
       appendAudit(deps.db, { ...who(res, deps), action: 'report.run', trialId: t.id, detail: { kind } });
       res.set('Cache-Control', 'no-store').type('html');
-      if (req.query.download === '1') res.attachment(`${t.id}-${kind}.html`);
-      res.send(html);
+      if (req.query.download === '1') { res.attachment(`${t.id}-${kind}.html`); res.send(html); return; }
+      const { user } = authOf(res);
+      res.send(withStaffChrome(html, { userName: user.name, roleLabel: roleLabels[user.role], backHref: `/staff/trials/${t.id}/reports`, backText: 'Back to this trial\'s reports', downloadHref: `/staff/trials/${t.id}/reports/${kind}?download=1` }));
     },
   },
   {
