@@ -21,8 +21,11 @@ export async function launchBrowser(): Promise<Browser> {
 export interface AxeViolation { id: string; impact: string | null; help: string; nodes: { target: unknown[]; failureSummary?: string }[] }
 
 /** Injects axe-core (through DevTools, so a strict CSP does not block it) and runs it on the whole page; returns every violation, of any impact. */
+let axeSource: string | null = null;
+
 export async function axeViolations(page: Page): Promise<AxeViolation[]> {
-  await page.evaluate(fs.readFileSync(axeFile, 'utf8'));
+  axeSource ??= fs.readFileSync(axeFile, 'utf8');
+  await page.evaluate(axeSource);
   return page.evaluate(async () => {
     const axe = (window as unknown as { axe: { run: (ctx: Document) => Promise<{ violations: AxeViolation[] }> } }).axe;
     const result = await axe.run(document);
