@@ -150,7 +150,7 @@ export function fitPreparedItt(prep: PreparedItt, opts: IttOptions, outcomeOverr
   notes.push(effect.kind === 'glass_delta' ? `Effect size: Glass's delta (${effect.method}).` : `Effect size: Hedges' g (${effect.method}).`);
 
   return {
-    n, clusters: clusterSet.size,
+    n, clusters: clusterSet.size, rowsAnalysed: keep.map((i) => prep.rowIndex[i]),
     nByArm: { control: n - nInt, intervention: nInt },
     clustersByArm: { control: c.clusters, intervention: t.clusters },
     weightByArm: { control: c.weightTotal, intervention: t.weightTotal },

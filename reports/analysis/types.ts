@@ -42,6 +42,8 @@ export interface ArmPair<T> { control: T; intervention: T }
 export interface IttResult {
   /** Rows analysed. */
   n: number;
+  /** Index in the input rows of each row analysed (e.g. to count the schools analysed when the clusters are LAs). */
+  rowsAnalysed: number[];
   clusters: number;
   nByArm: ArmPair<number>;
   clustersByArm: ArmPair<number>;

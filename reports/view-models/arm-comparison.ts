@@ -22,6 +22,7 @@ import { designOutcomes, designRows, type DesignOutcomesView } from './design-ta
 import { inferenceSection, outcomeInference, type InferenceTools, type InferenceView, type OutcomeInference } from './inference';
 import { evaluatorSections, type EvaluatorSectionsView } from './evaluator-sections';
 import type { ArmName, ReportData, ReportSchool } from './report-data';
+import { clusterLevelOf } from './cluster-level';
 
 export interface OutcomeRowView {
   key: string;
@@ -100,23 +101,36 @@ export interface Analysed { dataset: OutcomeDataset; result: IttResult | null; p
 
 const ARMS: ArmName[] = ['intervention', 'control'];
 
-/** 'auto' picks CR2 (Satterthwaite df) with fewer than 40 clusters or randomisation by local authority, else CR1 (Stata, df = G − 1): the rule of `dslkit analyse --se auto`. */
-export function chooseSeType(setting: 'auto' | 'cr1' | 'cr2', clusters: number, unit: string): 'cr1' | 'cr2' {
+/** The schools in an outcome's analysis, by arm (its clusters when clustered by school; counted from the rows analysed when the clusters are LAs). */
+export function schoolsAnalysedByArm(a: Pick<Analysed, 'dataset' | 'result'>): Record<ArmName, number> {
+  const r = a.result;
+  if (!r) return { intervention: 0, control: 0 };
+  const seen = { intervention: new Set<unknown>(), control: new Set<unknown>() };
+  for (const i of r.rowsAnalysed) {
+    const row = a.dataset.rows[i];
+    if (row.arm === 'intervention' || row.arm === 'control') seen[row.arm].add(row.urn);
+  }
+  return { intervention: seen.intervention.size, control: seen.control.size };
+}
+
+/** 'auto' picks CR2 (Satterthwaite df) with fewer than 40 clusters or when the clusters are local authorities, else CR1 (Stata, df = G − 1): the rule of `dslkit analyse --se auto`. */
+export function chooseSeType(setting: 'auto' | 'cr1' | 'cr2', clusters: number, clustersAreLas: boolean): 'cr1' | 'cr2' {
   if (setting !== 'auto') return setting;
-  return clusters < AUTO_CR2_BELOW || unit === 'local_authority' ? 'cr2' : 'cr1';
+  return clusters < AUTO_CR2_BELOW || clustersAreLas ? 'cr2' : 'cr1';
 }
 
 /** The ITT options the report fits an outcome with (extra options override them). */
 export function ittOptionsFor(dataset: OutcomeDataset, data: ReportData, extra: Partial<IttOptions> = {}): IttOptions {
-  const allocatedClusters = new Set(dataset.rows.map((r) => r.urn)).size;
+  const level = clusterLevelOf(data);
+  const allocatedClusters = new Set(dataset.rows.map((r) => r[level.column])).size;
   const strataLevels = new Set(dataset.rows.map((r) => r.stratum)).size;
   const opts: IttOptions = {
-    outcome: 'y', arm: 'arm', cluster: 'urn',
+    outcome: 'y', arm: 'arm', cluster: level.column, clustersAreLas: level.las,
     baseline: dataset.hasBaseline ? 'baseline' : undefined,
     strata: strataLevels > 1 ? ['stratum'] : undefined,
     weight: dataset.kind === 'proportion' ? 'pupils' : undefined,
     proportion: dataset.kind === 'proportion',
-    se: chooseSeType(data.settings.seType, allocatedClusters, data.trial.unit),
+    se: chooseSeType(data.settings.seType, allocatedClusters, level.las),
     effectSize: data.settings.effectSize,
     ...extra,
   };
@@ -146,10 +160,11 @@ function methodNote(analysed: Analysed[], data: ReportData): string {
     : "Effect size: Hedges' g, the adjusted difference divided by the pooled SD with the small-sample correction";
   const prop = analysed.some((a) => a.dataset.kind === 'proportion') && data.settings.effectSize === 'glass'
     ? " (for proportions of pupils, the pupil-level SD of the 0/1 indicator in the control group, sqrt(p(1 − p)N/(N − 1)))" : '';
-  const se = !r ? 'Standard errors: cluster-robust, clustered by school.'
+  const level = clusterLevelOf(data);
+  const se = !r ? `Standard errors: cluster-robust, clustered by ${level.name}.`
     : r.se_type === 'cr1'
-      ? `Standard errors: CR1 cluster-robust (as Stata vce(cluster)), clustered by ${data.trial.unit === 'school' ? 'school' : 'local authority'}; t tests and CIs with G − 1 = ${fmtInt(r.df)} degrees of freedom.`
-      : `Standard errors: CR2 (Bell–McCaffrey) cluster-robust, clustered by ${data.trial.unit === 'school' ? 'school' : 'local authority'}, with Satterthwaite degrees of freedom (few clusters).`;
+      ? `Standard errors: CR1 cluster-robust (as Stata vce(cluster)), clustered by ${level.name} (${fmtInt(r.clusters)} ${level.plural}); t tests and CIs with G − 1 = ${fmtInt(r.df)} degrees of freedom.`
+      : `Standard errors: CR2 (Bell–McCaffrey) cluster-robust, clustered by ${level.name} (${fmtInt(r.clusters)} ${level.plural}), with Satterthwaite degrees of freedom${data.settings.seType !== 'auto' ? ' (chosen in the report settings)' : level.las ? ' (local authorities were randomised)' : ' (few clusters)'}.`;
   return `${es}${prop}. ${se} Model: outcome on arm, baseline (same measure, previous period) and strata dummies; intention to treat, complete cases.`;
 }
 
@@ -163,7 +178,7 @@ function nCell(a: Analysed, arm: ArmName, data: ReportData): string {
     const pupils = r ? r.weightByArm[arm] : 0;
     return `Schools: ${fmtNMissing(n, missing)}; Pupils: ${fmtNMissing(pupils, allPupils - pupils)}`;
   }
-  const schools = r ? r.clustersByArm[arm] : 0;
+  const schools = schoolsAnalysedByArm(a)[arm];
   void data;
   return `DSLs: ${fmtNMissing(n, missing)}; schools: ${fmtInt(schools)}`;
 }
@@ -314,7 +329,7 @@ function consortSection(data: ReportData, allocated: ReportSchool[], primary: An
     const f = followed(arm);
     rows.push({ stage: 'Followed up', arm: label, schools: f.schools.size, dsls: f.dsls });
     const r = primary?.result;
-    const analysedSchools = r ? r.clustersByArm[arm] : 0;
+    const analysedSchools = primary ? schoolsAnalysedByArm(primary)[arm] : 0;
     const analysedDsls = !r ? 0 : primary!.dataset.kind === 'score' ? r.nByArm[arm] : f.dsls;
     rows.push({ stage: 'Analysed', arm: label, schools: analysedSchools, dsls: analysedDsls });
     const missed = armSchools.filter((s) => notReceived.has(s.urn));
@@ -360,7 +375,7 @@ function attritionSection(allocated: ReportSchool[], primary: Analysed | null, c
   };
   const rand = { intervention: allocated.filter((s) => s.arm === 'intervention').length, control: allocated.filter((s) => s.arm === 'control').length };
   const s = counts.school;
-  add('Schools', rand, r ? r.clustersByArm : { intervention: 0, control: 0 }, {
+  add('Schools', rand, primary ? schoolsAnalysedByArm(primary) : { intervention: 0, control: 0 }, {
     declined: { intervention: s.intervention.declined, control: s.control.declined }, withdrawn: { intervention: s.intervention.withdrawn, control: s.control.withdrawn },
   });
   if (primary?.dataset.kind === 'score') {
@@ -432,11 +447,12 @@ export function mlmSection(analysed: Analysed[], data: ReportData): ArmCompariso
   if (choice === 'off') return null;
   const rows: NonNullable<ArmComparisonView['mlm']>['rows'] = [];
   const problems: string[] = [];
+  const las = clusterLevelOf(data).las;
   for (const a of analysed) {
     if (!a.result || a.dataset.kind !== 'score') continue;
     try {
       const m = mixedModelItt(a.dataset.rows, {
-        outcome: 'y', arm: 'arm', cluster: 'urn', levels: ['urn'], baseline: a.dataset.hasBaseline ? 'baseline' : undefined,
+        outcome: 'y', arm: 'arm', cluster: 'urn', levels: las ? ['urn', 'la'] : ['urn'], baseline: a.dataset.hasBaseline ? 'baseline' : undefined,
         strata: new Set(a.dataset.rows.map((r) => r.stratum)).size > 1 ? ['stratum'] : undefined,
       });
       const total = m.effect_size.hedges_g_total, within = m.effect_size.hedges_g_within;
@@ -450,7 +466,7 @@ export function mlmSection(analysed: Analysed[], data: ReportData): ArmCompariso
   const [leadName, otherName] = choice === 'total' ? ['Hedges\' g, total variance (95% CI)', 'Hedges\' g, within-school variance (95% CI)'] : ['Hedges\' g, within-school variance (95% CI)', 'Hedges\' g, total variance (95% CI)'];
   return {
     rows, leadName, otherName, problems,
-    note: `Method: linear mixed model of each survey outcome on arm, baseline and strata with random intercepts for schools, fitted by REML (as R lme4::lmer), p from Satterthwaite degrees of freedom (as lmerTest). Hedges' g = J × adjusted difference ÷ SD, J = 1 − 3/(4N − 9), the SD from the model without covariates: total = school and within-school variance together, within = the within-school variance; CIs scale the difference's CI. ICC = the school share of the total variance. The report leads with the ${choice === 'total' ? 'total' : 'within-school'}-variance effect size (report setting).`,
+    note: `Method: linear mixed model of each survey outcome on arm, baseline and strata with random intercepts for schools${las ? ' and for local authorities (which were randomised)' : ''}, fitted by REML (as R lme4::lmer), p from Satterthwaite degrees of freedom (as lmerTest). Hedges' g = J × adjusted difference ÷ SD, J = 1 − 3/(4N − 9), the SD from the model without covariates: total = ${las ? 'local authority, ' : ''}school and within-school variance together, within = the within-school variance; CIs scale the difference's CI. ICC = the school share of the total variance. The report leads with the ${choice === 'total' ? 'total' : 'within-school'}-variance effect size (report setting).`,
   };
 }
 
@@ -570,7 +586,7 @@ export function buildArmComparison(data: ReportData, generatedAt: Date, tools: I
 /** One outcome's estimate as the arm-comparison report computes it, unformatted, with the model that produced it. */
 export interface ReportEstimate {
   key: string; label: string; kind: 'proportion' | 'score';
-  model: { formula: string; weight: 'pupils' | null; cluster: 'urn'; baseline: boolean; strata: boolean; se_type: 'cr1' | 'cr2'; effect_size: 'glass' | 'hedges' };
+  model: { formula: string; weight: 'pupils' | null; cluster: 'urn' | 'la'; baseline: boolean; strata: boolean; se_type: 'cr1' | 'cr2'; effect_size: 'glass' | 'hedges' };
   n: number; clusters: number; estimate: number; se: number; df: number; p: number; ci: [number, number];
   effect_size: { kind: string; value: number; ci: [number, number]; sd: number };
   /** With inference tools and the report settings asking (or local authorities randomised): as reports/view-models/inference.ts. */
@@ -594,7 +610,7 @@ export function reportEstimates(data: ReportData, tools: InferenceTools | null =
       key: a.dataset.key, label: a.dataset.label, kind: a.dataset.kind,
       model: {
         formula: `y ~ ${baseline ? 'baseline + ' : ''}${strata ? 'factor(stratum) + ' : ''}arm`,
-        weight: a.dataset.kind === 'proportion' ? 'pupils' : null, cluster: 'urn', baseline, strata, se_type: r.se_type, effect_size: data.settings.effectSize,
+        weight: a.dataset.kind === 'proportion' ? 'pupils' : null, cluster: clusterLevelOf(data).column, baseline, strata, se_type: r.se_type, effect_size: data.settings.effectSize,
       },
       n: r.n, clusters: r.clusters, estimate: r.estimate, se: r.se, df: r.df, p: r.p, ci: r.ci,
       effect_size: { kind: r.effect_size.kind, value: r.effect_size.value, ci: r.effect_size.ci, sd: r.effect_size.sd },

@@ -1,6 +1,7 @@
 // Randomisation inference, cluster bootstrap and CACE in the arm-comparison report (issue 15): the report settings' choices run on each analysed outcome's rows, unformatted (for --json) and as tables with one-line method notes.
 import { createHash } from 'node:crypto';
 import { permutationTest, type AllocationProcedure, type InferenceUnit, type PermutationResult } from '../analysis/randomisation-inference';
+import { clusterLevelOf } from './cluster-level';
 import { clusterBootstrap, type BootstrapResult } from '../analysis/cluster-bootstrap';
 import { caceAnalysis, type CaceResult } from '../analysis/cace';
 import { DEFAULT_SESSIONS_INTENDED } from '../analysis/ipe';
@@ -63,13 +64,14 @@ const message = (err: unknown) => (err as Error).message.replace(/\.$/, '');
 function designOf(data: ReportData): Design | Problem {
   const r = data.randomisation;
   if (!r) return { problem: 'the trial has no allocation (neither randomised in dslkit nor imported), so there is no allocation procedure to re-run' };
-  const las = data.trial.unit === 'local_authority' || r.cluster !== null;
+  const level = clusterLevelOf(data);
+  const las = level.las;
   const declared = r.method.replace(/^imported: /, '');
   const fsmMedian = r.imported ? /fsm/i.test(declared) && /median/i.test(declared) : r.method === 'niesr-fsm-median';
   const method = fsmMedian && !las ? 'niesr-fsm-median' : 'stratified';
   const how = method === 'niesr-fsm-median' ? 'NIESR FSM-median allocation (two blocks by rank of % FSM, arms alternating down each block)' : 'stratified allocation (complete randomisation within the recorded strata)';
   return {
-    las, cluster: las ? 'la' : 'urn', unit: las ? 'local authority' : 'school', units: las ? 'local authorities' : 'schools', method,
+    las, cluster: level.column, unit: level.name, units: level.plural, method,
     procedure: r.imported ? `imported allocation's declared method ("${declared}"), re-run as a ${how}` : `trial's ${how}`,
   };
 }

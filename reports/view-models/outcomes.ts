@@ -25,7 +25,7 @@ export interface OutcomeDataset {
   key: string;
   label: string;
   kind: 'proportion' | 'score';
-  /** Row per school (admin) or per DSL (survey): y, baseline, arm, urn, stratum, pupils. */
+  /** Row per school (admin) or per DSL (survey): y, baseline, arm, urn, la (the school's LA code), stratum, pupils. */
   rows: DataRow[];
   /** The baseline covariate is used (present for at least one analysable row). */
   hasBaseline: boolean;
@@ -71,7 +71,7 @@ export function adminDatasets(data: ReportData, coverage: CoverageSummary | null
       // A school with data for some measure in the window but no row for this one had none of it (0); a school with no data at all is missing.
       const y = pupils === null || !out ? null : ((o?.outcomeCount ?? 0) * (cov?.outcomeFactor ?? 1)) / pupils;
       const baseline = pupils === null || !out || !withBaseline.has(s.urn) ? null : ((o?.baselineCount ?? 0) * (cov?.baselineFactor ?? 1)) / pupils;
-      return { urn: s.urn, arm: s.arm, stratum: s.stratum ?? 'all', pupils, y, baseline, count: o?.outcomeCount ?? null };
+      return { urn: s.urn, la: s.laCode, arm: s.arm, stratum: s.stratum ?? 'all', pupils, y, baseline, count: o?.outcomeCount ?? null };
     });
     const hasBaseline = rows.some((r) => r.baseline !== null && r.y !== null);
     const label = ADMIN_MEASURE_LABELS[measure] ?? measure;
@@ -136,7 +136,7 @@ export function surveyDatasets(data: ReportData): OutcomeDataset[] {
         const s = schoolOf.get(d.urn)!;
         const y = endScores?.get(d.id);
         const b = baseScores?.get(d.id);
-        return { dsl: d.id, urn: d.urn, arm: s.arm, stratum: s.stratum ?? 'all', y: y ?? null, baseline: b ?? null };
+        return { dsl: d.id, urn: d.urn, la: s.laCode, arm: s.arm, stratum: s.stratum ?? 'all', y: y ?? null, baseline: b ?? null };
       });
       const hasBaseline = rows.some((r) => r.baseline !== null && r.y !== null);
       const label = scales.length > 1 || info.label.toLowerCase() !== 'total' ? `${info.title}: ${info.label}` : info.title;

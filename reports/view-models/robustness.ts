@@ -96,7 +96,7 @@ export function robustnessSection(data: ReportData, primary: PrimaryAnalysis | n
   }
 
   // 4. Exploratory subgroups of schools. Under the 'auto' setting a subgroup's own model picks CR2 below 40 schools, as the report does.
-  const subOpts: IttOptions = { ...opts, se: opts.se === 'cr1' && data.settings.seType === 'auto' ? 'auto' : opts.se, clustersAreLas: data.trial.unit === 'local_authority' };
+  const subOpts: IttOptions = { ...opts, se: opts.se === 'cr1' && data.settings.seType === 'auto' ? 'auto' : opts.se, clustersAreLas: opts.clustersAreLas };
   for (const g of subgroupsOf(data)) {
     const rowsWith = d.rows.map((r) => ({ ...r, subgroup: g.levelOf(Number(r.urn)) }));
     try {
@@ -156,7 +156,7 @@ function schoolMeans(d: OutcomeDataset): OutcomeDataset {
   const avg = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : null);
   const rows: DataRow[] = [...by.values()].map((list) => {
     const answered = list.filter((r) => typeof r.y === 'number' && (!d.hasBaseline || typeof r.baseline === 'number'));
-    return { urn: list[0].urn, arm: list[0].arm, stratum: list[0].stratum, y: avg(answered.map((r) => r.y as number)), baseline: d.hasBaseline ? avg(answered.map((r) => r.baseline as number)) : null };
+    return { urn: list[0].urn, la: list[0].la, arm: list[0].arm, stratum: list[0].stratum, y: avg(answered.map((r) => r.y as number)), baseline: d.hasBaseline ? avg(answered.map((r) => r.baseline as number)) : null };
   });
   return { ...d, rows };
 }

@@ -1,4 +1,4 @@
-// The export's analysis.R, run by R (estimatr 1.0.0, clubSandwich 0.5.8 from Debian), reproduces every estimate of the arm-comparison report (`dslkit report arm-comparison --json`) to 1e-8 on the demo trial, with CR1 and Glass's delta and with CR2 and Hedges' g.
+// The export's analysis.R, run by R (estimatr 1.0.0, clubSandwich 0.5.8 from Debian), reproduces every estimate of the arm-comparison report (`dslkit report arm-comparison --json`) to 1e-8 on the demo trial, with CR1 and Glass's delta, with CR2 and Hedges' g, and clustered by LA when LAs were randomised.
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -90,6 +90,28 @@ describe('analysis.R reproduces the report', () => {
     const { fromR, report } = await runBoth(path.join(dir.dir, 'cr2'));
     expect((report.primary as unknown as { model: { se_type: string; effect_size: string } }).model).toMatchObject({ se_type: 'cr2', effect_size: 'hedges' });
     expect(compare(fromR, report)).toBeGreaterThan(10);
-    expect(fs.readFileSync(path.join(dir.dir, 'cr2', 'analysis.R'), 'utf8')).toContain('inverse_var = TRUE');
+    expect(fs.readFileSync(path.join(dir.dir, 'cr2', 'analysis.R'), 'utf8')).toContain('model.matrix(f, d) * sqrt(d$pupils)');
+  }, 180_000);
+
+  it.skipIf(!rAvailable)('when local authorities were randomised, clustered by LA (la_code) as the report is, to 1e-8', async () => {
+    // The demo's schools are all in one LA: spread them over six (school i in LA i mod 6) and mark the trial LA-randomised.
+    const schools = db.prepare("SELECT urn, la_code FROM schools WHERE urn IN (SELECT urn FROM allocations WHERE trial_id = 'demo') ORDER BY urn").all() as Array<{ urn: number; la_code: string }>;
+    for (let k = 1; k <= 5; k++) db.prepare('INSERT OR IGNORE INTO local_authorities (code, name) VALUES (?, ?)').run(`T0${k}`, `Test authority ${k}`);
+    const move = db.prepare('UPDATE schools SET la_code = ? WHERE urn = ?');
+    schools.forEach((s, i) => { if (i % 6) move.run(`T0${i % 6}`, s.urn); });
+    db.prepare("UPDATE trials SET unit = 'local_authority' WHERE id = 'demo'").run();
+    db.prepare("UPDATE report_settings SET se_type = 'auto' WHERE trial_id = 'demo'").run();
+    try {
+      const { fromR, report } = await runBoth(path.join(dir.dir, 'la'));
+      const las = (db.prepare("SELECT count(DISTINCT s.la_code) AS n FROM schools s JOIN allocations a ON a.urn = s.urn AND a.trial_id = 'demo'").get() as { n: number }).n;
+      expect((report.primary as unknown as { model: { cluster: string; se_type: string } }).model).toMatchObject({ cluster: 'la', se_type: 'cr2' });
+      expect(report.primary!.clusters).toBeGreaterThan(1);
+      expect(report.primary!.clusters).toBeLessThanOrEqual(las);
+      expect(compare(fromR, report)).toBeGreaterThan(10);
+      expect(fs.readFileSync(path.join(dir.dir, 'la', 'analysis.R'), 'utf8')).toContain('cluster = "la_code"');
+    } finally {
+      db.prepare("UPDATE trials SET unit = 'school' WHERE id = 'demo'").run();
+      for (const s of schools) move.run(s.la_code, s.urn);
+    }
   }, 180_000);
 });

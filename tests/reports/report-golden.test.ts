@@ -67,7 +67,7 @@ describe('report content', () => {
     const a = html['arm-comparison']!;
     expect(a).toContain("Effect size: Glass&#x27;s delta");
     // Handlebars escapes "=" as &#x3D;; 94 schools randomised -> G - 1 = 93.
-    expect(/CR1 cluster-robust [^<]*clustered by school; t tests and CIs with G − 1 &#x3D; 93 degrees of freedom/.test(a)).toBe(true);
+    expect(/CR1 cluster-robust [^<]*clustered by school \(94 schools\); t tests and CIs with G − 1 &#x3D; 93 degrees of freedom/.test(a)).toBe(true);
   });
 
   it('says plainly that the open endline has no responses, instead of empty numbers', () => {

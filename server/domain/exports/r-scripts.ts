@@ -59,15 +59,19 @@ export function analysisColumns(e: ReportEstimate): { table: 'schools' | 'dsls_w
 export function analysisR(trialId: string, estimates: { primary: ReportEstimate | null; secondary: ReportEstimate[] }): string {
   const call = (e: ReportEstimate) => {
     const c = analysisColumns(e);
-    return `fit_outcome(${r(e.key)}, ${r(e.kind)}, ${c.table}, y = ${r(c.y)}, baseline = ${c.baseline ? r(c.baseline) : 'NULL'}, strata = ${e.model.strata ? 'TRUE' : 'FALSE'}, se = ${r(e.model.se_type)}, es = ${r(e.model.effect_size)})`;
+    return `fit_outcome(${r(e.key)}, ${r(e.kind)}, ${c.table}, y = ${r(c.y)}, baseline = ${c.baseline ? r(c.baseline) : 'NULL'}, strata = ${e.model.strata ? 'TRUE' : 'FALSE'}, cluster = ${r(e.model.cluster === 'la' ? 'la_code' : 'school_id')}, se = ${r(e.model.se_type)}, es = ${r(e.model.effect_size)})`;
   };
   return `# Re-runs the arm-comparison report of trial ${trialId} in R: the primary and every secondary outcome's model, as the
-# report fits it (intention to treat; outcome on baseline, strata dummies and arm; clustered by school), and prints the
+# report fits it (intention to treat; outcome on baseline, strata dummies and arm; clustered by school, or by local
+# authority (la_code) when LAs were randomised), and prints the
 # estimates as JSON with the same fields as \`dslkit report arm-comparison --trial ${trialId} --json\`.
 #   Administrative outcomes (schools.csv): the proportion of pupils, one row per school, frequency weights = pupils.
 #     CR1: estimatr::lm_robust(se_type = "stata") on the pupil-level expansion (frequency weights, N = pupils).
-#     CR2: clubSandwich::coef_test(lm(weights = pupils), vcov = "CR2", test = "Satterthwaite", inverse_var = TRUE)
-#          (weights are constant within each school, so this is the frequency-weight CR2).
+#     CR2: clubSandwich::coef_test(vcov = "CR2", test = "Satterthwaite") of the pupil-level expansion, computed on
+#          the school rows with sqrt(pupils) times outcome and every column (the expansion's rows within a school
+#          are identical, so its CR2 adjustment acts on school-constant vectors only); when clustering by school
+#          this equals coef_test(lm(weights = pupils), inverse_var = TRUE), and it stays right when an LA's
+#          schools have different pupil numbers.
 #   Survey outcomes (dsls_wide.csv, which leaves out erased DSLs): the endline score per DSL, baseline score as covariate.
 #   Effect size: Glass's delta (the control group's SD; for a proportion the pupil-level 0/1 SD sqrt(p(1-p)N/(N-1)))
 #     or Hedges' g (pooled SD times J = 1 - 3/(4m - 1)), the estimate and its CI divided by it.
@@ -77,11 +81,12 @@ suppressPackageStartupMessages({ library(estimatr); library(clubSandwich); libra
 ${scriptDir}
 invisible(capture.output(source(file.path(dslkit_dir, "load.R"))))
 
-fit_outcome <- function(key, kind, d, y, baseline, strata, se, es) {
+fit_outcome <- function(key, kind, d, y, baseline, strata, cluster, se, es) {
   d <- d[!is.na(d$arm), , drop = FALSE]
   d$y <- d[[y]]
   d$arm01 <- as.integer(as.integer(d$arm) == 2L)
-  keep <- !is.na(d$y) & !is.na(d$school_id)
+  d$cluster_id <- as.character(d[[cluster]])
+  keep <- !is.na(d$y) & !is.na(d$school_id) & !is.na(d$cluster_id)
   if (!is.null(baseline)) { d$baseline <- d[[baseline]]; keep <- keep & !is.na(d$baseline) }
   if (kind == "proportion") keep <- keep & !is.na(d$pupils) & d$pupils > 0
   if (strata) keep <- keep & !is.na(d$stratum)
@@ -89,15 +94,21 @@ fit_outcome <- function(key, kind, d, y, baseline, strata, se, es) {
   f <- as.formula(paste("y ~", paste(c(if (!is.null(baseline)) "baseline", if (strata) "factor(stratum)", "arm01"), collapse = " + ")))
   if (se == "cr1") {
     data <- if (kind == "proportion") d[rep(seq_len(nrow(d)), d$pupils), , drop = FALSE] else d
-    fit <- lm_robust(f, data = data, clusters = school_id, se_type = "stata")
+    fit <- lm_robust(f, data = data, clusters = cluster_id, se_type = "stata")
     s <- summary(fit)$coefficients["arm01", ]
     est <- unname(s["Estimate"]); sev <- unname(s["Std. Error"]); df <- unname(s["DF"]); p <- unname(s["Pr(>|t|)"])
     ci <- unname(c(s["CI Lower"], s["CI Upper"]))
   } else {
-    fit <- if (kind == "proportion") lm(f, data = d, weights = pupils) else lm(f, data = d)
-    ct <- if (kind == "proportion") coef_test(fit, vcov = "CR2", cluster = d$school_id, test = "Satterthwaite", inverse_var = TRUE)
-          else coef_test(fit, vcov = "CR2", cluster = d$school_id, test = "Satterthwaite")
-    k <- which(as.character(ct$Coef) == "arm01")
+    if (kind == "proportion") {
+      # CR2 of the pupil-level expansion, computed on the school rows: sqrt(pupils) times each side of the model
+      # (the expansion's rows within a school are identical), no intercept of its own, CR2 with an identity working model.
+      X <- model.matrix(f, d) * sqrt(d$pupils)
+      colnames(X) <- make.names(colnames(X))
+      ys <- d$y * sqrt(d$pupils)
+      fit <- lm(ys ~ 0 + X)
+    } else fit <- lm(f, data = d)
+    ct <- coef_test(fit, vcov = "CR2", cluster = d$cluster_id, test = "Satterthwaite")
+    k <- which(sub("^X", "", as.character(ct$Coef)) == "arm01")
     est <- ct$beta[k]; sev <- ct$SE[k]; df <- ct$df_Satt[k]; p <- ct$p_Satt[k]
     ci <- est + c(-1, 1) * qt(0.975, df) * sev
   }
@@ -112,7 +123,7 @@ fit_outcome <- function(key, kind, d, y, baseline, strata, se, es) {
     m <- unname(t1["n"] + c0["n"] - 2)
     sdv <- sqrt(unname(((t1["n"] - 1) * t1["sd"]^2 + (c0["n"] - 1) * c0["sd"]^2) / m)); j <- 1 - 3 / (4 * m - 1)
   }
-  list(key = key, n = nrow(d), clusters = length(unique(d$school_id)), estimate = est, se = sev, df = df, p = p, ci = ci,
+  list(key = key, n = nrow(d), clusters = length(unique(d$cluster_id)), estimate = est, se = sev, df = df, p = p, ci = ci,
        effect_size = list(value = j * est / sdv, ci = j * ci / sdv, sd = sdv))
 }
 
