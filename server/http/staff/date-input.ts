@@ -19,3 +19,20 @@ export function readDateInput(req: Request, name: string, label: string): DateIn
   }
   return { iso: date.toISOString().slice(0, 10), error: null, value, wrong: [] };
 }
+
+/** The view-model of the date-input partial: keeps what was typed and the error about it. */
+export function dateInputModel(req: Request, name: string, legend: string, read: DateInputResult | null | undefined, hint = 'For example, 8 9 2026') {
+  return { name, legend, hint, value: read?.value ?? { day: field(req, `${name}-day`), month: field(req, `${name}-month`), year: field(req, `${name}-year`) }, error: read?.error ?? null, wrong: read?.wrong ?? [] };
+}
+
+/** An optional date input: null when all three boxes are empty, else read like a required one. */
+export function readOptionalDateInput(req: Request, name: string, label: string): DateInputResult | null {
+  const empty = ['day', 'month', 'year'].every((p) => field(req, `${name}-${p}`).trim() === '');
+  return empty ? null : readDateInput(req, name, label);
+}
+
+/** A stored ISO date as the three boxes of a date input ('2026-09-08' as 8, 9, 2026). */
+export function dateInputValue(iso: string | null): DateInputValue {
+  const m = iso ? /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso) : null;
+  return m ? { day: String(Number(m[3])), month: String(Number(m[2])), year: m[1] } : { day: '', month: '', year: '' };
+}

@@ -27,7 +27,8 @@ import { field, fieldList } from './body';
 import { uploadedFiles } from './upload-body';
 import { errorItems, sendPage } from './page';
 import { balanceRows } from './balance-view';
-import { readDateInput, type DateInputResult } from './date-input';
+import { dateInputModel, readDateInput, type DateInputResult } from './date-input';
+import { readTrialForm, type TrialForm } from './trial-form';
 import { audienceFilter } from '../../storage/wave-audience-repo';
 import { audienceText, parseArms } from '../../domain/waves/audience';
 import { waveInstrumentRefusal } from '../../domain/session-forms/forms';
@@ -80,7 +81,7 @@ function trialPage(req: Request, res: Response, deps: AppDeps, t: Trial, extra: 
 async function handleImport(req: Request, res: Response, deps: AppDeps, kind: 'schools' | 'dsls'): Promise<void> {
   const t = trialOr404(deps, param(req, 'trialId'));
   const file = uploadedFiles(req).find((f) => f.field === 'file');
-  if (!file || !file.text.trim()) { trialPage(req, res, deps, t, { errors: [{ text: 'Choose a CSV file to upload.', href: `#${kind}-file` }] }, 400); return; }
+  if (!file || !file.text.trim()) { trialPage(req, res, deps, t, { errors: [{ text: 'Select a CSV file to upload', href: `#${kind}-file` }] }, 400); return; }
   const source = path.basename(file.filename || `${kind}.csv`);
   try {
     const by = who(res, deps);
@@ -130,7 +131,7 @@ function randomisePage(req: Request, res: Response, deps: AppDeps, t: Trial, err
   if (opts && !errors.length) {
     try {
       if (!Number.isInteger(opts.seed)) throw new ValidationError('The seed must be a whole number.', [{ pointer: '/seed', detail: 'The seed must be a whole number.' }]);
-      if (!isMethod(opts.method)) throw new ValidationError('Choose a randomisation method.', [{ pointer: '/method', detail: 'Choose a randomisation method.' }]);
+      if (!isMethod(opts.method)) throw new ValidationError('Select a randomisation method', [{ pointer: '/method', detail: 'Select a randomisation method' }]);
       const { table, columns } = enrolledSchoolsTable(deps.db, t.id);
       const csv = toCsv(columns, table.rows.map((r) => r.values));
       const result = randomiseTable(table, { seed: opts.seed, method: opts.method, strata: opts.strata, idColumn: 'URN', cluster: t.unit === 'local_authority' ? 'LA (code)' : undefined }, { sha256: sha256Hex(csv), source: `trial ${t.id}` });
@@ -151,11 +152,6 @@ function randomisePage(req: Request, res: Response, deps: AppDeps, t: Trial, err
     strata: strataChoices.map((s, i) => ({ value: s, id: `strata-${i}`, checked: (opts?.strata ?? []).includes(s) })),
     chosenStrata: opts?.strata ?? [], method: opts?.method ?? 'stratified', backLink: `/staff/trials/${t.id}`,
   }, status);
-}
-
-/** The view-model of one GOV.UK date input on the waves form, keeping what was typed and the error about it. */
-function dateInputModel(req: Request, name: string, legend: string, read: DateInputResult | null | undefined) {
-  return { name, legend, hint: 'For example, 8 9 2026', value: read?.value ?? { day: field(req, `${name}-day`), month: field(req, `${name}-month`), year: field(req, `${name}-year`) }, error: read?.error ?? null, wrong: read?.wrong ?? [] };
 }
 
 function wavesPage(req: Request, res: Response, deps: AppDeps, t: Trial, errors: ReturnType<typeof errorItems> = [], status = 200, dates?: { opens: DateInputResult | null; closes: DateInputResult | null }): void {
@@ -181,34 +177,40 @@ function outcomesPage(req: Request, res: Response, deps: AppDeps, t: Trial, extr
   }, status);
 }
 
+/** Every trial and the form to create one (again with its errors when `read` has problems). */
+function trialsPage(req: Request, res: Response, deps: AppDeps, read?: TrialForm, status = 200): void {
+  const now = deps.clock();
+  const problems = read?.problems ?? [];
+  const messages = Object.fromEntries(['id', 'title', 'sessionsIntended', 'retentionUntil'].map((n) => [n, problems.find((p) => p.field === n)?.text ?? '']));
+  sendPage(req, res, 'staff/trials', {
+    title: 'Trials', errors: problems.map((p) => ({ text: p.text, href: p.href })), messages,
+    form: read?.form ?? { id: '', title: '', kind: 'trial', sessionsIntended: '' },
+    retentionUntil: dateInputModel(req, 'retentionUntil', 'Keep personal data until (optional)', read?.retention, 'The date personal data is erased, for example 31 8 2030'),
+    trials: tableModel(null, ['Trial', 'Title', 'Kind', 'Status', 'Keep personal data until'], listTrials(deps.db).map((t) => [
+      { text: t.id, href: `/staff/trials/${t.id}`, header: true }, t.title, t.isDemo ? `${t.kind} (demo)` : t.kind, t.status,
+      !t.retentionUntil ? 'not set' : retentionNotice(t, now).passed ? `${dateText(t.retentionUntil)} (passed)` : dateText(t.retentionUntil),
+    ]), 'No trials yet.'),
+  }, status);
+}
+
 export const trialRoutes: StaffRoute[] = [
   {
-    method: 'get', path: '/trials', roles: evaluatorRoles, summary: 'list trials and the create form',
-    handler: (req, res, deps) => {
-      const now = deps.clock();
-      sendPage(req, res, 'staff/trials', {
-        title: 'Trials', errors: [], form: { id: '', title: '', kind: 'trial', retentionUntil: '', sessionsIntended: '' },
-        trials: tableModel(null, ['Trial', 'Title', 'Kind', 'Status', 'Retention'], listTrials(deps.db).map((t) => [
-          { text: t.id, href: `/staff/trials/${t.id}`, header: true }, t.title, t.isDemo ? `${t.kind} (demo)` : t.kind, t.status,
-          retentionNotice(t, now).passed ? `PASSED ${t.retentionUntil}` : t.retentionUntil ?? 'not set',
-        ]), 'No trials yet.'),
-      });
-    },
+    method: 'get', path: '/trials', roles: evaluatorRoles, summary: 'list trials and the create form', handler: (req, res, deps) => trialsPage(req, res, deps),
   },
   {
     method: 'post', path: '/trials', roles: evaluatorRoles, summary: 'create a trial',
     handler: (req, res, deps) => {
       const by = who(res, deps);
-      const form = { id: field(req, 'id'), title: field(req, 'title'), kind: field(req, 'kind') === 'programme' ? 'programme' : 'trial', retentionUntil: field(req, 'retentionUntil'), sessionsIntended: field(req, 'sessionsIntended') };
+      const read = readTrialForm(req);
+      if (!read.values) { trialsPage(req, res, deps, read, 400); return; }
       try {
-        const sessions = form.sessionsIntended ? Number(form.sessionsIntended) : null;
-        const t = createTrial(deps.db, { id: form.id, title: form.title, kind: form.kind as 'trial' | 'programme', retentionUntil: form.retentionUntil || null, sessionsIntended: sessions, createdAt: by.at });
+        const t = createTrial(deps.db, { ...read.values, createdAt: by.at });
         appendAudit(deps.db, { ...by, action: 'trial.create', trialId: t.id, detail: { kind: t.kind } });
         res.redirect(303, `/staff/trials/${t.id}`);
       } catch (err) {
         if (!(err instanceof DslkitError) || err.status >= 500) throw err;
-        const lines = err.message.split('\n');
-        sendPage(req, res, 'staff/trials', { title: 'Trials', form, errors: lines.map((text) => ({ text, href: '#id' })), trials: tableModel(null, ['Trial'], [], '') }, err.status);
+        const text = err.status === 409 ? `A trial with the short id ${read.form.id} already exists: choose another` : err.message.split('\n')[0];
+        trialsPage(req, res, deps, { ...read, problems: [{ field: 'id', href: '#id', text }] }, err.status);
       }
     },
   },
@@ -304,7 +306,7 @@ export const trialRoutes: StaffRoute[] = [
     handler: (req, res, deps) => {
       const t = trialOr404(deps, param(req, 'trialId'));
       const file = uploadedFiles(req).find((f) => f.field === 'file');
-      if (!file || !file.text.trim()) { outcomesPage(req, res, deps, t, { errors: [{ text: 'Choose a CSV file to upload.', href: '#outcomes-file' }] }, 400); return; }
+      if (!file || !file.text.trim()) { outcomesPage(req, res, deps, t, { errors: [{ text: 'Select a CSV file to upload', href: '#outcomes-file' }] }, 400); return; }
       const source = path.basename(file.filename || 'outcomes.csv');
       try {
         const by = who(res, deps);
