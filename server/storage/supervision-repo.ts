@@ -36,13 +36,13 @@ export interface SessionRecord {
 /** Validates and stores a session with its attendees in one transaction; returns its id. Problems name the form field. */
 export function logSession(db: Db, s: NewSession): number {
   const problems: FieldProblem[] = [];
-  if (!(SESSION_KINDS as readonly string[]).includes(s.kind)) problems.push({ pointer: '/kind', detail: 'Choose the kind of session.' });
-  if (!(SESSION_MODES as readonly string[]).includes(s.mode)) problems.push({ pointer: '/mode', detail: 'Choose how the session was held.' });
-  if (!isIsoDate(s.heldOn)) problems.push({ pointer: '/heldOn', detail: 'Enter the date of the session as YYYY-MM-DD.' });
-  else if (s.heldOn > s.at.slice(0, 10)) problems.push({ pointer: '/heldOn', detail: 'The date of the session must be today or in the past.' });
-  if (!Number.isInteger(s.durationMinutes) || s.durationMinutes < 1 || s.durationMinutes > 1440) problems.push({ pointer: '/durationMinutes', detail: 'Enter the duration in whole minutes, from 1 to 1440.' });
+  if (!(SESSION_KINDS as readonly string[]).includes(s.kind)) problems.push({ pointer: '/kind', detail: 'Select the kind of session' });
+  if (!(SESSION_MODES as readonly string[]).includes(s.mode)) problems.push({ pointer: '/mode', detail: 'Select how the session was held' });
+  if (!isIsoDate(s.heldOn)) problems.push({ pointer: '/heldOn', detail: 'Enter the date of the session' });
+  else if (s.heldOn > s.at.slice(0, 10)) problems.push({ pointer: '/heldOn', detail: 'The date of the session must be today or in the past' });
+  if (!Number.isInteger(s.durationMinutes) || s.durationMinutes < 1 || s.durationMinutes > 1440) problems.push({ pointer: '/durationMinutes', detail: 'Enter the duration as a whole number of minutes from 1 to 1,440' });
   const ids = [...new Set(s.dslIds)];
-  if (ids.length === 0) problems.push({ pointer: '/dsls', detail: 'Choose the DSL or DSLs who attended.' });
+  if (ids.length === 0) problems.push({ pointer: '/dsls', detail: 'Select the DSL or DSLs who attended' });
   const dsl = db.prepare(`SELECT d.id, d.urn, d.status FROM dsls d WHERE d.id = ? AND d.trial_id = ?`);
   const assigned = db.prepare('SELECT 1 FROM supervisor_assignments WHERE user_id = ? AND trial_id = ? AND urn = ?');
   const attendees: Array<{ dslId: string; urn: number }> = [];

@@ -147,7 +147,9 @@ describe.skipIf(!haveChromium)('staff journeys in a real Chromium', () => {
     await axe(page, 'log-session form');
     await page.getByLabel('Formal supervision').check();
     await page.getByLabel('Face to face').check();
-    await page.getByLabel('Date (YYYY-MM-DD)').fill('2026-02-28');
+    await page.getByLabel('Day').fill('28');
+    await page.getByLabel('Month').fill('2');
+    await page.getByLabel('Year').fill('2026');
     await page.getByLabel('Duration in minutes').fill('120');
     await page.getByLabel('Ann Able').check(); // School 100001
     await page.getByLabel('Bob Best').check(); // School 100002

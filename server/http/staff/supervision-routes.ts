@@ -12,6 +12,7 @@ import { field, fieldList } from './body';
 import { errorItems, sendPage } from './page';
 import { byWhatNeedsDoing, matchesFilter, scheduleRows, WORK_FILTERS, type WorkFilter, type WorkRow } from './schedule-view';
 import { setFlash } from './flash';
+import { dateInputModel, dateInputValue, readDateInput, type DateInputResult } from './date-input';
 import { intervalText } from '../../domain/supervision/trial-settings';
 import { trialTopics } from '../../storage/trial-settings-repo';
 import { programmePackages } from '../../storage/session-package-repo';
@@ -128,7 +129,7 @@ function homePage(req: Request, res: Response, deps: AppDeps): void {
   });
 }
 
-function newSessionPage(req: Request, res: Response, deps: AppDeps, trialId: string, errors: ReturnType<typeof errorItems> = [], status = 200): void {
+function newSessionPage(req: Request, res: Response, deps: AppDeps, trialId: string, errors: ReturnType<typeof errorItems> = [], status = 200, heldOn?: DateInputResult): void {
   const t = ownTrial(res, deps, trialId);
   const mine = mySchools(deps, authOf(res).user.id, t.id);
   // "Log a session" from a school's row ticks that school's active DSLs; a re-shown form keeps what was ticked
@@ -141,7 +142,8 @@ function newSessionPage(req: Request, res: Response, deps: AppDeps, trialId: str
     title: 'Log a supervision session', phase: t.isDemo ? 'DEMO' : 'BETA', trial: t, errors, schools, backLink: '/staff/supervision',
     kinds: SESSION_KINDS.map((k, i) => ({ value: k, label: kindLabels[k], id: i ? `kind-${i}` : 'kind', checked: field(req, 'kind') === k })),
     modes: SESSION_MODES.map((m, i) => ({ value: m, label: modeLabels[m], id: i ? `mode-${i}` : 'mode', checked: field(req, 'mode') === m })),
-    heldOn: field(req, 'heldOn'), durationMinutes: field(req, 'durationMinutes'),
+    heldOn: dateInputModel(req, 'heldOn', 'Date of the session', heldOn ?? (field(req, 'heldOn') ? { iso: null, error: null, value: dateInputValue(field(req, 'heldOn')), wrong: [] } : null), 'For example, 27 3 2026'),
+    durationMinutes: field(req, 'durationMinutes'),
     topics: trialTopics(deps.db, t.id).map((x, i) => ({ ...x, id: i ? `topics-${i}` : 'topics', checked: fieldList(req, 'topics').includes(x.code) })),
     topicsNote: field(req, 'topicsNote'),
     packages: t.kind === 'programme' ? [{ value: '', text: 'The only package the settings share', selected: !field(req, 'packageId') },
@@ -207,10 +209,12 @@ export const supervisionRoutes: StaffRoute[] = [
       const t = ownTrial(res, deps, param(req, 'trialId'));
       const me = authOf(res).user;
       const duration = field(req, 'durationMinutes');
+      // the GOV.UK date input (an ISO heldOn field is still read, for scripts posting the old form)
+      const date = field(req, 'heldOn') ? null : readDateInput(req, 'heldOn', 'date of the session');
       try {
         const at = deps.clock().toISOString();
         const id = logSession(deps.db, {
-          trialId: t.id, supervisorUserId: me.id, kind: field(req, 'kind'), mode: field(req, 'mode'), heldOn: field(req, 'heldOn'),
+          trialId: t.id, supervisorUserId: me.id, kind: field(req, 'kind'), mode: field(req, 'mode'), heldOn: date ? date.iso ?? '' : field(req, 'heldOn'),
           durationMinutes: /^\d+$/.test(duration) ? Number(duration) : NaN, dslIds: fieldList(req, 'dsls'), at, actor: actorOf(me),
           topics: fieldList(req, 'topics'), topicsNote: field(req, 'topicsNote'), packageId: /^\d+$/.test(field(req, 'packageId')) ? Number(field(req, 'packageId')) : null,
         });
@@ -225,8 +229,12 @@ export const supervisionRoutes: StaffRoute[] = [
       } catch (err) {
         if (!(err instanceof DslkitError) || err.status >= 500) throw err;
         const firstDsl = mySchools(deps, me.id, t.id).flatMap((s) => s.dsls)[0];
-        const items = errorItems(err.problems).map((e) => (e.href === '#dsls' ? { ...e, href: firstDsl ? `#dsl-${firstDsl.id}` : null } : e.href === '#topics' && !trialTopics(deps.db, t.id).length ? { ...e, href: null } : e));
-        newSessionPage(req, res, deps, t.id, items, err.status);
+        // a date the boxes could not make is said in the date input's own words ("must include a month"), else the storage's
+        const problems = err.problems.map((p) => (p.pointer === '/heldOn' && date?.error ? { ...p, detail: date.error } : p));
+        const heldOnError = problems.find((p) => p.pointer === '/heldOn')?.detail ?? null;
+        const items = errorItems(problems).map((e) => (e.href === '#dsls' ? { ...e, href: firstDsl ? `#dsl-${firstDsl.id}` : null } : e.href === '#heldOn' ? { ...e, href: `#heldOn-${date?.wrong[0] ?? 'day'}` } : e.href === '#topics' && !trialTopics(deps.db, t.id).length ? { ...e, href: null } : e));
+        const dateModel = date ?? { iso: null, error: null, value: dateInputValue(field(req, 'heldOn')), wrong: [] as DateInputResult['wrong'] };
+        newSessionPage(req, res, deps, t.id, items, err.status, { ...dateModel, error: heldOnError, wrong: heldOnError ? (dateModel.wrong.length ? dateModel.wrong : ['day', 'month', 'year']) : [] });
       }
     },
   },
@@ -239,7 +247,7 @@ export const supervisionRoutes: StaffRoute[] = [
       const s = requireOwnSession(deps.db, me.id, t.id, Number(param(req, 'sessionId')));
       const def = getRegistry().get(RECORD_INSTRUMENT);
       const dslId = field(req, 'dsl');
-      if (!s.attendees.some((a) => a.dslId === dslId)) { recordPage(req, res, deps, [{ text: 'Choose the DSL this record is about.', href: '#dsl' }], 400); return; }
+      if (!s.attendees.some((a) => a.dslId === dslId)) { recordPage(req, res, deps, [{ text: 'Select the DSL this record is about', href: '#dsl' }], 400); return; }
       const answers: Record<string, unknown> = { supervision_record_dsl: dslId };
       for (const item of def.items) { const v = field(req, item.id); if (v && item.id !== 'supervision_record_dsl') answers[item.id] = v; }
       const problems = validateAnswers([def], answers, 'complete');
