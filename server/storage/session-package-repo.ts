@@ -24,7 +24,7 @@ export function sessionPackage(db: Db, trialId: string, urns: number[], given: n
   const choices = packagesCovering(db, trialId, urns);
   if (given !== null) {
     if (choices.some((c) => c.id === given)) return given;
-    problems.push({ pointer: '/packageId', detail: 'Choose a package that every setting at this session has bought.' });
+    problems.push({ pointer: '/packageId', detail: 'Select a package that every setting at this session has bought' });
     return null;
   }
   if (choices.length === 1) return choices[0].id;

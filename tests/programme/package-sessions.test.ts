@@ -56,7 +56,7 @@ describe('sessions belong to the package they were delivered under', () => {
     try { session(['dsl-a']); } catch (e) { err = e; }
     expect(err).toBeInstanceOf(ValidationError);
     expect((err as ValidationError).problems).toEqual([{ pointer: '/packageId', detail: 'These settings share 2 packages (Own package, Shared package): choose the package this session was delivered under.' }]);
-    expect(() => session(['dsl-b'], { packageId: twice })).toThrow(/Choose a package that every setting at this session has bought/);
+    expect(() => session(['dsl-b'], { packageId: twice })).toThrow(/Select a package that every setting at this session has bought/);
     expect(t.db.prepare('SELECT count(*) AS n FROM supervision_sessions').get()).toEqual(before);
   });
   it('sessions logged before packages were recorded count under the only package their settings share, else under none (said)', () => {

@@ -91,7 +91,7 @@ describe('gaps in monthly LA outcome data', () => {
     const cli = async (...args: string[]) => { const c = captureIo(); const code = await runCli(args, c.io, { DSLKIT_DB: file }, clock); return { code, out: c.out(), err: c.err() }; };
     const bad = await cli('report-inputs', 'settings', 'set', '--trial', 'demo', '--missing-months', 'guess');
     expect(bad.code).toBe(1);
-    expect(bad.err).toMatch(/Choose how months missing from LA outcome data are treated/);
+    expect(bad.err).toMatch(/Select how months missing from LA outcome data are treated/);
     expect(loadReportData(db, DEMO_TRIAL_ID).settings.adminMissingMonths).toBe('complete');
     const ok = await cli('report-inputs', 'settings', 'set', '--trial', 'demo', '--missing-months', 'prorate');
     expect(ok.out).toContain('missing LA outcome months pro-rated');

@@ -98,7 +98,7 @@ describe('costs', () => {
     expect(money.err).toContain('The amount must be in pounds');
     const basis = await cli('cost', 'add', '--trial', 'cost47', '--item', 'X', '--amount-pounds', '10', '--basis', 'per-school');
     expect(basis.code).toBe(1);
-    expect(basis.err).toContain('Choose how the cost is charged');
+    expect(basis.err).toContain('Select how the cost is charged');
     const shared = await cli('cost', 'add', '--trial', 'cost47', '--item', 'X', '--amount-pounds', '10', '--basis', 'per-dsl', '--shared-by', '2');
     expect(shared.err).toContain('Only a per-setting cost can be shared');
     expect((await cli('cost', 'add', '--trial', 'nope', '--item', 'X', '--amount-pounds', '10', '--basis', 'total')).err).toContain('There is no trial "nope"');

@@ -37,8 +37,8 @@ describe('the start page text', () => {
     expect(res.status).toBe(400);
     const html = await res.text();
     expect(html).toContain('govuk-error-summary');
-    expect(html).toContain('<a href="#contact">Who to contact is required</a>');
-    expect(html).toContain('<a href="#privacyUrl">the privacy notice link must be a full https:// address (at most 500 characters)</a>');
+    expect(html).toContain('<a href="#contact">Enter who to contact</a>');
+    expect(html).toContain('<a href="#privacyUrl">Enter the privacy notice link as a full web address starting https://, like https://www.example.ac.uk/privacy</a>');
     expect(html).toContain('value="The &lt;Example&gt; Institute"'); // the form keeps what was typed, escaped
     expect(audits()).toBe(0);
   });

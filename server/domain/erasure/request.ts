@@ -23,7 +23,7 @@ export const erasureEffects: Record<ErasureMode, string[]> = {
 
 export function parseErasureMode(raw: string): ErasureMode {
   if (raw === 'withdraw' || raw === 'erase') return raw;
-  throw new ValidationError('Choose whether to withdraw only, or to withdraw and erase.', [{ pointer: '/mode', detail: 'Choose whether to withdraw only, or to withdraw and erase.' }]);
+  throw new ValidationError('Select whether to withdraw only, or to withdraw and erase', [{ pointer: '/mode', detail: 'Select whether to withdraw only, or to withdraw and erase' }]);
 }
 
 /** Refuses requests that make no sense for the DSL's current status (erasing twice, withdrawing an erased DSL). */

@@ -5,12 +5,12 @@ import { ValidationError, type FieldProblem } from '../../../shared/errors';
 export interface FieldworkSettingsInput { autoSend: boolean; reminderIntervalDays: number; reminderMax: number; thankYou: boolean; contact: string }
 
 const schema = z.object({
-  'auto-send': z.enum(['yes', 'no'], { error: 'Choose whether dslkit sends invitations and reminders by itself' }),
+  'auto-send': z.enum(['yes', 'no'], { error: 'Select whether dslkit sends invitations and reminders by itself' }),
   'reminder-interval': z.string().trim().regex(/^\d{1,2}$/, { error: 'Enter the days between reminders as a whole number, like 7' })
     .transform(Number).refine((n) => n >= 1 && n <= 60, { error: 'The days between reminders must be from 1 to 60' }),
   'reminder-max': z.string().trim().regex(/^\d{1,2}$/, { error: 'Enter the most reminders as a whole number, like 2' })
     .transform(Number).refine((n) => n <= 10, { error: 'The most reminders must be from 0 to 10' }),
-  'thank-you': z.enum(['yes', 'no'], { error: 'Choose whether DSLs are thanked when they complete' }),
+  'thank-you': z.enum(['yes', 'no'], { error: 'Select whether DSLs are thanked when they complete' }),
   contact: z.string().trim().max(200, { error: 'The contact must be 200 characters or fewer' })
     .refine((s) => !/[\u0000-\u001f\u007f]/.test(s), { error: 'The contact must be one line of text' }),
 });

@@ -36,7 +36,7 @@ const costSchema = z.object({
     .max(200, { error: 'The item must be 200 characters or fewer' }),
   amount: z.string().trim().min(1, { error: 'Enter the amount in pounds, like 1500 or 1,500.00' })
     .refine((v) => v === '' || Number.isFinite(poundsToPence(v)), { error: 'The amount must be in pounds, like 1500 or 1,500.00' }),
-  basis: z.enum(COST_BASIS_NAMES as [CostBasisName, ...CostBasisName[]], { error: 'Choose how the cost is charged: per setting per year, per DSL, or a total' }),
+  basis: z.enum(COST_BASIS_NAMES as [CostBasisName, ...CostBasisName[]], { error: 'Select how the cost is charged: per setting per year, per DSL, or a total' }),
   'shared-by': z.string().trim().regex(/^([1-9]|1\d|20)$/, { error: 'The number of settings sharing a package must be a whole number from 1 to 20' }),
   note: z.string().trim().max(500, { error: 'The note must be 500 characters or fewer' }),
 });
@@ -76,10 +76,10 @@ const ROBUSTNESS_WINDOW = /^(\d{4}-(?:0[1-9]|1[0-2]))\s*(?:to|\/|–|-)\s*(\d{4}
 
 const settingsSchema = z.object({
   'primary-outcome': z.string().trim().regex(/^$|^admin:[a-z_]{1,40}$|^[a-z0-9-]{1,40}:[a-z0-9_]{1,40}$/, { error: 'The primary outcome must be "admin:<measure>" or "<instrument>:<scale>", like admin:contacts_nfa or pss10:total' }),
-  'effect-size': z.enum(['glass', 'hedges'], { error: 'Choose the effect size: Glass\'s delta or Hedges\' g' }),
-  'se-type': z.enum(['auto', 'cr1', 'cr2'], { error: 'Choose the standard errors: automatic, CR1 or CR2' }),
-  'missing-months': z.enum(['complete', 'prorate'], { error: 'Choose how months missing from LA outcome data are treated: complete (leave the school out) or prorate' }),
-  'mlm-effect-size': z.enum(['off', 'total', 'within'], { error: 'Choose whether the report adds the multilevel effect sizes: no, leading with the total variance, or leading with the within-school variance' }),
+  'effect-size': z.enum(['glass', 'hedges'], { error: 'Select the effect size: Glass\'s delta or Hedges\' g' }),
+  'se-type': z.enum(['auto', 'cr1', 'cr2'], { error: 'Select the standard errors: automatic, CR1 or CR2' }),
+  'missing-months': z.enum(['complete', 'prorate'], { error: 'Select how months missing from LA outcome data are treated: complete (leave the school out) or prorate' }),
+  'mlm-effect-size': z.enum(['off', 'total', 'within'], { error: 'Select whether the report adds the multilevel effect sizes: no, leading with the total variance, or leading with the within-school variance' }),
   'robustness-window': z.string().trim()
     .refine((v) => v === '' || ROBUSTNESS_WINDOW.test(v), { error: 'Enter the robustness months as the first and last month, like 2026-01 to 2026-03' })
     .refine((v) => { const m = ROBUSTNESS_WINDOW.exec(v); return !m || (m[1] <= m[2]); }, { error: 'The first month of the robustness window must not be after its last month' }),

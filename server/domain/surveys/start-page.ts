@@ -20,9 +20,9 @@ export function checkStartPageText(input: Partial<Record<keyof StartPageText, un
   const problems: FieldProblem[] = [];
   const text = (key: keyof typeof limits, required: boolean): string => {
     const v = typeof input[key] === 'string' ? (input[key] as string).trim() : '';
-    if (required && !v) problems.push({ pointer: `/${key}`, detail: `${labels[key]} is required` });
-    if (v.length > limits[key]) problems.push({ pointer: `/${key}`, detail: `${labels[key]} must be at most ${limits[key]} characters (it has ${v.length})` });
-    if (/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/.test(v)) problems.push({ pointer: `/${key}`, detail: `${labels[key]} contains control characters` });
+    if (required && !v) problems.push({ pointer: `/${key}`, detail: `Enter ${labels[key].charAt(0).toLowerCase()}${labels[key].slice(1)}` });
+    if (v.length > limits[key]) problems.push({ pointer: `/${key}`, detail: `${labels[key]} must be ${limits[key]} characters or fewer (it has ${v.length})` });
+    if (/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/.test(v)) problems.push({ pointer: `/${key}`, detail: `${labels[key]} must not contain control characters` });
     return v;
   };
   const runBy = text('runBy', true);
@@ -31,7 +31,9 @@ export function checkStartPageText(input: Partial<Record<keyof StartPageText, un
   const privacyUrl = typeof input.privacyUrl === 'string' ? input.privacyUrl.trim() : '';
   let url: URL | undefined;
   try { url = new URL(privacyUrl); } catch { url = undefined; }
-  if (!url || url.protocol !== 'https:' || privacyUrl.length > 500) problems.push({ pointer: '/privacyUrl', detail: 'the privacy notice link must be a full https:// address (at most 500 characters)' });
+  if (!privacyUrl) problems.push({ pointer: '/privacyUrl', detail: 'Enter the link to the privacy notice' });
+  else if (privacyUrl.length > 500) problems.push({ pointer: '/privacyUrl', detail: 'The privacy notice link must be 500 characters or fewer' });
+  else if (!url || url.protocol !== 'https:') problems.push({ pointer: '/privacyUrl', detail: 'Enter the privacy notice link as a full web address starting https://, like https://www.example.ac.uk/privacy' });
   if (problems.length) throw new ValidationError('The start page text is not valid.', problems);
   return { runBy, purpose, contact, privacyUrl };
 }

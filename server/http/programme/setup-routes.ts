@@ -31,7 +31,7 @@ const academicYear = z.string().regex(/^\d{4}\/\d{2}$/, { error: 'Enter the acad
 export const createProgrammeSchema = z.object({
   id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}$/, { error: 'Enter a short id of lower-case letters, digits and hyphens, like essex-2025' }),
   title: z.string().min(1, { error: 'Enter a title' }).max(200, { error: 'The title must be 200 characters or fewer' }),
-  la: z.string().min(1, { error: 'Choose the local authority running the programme' }),
+  la: z.string().min(1, { error: 'Select the local authority running the programme' }),
   year: academicYear,
 });
 
@@ -92,6 +92,7 @@ function programmePage(req: Request, res: Response, deps: AppDeps, p: Programme,
   sendPage(req, res, 'programme/setup/show', {
     title: p.title, phase: p.isDemo ? 'DEMO' : 'BETA', backLink: '/staff/programmes', programme: p, notice: extra.notice ?? '',
     errors: extra.errors ?? [], fieldErrors: extra.fieldErrors ?? noErrors(PACKAGE_FIELDS), form, schoolsInLa: countSchoolsInLa(deps.db, p.laCode), offer: OFFER_TEXT,
+    canImportSchools: authOf(res).user.role !== 'la_officer', // importing schools is the evaluation team's (dslkit import schools)
     packages: tableModel('Packages', ['Package', { text: 'Price', numeric: true }, { text: 'Sessions', numeric: true }, { text: 'Minutes each', numeric: true }, { text: 'Up to', numeric: true }, 'Settings sharing it'],
       facts.packages.map((k) => [{ text: k.name, header: true }, { text: pounds(k.pricePence), numeric: true }, k.sessionsIncluded, k.sessionMinutes, k.maxSettings,
         k.urns.map((u) => `${names.get(u) ?? 'School'} (${u})`).join('; ')]), 'No packages yet: add the first below.'),
@@ -109,7 +110,7 @@ export const programmeSetupRoutes: readonly StaffRoute[] = [
       const parsed = createProgrammeSchema.safeParse(form);
       if (!parsed.success) { listPage(req, res, deps, { form, ...problemsOf(parsed.error.issues, CREATE_FIELDS) }, 400); return; }
       if (!listLocalAuthorities(deps.db).some((x) => x.code === parsed.data.la)) {
-        listPage(req, res, deps, { form, errors: [{ text: 'Choose a local authority from the list', href: '#la' }], fieldErrors: { ...noErrors(CREATE_FIELDS), la: 'Choose a local authority from the list' } }, 400);
+        listPage(req, res, deps, { form, errors: [{ text: 'Select a local authority from the list', href: '#la' }], fieldErrors: { ...noErrors(CREATE_FIELDS), la: 'Select a local authority from the list' } }, 400);
         return;
       }
       try {
@@ -133,7 +134,9 @@ export const programmeSetupRoutes: readonly StaffRoute[] = [
       const d = parsed.data;
       const outside = urnsOutsideLa(deps.db, p.laCode, d.urns);
       const fail = (text: string, f: (typeof PACKAGE_FIELDS)[number], status: number) => programmePage(req, res, deps, p, { form, errors: [{ text, href: `#${f}` }], fieldErrors: { ...noErrors(PACKAGE_FIELDS), [f]: text } }, status);
-      if (outside.length) { fail(`Not a school of ${p.laName} known to dslkit: URN ${outside.join(', ')}. Import the LA's schools first.`, 'urns', 400); return; }
+      // an LA officer cannot import schools: they are told who can, never to run a command only the evaluation team has
+      const remedy = authOf(res).user.role === 'la_officer' ? 'check the URN, or ask the evaluation team to import the school' : 'check the URN, or import the LA\'s schools first (dslkit import schools)';
+      if (outside.length) { fail(`URN ${outside.join(', ')} is not a school of ${p.laName} known to dslkit: ${remedy}`, 'urns', 400); return; }
       try {
         addPackage(deps.db, p.id, { name: d.name, pricePence: d.price, sessionsIncluded: d.sessions, sessionMinutes: d.minutes, maxSettings: d.maxSettings, urns: d.urns, ...by(res, deps) });
         programmePage(req, res, deps, p, { notice: `Added ${d.name}: ${pounds(d.price)} for ${d.sessions} sessions, shared by ${d.urns.length} setting${d.urns.length === 1 ? '' : 's'}.` });

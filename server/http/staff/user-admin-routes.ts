@@ -43,14 +43,14 @@ function addProblems(deps: AppDeps, f: AddForm): ErrorItem[] {
   const problems: ErrorItem[] = [];
   if (!emailShape.test(f.email) || f.email.length > 320) problems.push({ text: 'Enter an email address in the correct format, like name@example.org', href: '#email' });
   if (!f.name || f.name.length > 200) problems.push({ text: 'Enter the person\'s full name', href: '#name' });
-  if (!isRole(f.role)) problems.push({ text: 'Choose a role', href: '#role' });
+  if (!isRole(f.role)) problems.push({ text: 'Select a role', href: '#role' });
   problems.push(...laProblems(deps, f.role, f.la, '#la'));
   return problems;
 }
 
 function laProblems(deps: AppDeps, role: string, la: string, href: string): ErrorItem[] {
-  if (role === 'la_officer' && !la) return [{ text: 'Choose the local authority of an LA officer', href }];
-  if (role === 'la_officer' && !localAuthorities(deps).some((x) => x.code === la)) return [{ text: 'Choose a local authority from the list', href }];
+  if (role === 'la_officer' && !la) return [{ text: 'Select the local authority of the LA officer', href }];
+  if (role === 'la_officer' && !localAuthorities(deps).some((x) => x.code === la)) return [{ text: 'Select a local authority from the list', href }];
   return [];
 }
 
@@ -102,7 +102,7 @@ export const userAdminRoutes: StaffRoute[] = [
       const href = `#role-of-${target.id}`;
       const problems: ErrorItem[] = [];
       if (target.id === authOf(res).user.id) problems.push({ text: 'You cannot change your own role: ask another administrator', href });
-      else if (!isRole(role)) problems.push({ text: 'Choose a role', href });
+      else if (!isRole(role)) problems.push({ text: 'Select a role', href });
       else problems.push(...laProblems(deps, role, la, `#la-of-${target.id}`));
       if (problems.length) { accountsPage(req, res, deps, { errors: problems }, 400); return; }
       changeRole(deps.db, target.id, role as Role, role === 'la_officer' ? la : null, by(res, deps));
@@ -115,7 +115,7 @@ export const userAdminRoutes: StaffRoute[] = [
       const target = targetOf(req, deps);
       const status = field(req, 'status');
       const href = `#status-of-${target.id}`;
-      if (status !== 'disabled' && status !== 'active') { accountsPage(req, res, deps, { errors: [{ text: 'Choose whether the account is active or disabled', href }] }, 400); return; }
+      if (status !== 'disabled' && status !== 'active') { accountsPage(req, res, deps, { errors: [{ text: 'Select whether the account is active or disabled', href }] }, 400); return; }
       if (status === 'disabled' && target.id === authOf(res).user.id) { accountsPage(req, res, deps, { errors: [{ text: 'You cannot disable your own account: ask another administrator', href }] }, 400); return; }
       if (!orRefusal(req, res, deps, href, () => setDisabled(deps.db, target.id, status === 'disabled', by(res, deps)))) return;
       accountsPage(req, res, deps, { notice: status === 'disabled' ? `${target.name} is disabled: they have been signed out everywhere and cannot sign in.` : `${target.name} is active again and can sign in.` });
@@ -148,7 +148,7 @@ export const userAdminRoutes: StaffRoute[] = [
       const trial = field(req, 'trial');
       const urn = field(req, 'urn');
       const href = `#schools-of-${target.id}`;
-      if (!trial || !/^\d{1,9}$/.test(urn)) { accountsPage(req, res, deps, { errors: [{ text: 'Choose a school to remove', href }] }, 400); return; }
+      if (!trial || !/^\d{1,9}$/.test(urn)) { accountsPage(req, res, deps, { errors: [{ text: 'Select the school to remove', href }] }, 400); return; }
       if (!orRefusal(req, res, deps, href, () => unassignSchools(deps.db, target.id, trial, [Number(urn)], by(res, deps)))) return;
       accountsPage(req, res, deps, { notice: `School ${urn} in trial ${trial} is no longer ${target.name}'s; they have been signed out everywhere.` });
     },
