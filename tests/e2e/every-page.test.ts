@@ -121,6 +121,11 @@ describe.skipIf(!haveChromium)('every page on the demo, 1280 and 375 px (Chromiu
     const page = await context.newPage();
     const findings: Finding[] = [];
     for (const url of ['/staff/login', '/dashboards', `/dashboards/${DEMO_LA.code}`, '/dashboards/nowhere']) await check(page, 'public', `${server.url}${url}`, findings, heights);
+    // chart captions keep the instrument's name as it is written ("ONS", "PSS-10"), never a lower-cased key
+    await page.goto(`${server.url}/dashboards/${DEMO_LA.code}`);
+    const captions = await page.locator('figcaption').allTextContents();
+    expect(captions.some((c) => c.includes('Life satisfaction (ONS)'))).toBe(true);
+    expect(captions.filter((c) => /\b(ons4?|pss10|cbi|swemwbs)\b/.test(c))).toEqual([]);
     await context.close();
     expect(report(findings)).toEqual([]);
   }, 120_000);
