@@ -16,6 +16,8 @@ afterAll(async () => { await f.close(); });
 const decode = (s: string) => s.replace(/&#x27;/g, "'").replace(/&quot;/g, '"').replace(/&#x3D;/g, '=').replace(/&amp;/g, '&');
 /** The error summary's lines as [text, href]. */
 const summary = (html: string) => [...(/govuk-error-summary__list">([\s\S]*?)<\/ul>/.exec(html)?.[1] ?? '').matchAll(/<a href="([^"]+)">([^<]+)<\/a>/g)].map((m) => [decode(m[2]), m[1]]);
+/** The text a person reads (tags, comments and attribute values left out). */
+const visible = (html: string) => html.replace(/<!--[\s\S]*?-->/g, '').replace(/<[^>]+>/g, ' ');
 /** Every summary link points at an element on the page. */
 const linksResolve = (html: string) => summary(html).every(([, href]) => html.includes(`id="${href.slice(1)}"`));
 
@@ -60,6 +62,17 @@ describe('GOV.UK error messages', () => {
     expect(linksResolve(html)).toBe(true);
     expect(html).toMatch(/id="heldOn-error" class="govuk-error-message">[\s\S]*The date of the session must be a real date/);
     expect(html).toContain('value="31"'); // what was typed is kept
+  });
+
+  it('the record of supervision: the question\'s own words, never an item id, beside the field too', async () => {
+    const res = await request(f, sue, 'post', `/staff/supervision/t1/sessions/${f.ids.session}/record`, { dsl: 'dsl-aaaa', supervision_record_date: '', supervision_record_support: 'x'.repeat(4001) });
+    expect(res.status).toBe(400);
+    const html = await res.text();
+    expect(summary(html)).toEqual([['Enter the date of supervision', '#supervision_record_date'], ['Notes: support must be 4,000 characters or fewer', '#supervision_record_support']]);
+    expect(html).toMatch(/id="supervision_record_date-error" class="govuk-error-message">/);
+    expect(visible(html)).not.toMatch(/supervision_record_/);
+    const bad = await (await request(f, sue, 'post', `/staff/supervision/t1/sessions/${f.ids.session}/record`, { dsl: 'dsl-aaaa', supervision_record_date: '2026-02-30' })).text();
+    expect(summary(bad)).toEqual([['Date of supervision must be a real date, written like 2026-03-27', '#supervision_record_date']]);
   });
 
   it('the start page: "Enter who to contact" and how to write the privacy link', async () => {

@@ -12,6 +12,7 @@ import { field, fieldList } from './body';
 import { errorItems, sendPage } from './page';
 import { byWhatNeedsDoing, matchesFilter, scheduleRows, WORK_FILTERS, type WorkFilter, type WorkRow } from './schedule-view';
 import { setFlash } from './flash';
+import { recordProblemText } from './record-messages';
 import { dateInputModel, dateInputValue, readDateInput, type DateInputResult } from './date-input';
 import { intervalText } from '../../domain/supervision/trial-settings';
 import { trialTopics } from '../../storage/trial-settings-repo';
@@ -151,7 +152,7 @@ function newSessionPage(req: Request, res: Response, deps: AppDeps, trialId: str
   }, status);
 }
 
-interface FormItem { id: string; label: string; kind: string; isText: boolean; isLong: boolean; isDate: boolean; value: string }
+interface FormItem { id: string; label: string; kind: string; isText: boolean; isLong: boolean; isDate: boolean; value: string; error: string }
 interface SurveyElement { name: string; title?: string; type?: string; elements?: SurveyElement[] }
 
 /** Each question's wording from the instrument's survey.json, with the panel it sits in ("Agreed action 1: By whom"). */
@@ -168,11 +169,11 @@ export function questionTitles(survey: unknown): Map<string, string> {
 }
 
 /** The record form's fields from the instrument's item list (wording from its survey.json), rendered as plain HTML inputs. */
-function recordItems(def: InstrumentDef, values: Record<string, string>): FormItem[] {
+function recordItems(def: InstrumentDef, values: Record<string, string>, errors: Array<{ text: string; href: string | null }>): FormItem[] {
   const titles = questionTitles(def.survey);
   return def.items.filter((i) => i.id !== 'supervision_record_dsl').map((i) => ({
     id: i.id, label: titles.get(i.id) ?? i.id, kind: i.kind, isText: i.kind === 'text' && (i.maxLength ?? 0) <= 1000, isLong: i.kind === 'text' && (i.maxLength ?? 0) > 1000,
-    isDate: i.kind === 'date', value: values[i.id] ?? '',
+    isDate: i.kind === 'date', value: values[i.id] ?? '', error: errors.find((e) => e.href === `#${i.id}`)?.text ?? '',
   }));
 }
 
@@ -196,7 +197,7 @@ function recordPage(req: Request, res: Response, deps: AppDeps, errors: ReturnTy
   sendPage(req, res, 'staff/session-record', {
     title: `Record of supervision, ${dateText(s.heldOn)}`, phase: t.isDemo ? 'DEMO' : 'BETA', trial: t, session: s, errors, backLink: `/staff/supervision/${t.id}/sessions/${s.id}`,
     savedOn: saved ? dateText(saved.updatedAt) : null,
-    items: recordItems(def, values), attendees: s.attendees.map((a) => ({ id: a.dslId, name: names.get(a.dslId) ?? a.dslId })).sort((a, b) => naturalCompare(a.name, b.name)).map((a, i) => ({ ...a, inputId: i ? `dsl-${i}` : 'dsl', checked: dslId === a.id })),
+    items: recordItems(def, values, errors), attendees: s.attendees.map((a) => ({ id: a.dslId, name: names.get(a.dslId) ?? a.dslId })).sort((a, b) => naturalCompare(a.name, b.name)).map((a, i) => ({ ...a, inputId: i ? `dsl-${i}` : 'dsl', checked: dslId === a.id })),
   }, status);
 }
 
@@ -251,7 +252,13 @@ export const supervisionRoutes: StaffRoute[] = [
       const answers: Record<string, unknown> = { supervision_record_dsl: dslId };
       for (const item of def.items) { const v = field(req, item.id); if (v && item.id !== 'supervision_record_dsl') answers[item.id] = v; }
       const problems = validateAnswers([def], answers, 'complete');
-      if (problems.length) { recordPage(req, res, deps, problems.map((p) => ({ text: p.detail, href: `#${p.pointer.split('/').pop()}` })), 400); return; }
+      if (problems.length) {
+        const titles = questionTitles(def.survey);
+        const order = (id: string) => def.items.findIndex((i) => i.id === id); // the summary lists problems in the order of the form
+        const items = problems.map((p) => p.pointer.split('/').pop()!).map((id, k) => ({ id, text: recordProblemText(problems[k].detail, titles.get(id) ?? id) }));
+        recordPage(req, res, deps, items.sort((a, b) => order(a.id) - order(b.id)).map((x) => ({ text: x.text, href: `#${x.id}` })), 400);
+        return;
+      }
       saveSupervisionRecord(deps.db, { sessionId: s.id, authorUserId: me.id, dslId, instrument: RECORD_INSTRUMENT, answers, at: deps.clock().toISOString() });
       setFlash(req, res, 'record-saved');
       res.redirect(303, `/staff/supervision/${t.id}/sessions/${s.id}`);
