@@ -1,5 +1,6 @@
 // Every staff page for each role, every public dashboard page and both reports, on the demo in Debian's Chromium at 1280 and 375 px:
-// axe-core finds no violation of any impact, nothing overflows sideways on a phone, and the supervisor's page stays compact.
+// axe-core finds no violation of any impact, nothing overflows sideways on a phone, no page shows an ISO date or an instrument key,
+// and the supervisor's page stays compact.
 // DSLKIT_SCREENSHOTS=<folder> keeps a full-page PNG of each page at each width for a person to look at (e.g. tmp/screenshots).
 import fs from 'node:fs';
 import path from 'node:path';
@@ -57,6 +58,11 @@ async function check(page: Page, label: string, url: string, findings: Finding[]
   const loaded = Date.now();
   const status = res?.status() ?? 0;
   if (status !== 200 && !(label.startsWith('public') && status === 404 && url.endsWith('/nowhere'))) findings.push({ page: url, width: 0, problem: `HTTP ${status}` });
+  if (!/\/reports\/[a-z-]+$/.test(new URL(url).pathname)) {
+    // staff and public pages speak in words: "8 August 2025", never an ISO date or timestamp; instruments by name, never pss10@1
+    const text = await page.evaluate('document.body.innerText') as string;
+    for (const m of text.match(/\b20\d\d-\d\d-\d\d(T[\d:.]+Z?)?\b|\b[a-z][a-z0-9-]*@\d+\b/g) ?? []) findings.push({ page: url, width: 0, problem: `shows the stored value "${m}"` });
+  }
   for (const width of WIDTHS) {
     await page.setViewportSize({ width, height: width === 375 ? 812 : 900 });
     for (const v of await axeViolations(page)) {

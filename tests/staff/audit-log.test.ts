@@ -62,5 +62,6 @@ describe('audit detail in words', () => {
     const hash = '6a8fbfd3c36fdffda2214ecfb4588bf2630fff39220dd01ffa6a8fbfd3c36fdf';
     expect(detailText({ method: 'niesr-fsm-median', input_sha256: hash })).toBe('method: niesr-fsm-median; input sha256: 6a8fbfd3c36f…');
     expect(actorName('system:demo', new Map())).toBe('dslkit (demo)');
+    expect(detailText({ urn: 990003, date: '2025-09-13' }, (k) => k, (d) => `day ${d}`)).toBe('urn: 990003; date: day 2025-09-13');
   });
 });

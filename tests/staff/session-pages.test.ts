@@ -88,7 +88,7 @@ describe('the record of supervision', () => {
     const res = await request(f, eva, 'get', '/staff/trials/t1/records');
     expect(res.status).toBe(200);
     const html = await res.text();
-    expect(html).toContain('2026-02-01, Formal supervision: DSL dsl-aaaa (school 100001)');
+    expect(html).toContain('1 February 2026, Formal supervision: DSL dsl-aaaa (school 100001)');
     expect(html).toMatch(/Agreed action 1: By whom<\/dt><dd class="govuk-summary-list__value">DSL<\/dd>/);
     expect(html).toMatch(/Notes: management<\/dt><dd class="govuk-summary-list__value">&lt;script&gt;alert\(1\)&lt;\/script&gt; &amp; &quot;quotes&quot;<\/dd>/);
     expect(html).not.toContain('Ann Able');

@@ -17,9 +17,10 @@ function valueText(v: unknown): string {
   return /^\S{33,}$/.test(text) ? `${text.slice(0, 12)}…` : text;
 }
 
-/** "key: value; key: value" (instrument keys through `instrumentName`), keys spaced out of camelCase/snake_case, cut to a readable length. Empty detail reads as a dash. */
-export function detailText(detail: Record<string, unknown>, instrumentName: (key: string) => string = (k) => k): string {
-  const named = (k: string, v: unknown) => (/^instruments?$/.test(k) ? (Array.isArray(v) ? v.map((x) => instrumentName(String(x))) : instrumentName(String(v))) : v);
+/** "key: value; key: value" (instrument keys through `instrumentName`, dates through `dateWords`), keys spaced out of camelCase/snake_case, cut to a readable length. Empty detail reads as a dash. */
+export function detailText(detail: Record<string, unknown>, instrumentName: (key: string) => string = (k) => k, dateWords: (iso: string) => string = (d) => d): string {
+  const named = (k: string, v: unknown) => (/^instruments?$/.test(k) ? (Array.isArray(v) ? v.map((x) => instrumentName(String(x))) : instrumentName(String(v)))
+    : typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v) ? dateWords(v) : v);
   const parts = Object.entries(detail).map(([k, v]) => `${k.replace(/_/g, ' ').replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase()}: ${valueText(named(k, v))}`);
   const text = parts.join('; ');
   if (!text) return '–';

@@ -1,5 +1,6 @@
 // Evaluator console: the trial's allocation, schools listed by arm with where the allocation came from and how many balance previews preceded it, and its CSV download (both audited).
 import type { StaffRoute } from './route-table';
+import { dateText } from '../../views/format';
 import { evaluatorRoles, actorOf } from '../../domain/auth/roles';
 import { allocationFiles, previewsBefore } from '../../storage/allocation-export-repo';
 import { appendAudit } from '../../storage/audit-repo';
@@ -24,7 +25,7 @@ export const allocationRoutes: StaffRoute[] = [
         facts: [
           { label: 'Source', value: files.imported ? `Imported: made outside dslkit (${r.method.replace(/^imported: /, '')}) with ${r.algorithmVersion}` : `dslkit ${r.algorithmVersion}, method ${r.method}` },
           { label: 'Seed', value: String(r.seed) },
-          { label: files.imported ? 'Made on' : 'Locked on', value: r.createdAt.slice(0, 10) },
+          { label: files.imported ? 'Made on' : 'Locked on', value: dateText(r.createdAt) },
           { label: files.imported ? 'Allocation file SHA-256' : 'Input SHA-256', value: r.inputSha256 },
           { label: 'Balance previews before it was locked', value: files.imported ? 'not applicable (made elsewhere)' : `${previews.count}${previews.count ? ` (seeds ${previews.seeds.join(', ')})` : ''}` },
           ...(files.inputMatches === false ? [{ label: 'Check', value: 'The schools\' details have changed since randomisation: the rebuilt input no longer has the recorded SHA-256.' }] : []),

@@ -5,7 +5,7 @@ import { actionText, actorName, detailText } from '../../domain/audit/audit-text
 import { auditFacets, readAuditPage } from '../../storage/audit-repo';
 import { listUsers } from '../../storage/user-repo';
 import { tableModel } from '../../views/render';
-import { dateTimeText, instrumentName } from '../../views/format';
+import { dateText, dateTimeText, instrumentName } from '../../views/format';
 import { sendPage } from './page';
 
 export const AUDIT_PAGE_SIZE = 50;
@@ -35,7 +35,7 @@ export const auditRoutes: StaffRoute[] = [
           .sort((a, b) => (a.value === '' ? -1 : b.value === '' ? 1 : a.text.localeCompare(b.text))),
         summary: total === 0 ? 'No entries match.' : `Showing ${from} to ${to} of ${total} entries, newest first.`,
         table: tableModel(null, ['When', 'Who', 'Action', 'Trial', 'Detail'],
-          entries.map((e) => [dateTimeText(e.at), actorName(e.actor, names), actionText(e.action), e.trial_id, detailText(e.detail, instrumentName)]), 'Nothing recorded yet.'),
+          entries.map((e) => [dateTimeText(e.at), actorName(e.actor, names), actionText(e.action), e.trial_id, detailText(e.detail, instrumentName, dateText)]), 'Nothing recorded yet.'),
         pagination: pages > 1 ? {
           previous: page > 1 ? link(page - 1) : null,
           next: page < pages ? link(page + 1) : null,

@@ -19,10 +19,10 @@ export const recordRoutes: StaffRoute[] = [
       const def = getRegistry().get(RECORD_INSTRUMENT);
       const titles = questionTitles(def.survey);
       const records = listSupervisionRecords(deps.db, t.id).map((r) => ({
-        heading: `${r.heldOn}, ${kindLabels[r.kind] ?? r.kind}: DSL ${r.dslId} (school ${r.urn})`,
+        heading: `${dateText(r.heldOn)}, ${kindLabels[r.kind] ?? r.kind}: DSL ${r.dslId} (school ${r.urn})`,
         updated: dateText(r.updatedAt),
         answers: def.items.filter((i) => i.id !== 'supervision_record_dsl' && r.answers[i.id] !== undefined && r.answers[i.id] !== '')
-          .map((i) => ({ question: titles.get(i.id) ?? i.id, answer: String(r.answers[i.id]) })),
+          .map((i) => ({ question: titles.get(i.id) ?? i.id, answer: i.kind === 'date' ? dateText(String(r.answers[i.id])) : String(r.answers[i.id]) })),
       }));
       appendAudit(deps.db, { at: deps.clock().toISOString(), actor: actorOf(authOf(res).user), action: 'records.view', trialId: t.id, detail: { records: records.length } });
       sendPage(req, res, 'staff/records', { title: 'Records of supervision', phase: t.isDemo ? 'DEMO' : 'BETA', trial: t, records, backLink: `/staff/trials/${t.id}` });

@@ -1,6 +1,7 @@
 // Evaluator console: the trial's schools with their status (excluded, declined, withdrawn, attendance record missing) and the form that records one, with its date and reason (audited).
 import type { Request, Response } from 'express';
 import type { StaffRoute } from './route-table';
+import { dateText } from '../../views/format';
 import type { AppDeps } from '../../deps';
 import { evaluatorRoles, actorOf } from '../../domain/auth/roles';
 import { DslkitError, type FieldProblem } from '../../../shared/errors';
@@ -33,8 +34,8 @@ function schoolsPage(req: Request, res: Response, deps: AppDeps, t: Trial, extra
       { label: 'Attendance record missing', value: counted((r) => r.attendanceMissingOn !== null) },
     ],
     table: tableModel(null, ['URN', 'School', 'Arm', 'Status', 'Since', 'Reason', 'Attendance record'], rows.map((r) => [
-      { text: r.urn, header: true }, r.name, r.arm ?? 'not allocated', statusLabel[r.status] ?? r.status, r.statusOn, r.statusReason,
-      r.attendanceMissingOn ? `missing since ${r.attendanceMissingOn}: ${r.attendanceMissingReason}` : r.arm === 'intervention' ? 'kept' : '–',
+      { text: r.urn, header: true }, r.name, r.arm ?? 'not allocated', statusLabel[r.status] ?? r.status, r.statusOn ? dateText(r.statusOn) : null, r.statusReason,
+      r.attendanceMissingOn ? `missing since ${dateText(r.attendanceMissingOn)}: ${r.attendanceMissingReason}` : r.arm === 'intervention' ? 'kept' : '–',
     ]), 'No schools imported yet.'),
     form,
     statuses: SCHOOL_STATUS_INPUTS.map((s) => ({ value: s, meaning: SCHOOL_STATUS_MEANING[s], checked: form.status === s, id: `status-${s}` })),
