@@ -10,6 +10,7 @@ const STYLE = `<style>
   @media screen and (max-width: 40em) {
     body { padding: .75rem; }
     .dslkit-table-box { overflow-x: auto; }
+    .dslkit-table-box caption { max-width: calc(100vw - 1.5rem); }
     dl.facts { grid-template-columns: 1fr; }
     dl.facts dd { margin-bottom: .5rem; }
     nav.toc ol { columns: 1; }
