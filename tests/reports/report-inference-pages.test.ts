@@ -34,7 +34,7 @@ describe('parseSettings: the inference fields', () => {
       '/cace-threshold: Enter the number of formal sessions a school must receive to count as receiving supervision, like 3',
     ]);
     expect(problems({ permutation: 'maybe', permutationDraws: '99', permutationSeed: '-1', bootstrapDraws: '20001', bootstrapSeed: '1.5', caceThreshold: '0' })).toEqual([
-      '/permutation: Choose whether the report adds the permutation test: yes or no',
+      '/permutation: Select whether the report adds the permutation test: yes or no',
       '/permutation-draws: The number of re-randomisations must be a whole number between 100 and 100,000',
       '/permutation-seed: The permutation test seed must be a whole number between 1 and 2,147,000,000',
       '/bootstrap-draws: The number of bootstrap resamples must be a whole number between 100 and 20,000',

@@ -41,7 +41,7 @@ export function parseInferenceFields(fields: InferenceFields, current: Partial<I
     const v = fields[key];
     if (v === undefined || v === '') return stored; // a form without the radio keeps the stored choice
     if (v === 'on' || v === 'off') return v === 'on';
-    problem(key, `Choose whether the report adds ${what}: yes or no`);
+    problem(key, `Select whether the report adds ${what}: yes or no`);
     return stored;
   };
   const number = (key: keyof InferenceFields, stored: number | null, fallback: number | null, range: { min: number; max: number }, message: string): number | null => {

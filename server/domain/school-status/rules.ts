@@ -46,7 +46,7 @@ export function checkSchoolStatus(input: { status: string; date: string; reason:
   const status = input.status.trim();
   const date = input.date.trim();
   const reason = input.reason.trim();
-  if (!isSchoolStatus(status)) problems.push({ pointer: '/status', detail: status === '' ? 'Choose a status.' : `"${status}" is not a status: use one of ${SCHOOL_STATUS_INPUTS.join(', ')}.` });
+  if (!isSchoolStatus(status)) problems.push({ pointer: '/status', detail: status === '' ? 'Select a status.' : `"${status}" is not a status: use one of ${SCHOOL_STATUS_INPUTS.join(', ')}.` });
   if (!isCalendarDate(date)) problems.push({ pointer: '/date', detail: date === '' ? 'Enter the date the status took effect.' : `"${date}" is not a date written YYYY-MM-DD.` });
   else if (date > ctx.today) problems.push({ pointer: '/date', detail: `The date ${date} is in the future: record a status once it has happened.` });
   if (reason === '') problems.push({ pointer: '/reason', detail: 'Enter the reason (it is shown in the CONSORT notes of the report).' });

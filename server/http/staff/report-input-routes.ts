@@ -214,7 +214,7 @@ export const reportInputRoutes: StaffRoute[] = [
       const t = trialOr404(deps, param(req, 'trialId'));
       const raw = field(req, 'cost');
       try {
-        if (!/^\d{1,12}$/.test(raw)) throw new ValidationError('Choose a cost to remove.', [{ pointer: '/cost', detail: 'Choose a cost to remove' }]);
+        if (!/^\d{1,12}$/.test(raw)) throw new ValidationError('Select a cost to remove.', [{ pointer: '/cost', detail: 'Select a cost to remove' }]);
         removeCostAudited(deps.db, t.id, Number(raw), by(res, deps));
       } catch (err) {
         const { problems, status } = problemsOrThrow(err);
@@ -282,7 +282,7 @@ export const reportInputRoutes: StaffRoute[] = [
       try {
         settings = parseSettings(fields, loadReportSettings(deps.db, t.id));
         const allowed = new Set(['', ...outcomeOptions(deps, t).map((o) => o.value), loadReportSettings(deps.db, t.id).primaryOutcome ?? '']);
-        if (!allowed.has(settings.primaryOutcome ?? '')) throw new ValidationError('Choose a primary outcome from the list.', [{ pointer: '/primary-outcome', detail: 'Choose a primary outcome from the list' }]);
+        if (!allowed.has(settings.primaryOutcome ?? '')) throw new ValidationError('Select a primary outcome from the list.', [{ pointer: '/primary-outcome', detail: 'Select a primary outcome from the list' }]);
         saveSettingsAudited(deps.db, t.id, settings, by(res, deps));
       } catch (err) {
         const { problems, status } = problemsOrThrow(err);
