@@ -1,6 +1,6 @@
 // View-model of the arm-comparison report (Bolton report Tables 1-4, Figure 2, Appendix tables 1-2): runs the ITT analyses and formats every number as text.
 import { consortCounts, ittAnalysis, type ConsortCounts, type ConsortRecord, type IttOptions, type IttResult } from '../analysis';
-import { AUTO_CR2_BELOW } from '../analysis/itt';
+import { chooseSe } from '../analysis/itt';
 import { mixedModelItt } from '../analysis/mixed-model-itt';
 import { dosageByUrn, dosageSummary } from '../analysis/ipe';
 import {
@@ -113,10 +113,9 @@ export function schoolsAnalysedByArm(a: Pick<Analysed, 'dataset' | 'result'>): R
   return { intervention: seen.intervention.size, control: seen.control.size };
 }
 
-/** 'auto' picks CR2 (Satterthwaite df) with fewer than 40 clusters or when the clusters are local authorities, else CR1 (Stata, df = G − 1): the rule of `dslkit analyse --se auto`. */
+/** The report's SE type: `dslkit analyse --se auto`'s rule (chooseSe), applied to the clusters allocated rather than those analysed. */
 export function chooseSeType(setting: 'auto' | 'cr1' | 'cr2', clusters: number, clustersAreLas: boolean): 'cr1' | 'cr2' {
-  if (setting !== 'auto') return setting;
-  return clusters < AUTO_CR2_BELOW || clustersAreLas ? 'cr2' : 'cr1';
+  return chooseSe(setting, clusters, clustersAreLas, 'cluster').used;
 }
 
 /** The ITT options the report fits an outcome with (extra options override them). */

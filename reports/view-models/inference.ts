@@ -96,7 +96,7 @@ function inferenceRows(dataset: OutcomeDataset, data: ReportData): { rows: DataR
     const dose = Math.min(1, ((intro.has(urn) ? 1 : 0) + sessions) / (intended + 1));
     const missing = s?.attendanceMissing === true;
     if (missing && r.y !== null && r.y !== undefined) attendanceMissing++;
-    return { ...r, la: s?.laCode ?? null, fsm: s ? fsm.value(s) : null, sessions: missing ? null : sessions, dose: missing ? null : dose, attendance_missing: missing ? 1 : 0 };
+    return { ...r, fsm: s ? fsm.value(s) : null, sessions: missing ? null : sessions, dose: missing ? null : dose, attendance_missing: missing ? 1 : 0 };
   });
   return { rows, attendanceMissing };
 }

@@ -1,6 +1,7 @@
 // The arm-comparison report's MDES table in the Bolton/EEF template: protocol, randomisation and analysis columns, sample sizes by arm, and clusters = LAs when LAs were randomised.
 import type { DataRow } from '../analysis/types';
 import { icc as iccAnova, mdes } from '../stats';
+import { clusterLevelOf } from './cluster-level';
 import { correlation } from './common';
 import { fmtInt, fmtNumber } from './format';
 import type { ArmName, ProtocolMdes, ReportData, ReportSchool } from './report-data';
@@ -104,8 +105,7 @@ const split = (c: ArmCounts | null) => (c ? [fmtInt(c.intervention), fmtInt(c.co
  * outcome's analysed data. When LAs were randomised, the LAs are the clusters throughout.
  */
 export function mdesTable(data: ReportData, allocated: ReportSchool[], primary: MdesOutcome | null): MdesTableView {
-  const byLa = data.trial.unit === 'local_authority';
-  const level = byLa ? 'local authority' : 'school';
+  const { las: byLa, name: level } = clusterLevelOf(data);
   const laOf = new Map(data.schools.map((s) => [s.urn, s.laCode]));
   const clusterOfSchool = (s: ReportSchool) => (byLa ? s.laCode : String(s.urn));
   const clusterOf = (r: DataRow) => (byLa ? laOf.get(Number(r.urn)) ?? String(r.urn) : String(r.urn));

@@ -1,6 +1,7 @@
 // The arm-comparison report's robustness section (issue 16, as the Bolton report's "Additional analyses and robustness checks"): the primary model on a sub-window of months, unweighted at school level, by multiple imputation and by subgroup.
 import { multipleImputationItt, subgroupAnalysis, type DataRow, type IttOptions, type IttResult } from '../analysis';
 import { monthsBetween } from './admin-coverage';
+import { clusterLevelOf } from './cluster-level';
 import { fmtCi, fmtInt, fmtMonth, fmtNumber, fmtP } from './format';
 import type { OutcomeDataset } from './outcomes';
 import type { ReportData } from './report-data';
@@ -41,8 +42,8 @@ export function robustnessSection(data: ReportData, primary: PrimaryAnalysis | n
   const num = (x: number) => fmtNumber(x * scale, digits);
   const ci = (c: [number, number]) => fmtCi([c[0] * scale, c[1] * scale], digits);
   const opts = optionsOf(d);
-  const clusterName = opts.cluster === 'urn' ? 'school' : 'local authority';
-  const nOf = (r: IttResult) => (prop ? `${fmtInt(r.n)} schools (${fmtInt(r.n_effective)} pupils)` : `${fmtInt(r.n)} DSLs in ${fmtInt(r.clusters)} ${clusterName === 'school' ? 'schools' : 'local authorities'}`);
+  const { name: clusterName, plural: clusters } = clusterLevelOf(data);
+  const nOf = (r: IttResult) => (prop ? `${fmtInt(r.n)} schools (${fmtInt(r.n_effective)} pupils)` : `${fmtInt(r.n)} DSLs in ${fmtInt(r.clusters)} ${clusters}`);
   const add = (label: string, r: IttResult, method: string, n = nOf(r)) => rows.push({ label, estimate: num(r.estimate), se: num(r.se), ci: ci(r.ci), p: fmtP(r.p), n, method });
   const seName = (r: IttResult) => (r.se_type === 'cr2' ? 'CR2 with Satterthwaite df' : `CR1, df ${fmtInt(r.df)}`);
 

@@ -44,11 +44,24 @@ describe('a trial that randomised local authorities', () => {
     expect(Number(analysed.intervention) + Number(analysed.control)).toBe(R.schools);
   });
 
+  it('an allocation made by cluster (dslkit randomise --cluster) counts as LA-randomised for the models, the method note and the MDES alike', () => {
+    const { data: bySchool } = reportDataFromCsv('la10-counts.csv', { unit: 'school' });
+    const clustered = { ...bySchool, randomisation: { method: 'stratified', algorithmVersion: 'dslkit-randomise/1', seed: 5, inputSha256: '0'.repeat(64), strata: ['stratum'], cluster: 'LA (code)', createdAt: '2024-12-01T00:00:00Z', imported: false, previews: 0 } };
+    const primary = reportEstimates(clustered).primary!;
+    expect([primary.model.cluster, primary.clusters]).toEqual(['la', R.clusters]);
+    close(primary.se, R.cr2_by_la.se, 'SE');
+    const view = buildArmComparison(clustered, now);
+    expect(view.primary!.methodNote).toContain('clustered by local authority (10 local authorities)');
+    expect(view.mdes.clusterLevel).toBe('local authority');
+  });
+
   it('a school-randomised trial keeps clustering by school', () => {
     const { data: bySchool } = reportDataFromCsv('la10-counts.csv', { unit: 'school' });
     const primary = reportEstimates(bySchool).primary!;
     expect(primary.model.cluster).toBe('urn');
     expect(primary.clusters).toBe(R.schools);
-    expect(buildArmComparison(bySchool, now).primary!.methodNote).toContain('clustered by school (300 schools)');
+    const view = buildArmComparison(bySchool, now);
+    expect(view.primary!.methodNote).toContain('clustered by school (300 schools)');
+    expect(view.mdes.clusterLevel).toBe('school');
   });
 });
