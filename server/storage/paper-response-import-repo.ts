@@ -9,14 +9,9 @@ import { appendAudit } from './audit-repo';
 import { requireTrial } from './trial-repo';
 import { getWave } from './wave-repo';
 import { insertCompleteResponse, trialKeyLookup } from './response-repo';
-import { instrumentDefs } from '../domain/surveys/submission-rules';
+import { canonicalAnswers, instrumentDefs } from '../domain/surveys/submission-rules';
 
 export interface ReturnsImportResult { rows: number; added: number; unchanged: number; sha256: string }
-
-/** Answers as canonical JSON (keys sorted), to tell a re-imported return from a different one. */
-function canonical(answers: Record<string, unknown>): string {
-  return JSON.stringify(Object.keys(answers).sort().map((k) => [k, answers[k]]));
-}
 
 /**
  * Checks the whole file (every DSL an active DSL of the trial invited to the wave, with no response to it yet;
@@ -51,7 +46,7 @@ export function importSurveyReturns(db: Db, csvText: string, opts: { trialId: st
     if (!inv) { problem(r.line, 'dsl_id', `${r.dslId} was not invited to the ${wave.name} wave (dslkit invitations --trial ${trial.id} --wave ${wave.name})`); continue; }
     const prior = existing.get(wave.id, r.dslId) as { id: number; status: string; source: string | null; completedOn: string | null; answers: string | null } | undefined;
     if (prior) {
-      const same = prior.source === 'paper' && prior.completedOn === r.completedOn && canonical(JSON.parse(prior.answers ?? '{}') as Record<string, unknown>) === canonical(r.answers);
+      const same = prior.source === 'paper' && prior.completedOn === r.completedOn && canonicalAnswers(JSON.parse(prior.answers ?? '{}') as Record<string, unknown>) === canonicalAnswers(r.answers);
       if (same) { unchanged += 1; continue; }
       const what = prior.source === 'paper' ? 'a different paper return' : prior.status === 'complete' ? 'a web response' : 'a partly completed web response';
       problem(r.line, 'dsl_id', `${r.dslId} already has ${what} to the ${wave.name} wave; nothing was imported`);

@@ -2,7 +2,7 @@
 import type { Db } from './db';
 import { ConflictError } from '../../shared/errors';
 import type { KeyLookup, ScoreRow } from '../domain/surveys/rescore';
-import { responseRules } from '../domain/surveys/submission-rules';
+import { canonicalAnswers, responseRules } from '../domain/surveys/submission-rules';
 import { getAnswerKey } from './answer-key-repo';
 
 export type Answers = Record<string, unknown>;
@@ -68,11 +68,6 @@ export function findResponseForLink(db: Db, key: Pick<ResponseKey, 'invitationId
 function createRow(db: Db, key: ResponseKey, at: string): number {
   return Number(db.prepare(`INSERT INTO responses (invitation_id, session_form_id, dsl_id, wave_id, instruments, status, current_page, started_at, updated_at)
     VALUES (?, ?, ?, ?, ?, 'partial', 0, ?, ?)`).run(key.invitationId, key.sessionFormId ?? null, key.dslId, key.waveId, JSON.stringify(key.instruments), at, at).lastInsertRowid);
-}
-
-/** Answers as canonical JSON (keys sorted), to tell a retried submission from a different one. */
-function canonical(answers: Answers): string {
-  return JSON.stringify(Object.keys(answers).sort().map((k) => [k, answers[k]]));
 }
 
 /** Gets the invitation's response, creating an empty partial one on first use. */
@@ -156,7 +151,7 @@ export function submitResponse(db: Db, key: LinkKey, answers: Answers, at: strin
     const row = findRow(db, key);
     if (row?.status === 'complete') {
       // A retry of the same submission is answered as the first was; different answers would be dropped, so they are refused.
-      if (canonical(latestAnswers(db, row.id)) !== canonical(answers)) {
+      if (canonicalAnswers(latestAnswers(db, row.id)) !== canonicalAnswers(answers)) {
         throw new ConflictError('These answers have already been submitted and cannot be replaced; nothing was saved. A form for another supervision session has a link of its own.');
       }
       return { responseId: row.id, status: 'complete', submittedAt: row.submitted_at as string, alreadySubmitted: true };

@@ -14,6 +14,11 @@ export interface ResponseRules {
   score(answers: Answers, keyFor: KeyLookup): ScoreRow[];
 }
 
+/** Answers as canonical JSON (keys sorted), to tell a retried submission or a re-imported return from a different one. */
+export function canonicalAnswers(answers: Answers): string {
+  return JSON.stringify(Object.keys(answers).sort().map((k) => [k, answers[k]]));
+}
+
 /** The instruments behind 'id@version' keys (throws NotFoundError for an unknown one). */
 export function instrumentDefs(keys: string[]): InstrumentDef[] {
   const registry = getRegistry();
